@@ -1,0 +1,1 @@
+"""Agencies and datasets (and, later, users, roles and the policy decision point)."""

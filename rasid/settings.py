@@ -1,0 +1,44 @@
+"""Runtime settings, read from the environment (prefix ``RASID_``).
+
+Every setting is documented here and in ``docs/architecture.md``; a test keeps the two in step.
+"""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UN_SC_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+
+
+class Settings(BaseSettings):
+    """Rasid's settings. Each field is read from ``RASID_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="RASID_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///rasid.db",
+        description="SQLAlchemy URL of the store: SQLite (default, a file in the working "
+        "directory) or PostgreSQL (postgresql+psycopg://user@host/db).",
+    )
+    grading_scale: str = Field(
+        default="uk-3x5x2",
+        description="Evaluation scale for source_grade and info_grade: uk-3x5x2 or eu-4x4.",
+    )
+    un_sc_url: str = Field(
+        default=UN_SC_URL,
+        description="Official address of the UN Security Council consolidated list, used by "
+        "`rasid ingest --format un-sc --update`.",
+    )
+    fetch_timeout: float = Field(
+        default=60.0, description="Seconds to wait for a remote file (e.g. the UN list URL)."
+    )
+    batch_size: int = Field(
+        default=5000, description="Statements written per round-trip during an import."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once from the environment)."""
+    return Settings()

@@ -1,0 +1,89 @@
+"""Engines for SQLite and PostgreSQL, and the Store that hands out units of work."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from rasid.store.errors import NotInitialised, StoreError
+from rasid.store.uow import UnitOfWork
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets WAL mode and enforced foreign keys."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: SQLite or PostgreSQL")
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """The database behind Rasid: an engine plus its migration state."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (one transaction)."""
+        return UnitOfWork(self.engine)
+
+    def is_empty(self) -> bool:
+        """True when the database has no Rasid tables at all."""
+        return not inspect(self.engine).has_table("statement")
+
+    def check(self) -> None:
+        """Raise NotInitialised unless the schema is at the newest migration."""
+        from rasid.store.migrate import current_revision, head_revision
+
+        current, head = current_revision(self.engine), head_revision()
+        if current != head:
+            raise NotInitialised(
+                f"the database is at revision {current or 'none'}, Rasid needs {head}: "
+                "run `rasid init`"
+            )
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_store(url: str, *, create: bool = False) -> Store:
+    """Open the store at ``url``. With ``create``, an empty database is initialised first;
+    a database at an older revision is never migrated implicitly."""
+    store = Store(make_engine(url))
+    if create and store.is_empty():
+        from rasid.store.migrate import upgrade
+
+        upgrade(store.engine)
+    store.check()
+    return store

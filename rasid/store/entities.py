@@ -1,0 +1,157 @@
+"""Entity views assembled from the statements a reader may see, and name search."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import model
+from followthemoney.dataset import Dataset as FtmDataset
+from followthemoney.schema import Schema
+from followthemoney.statement.entity import StatementEntity
+from followthemoney.statement.util import BASE_ID
+from sqlalchemy import Connection, column, func, select, text
+
+from rasid.model.statement import RasidStatement
+from rasid.model.text import tokens
+from rasid.store import fts
+from rasid.store.statements import dataset_filter, load_statements
+from rasid.store.tables import name_index, statement
+
+_VIEW = FtmDataset.make({"name": "rasid_view", "title": "Rasid view"})
+
+
+@dataclass
+class EntityView:
+    """An entity as one reader sees it: FtM properties plus each value's provenance."""
+
+    proxy: StatementEntity
+    statements: list[RasidStatement]
+
+    @property
+    def id(self) -> str:
+        """The entity's (canonical) id."""
+        return str(self.proxy.id)
+
+    @property
+    def schema(self) -> Schema:
+        """The FtM schema (the most specific one common to all contributing datasets)."""
+        return self.proxy.schema
+
+    @property
+    def caption(self) -> str:
+        """The display name FtM picks for the entity."""
+        return str(self.proxy.caption)
+
+    @property
+    def datasets(self) -> list[str]:
+        """The datasets that contributed statements."""
+        return sorted({s.dataset for s in self.statements})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The FtM entity dict (id, schema, properties) with caption and datasets."""
+        return {
+            "id": self.id,
+            "schema": self.schema.name,
+            "caption": self.caption,
+            "properties": self.proxy.properties,
+            "datasets": self.datasets,
+        }
+
+    def value_statements(self) -> list[RasidStatement]:
+        """The statements carrying property values (without FtM's id statements)."""
+        return [s for s in self.statements if s.prop != BASE_ID]
+
+
+def assemble(stmts: Sequence[RasidStatement]) -> EntityView:
+    """One entity view from statements sharing a canonical id."""
+    values = [s for s in stmts if s.prop != BASE_ID]
+    proxy = StatementEntity.from_statements(_VIEW, list(stmts))
+    proxy.id = stmts[0].canonical_id
+    return EntityView(proxy, values + [s for s in stmts if s.prop == BASE_ID])
+
+
+def get_entities(
+    conn: Connection, ids: Sequence[str], datasets: Iterable[str] | None
+) -> list[EntityView]:
+    """The entities with these ids, in the given order, as seen through ``datasets``.
+
+    An id with no readable statement is left out: to the reader it does not exist.
+    """
+    groups: dict[str, list[RasidStatement]] = {}
+    for stmt in load_statements(conn, ids, datasets):
+        groups.setdefault(stmt.canonical_id, []).append(stmt)
+    return [assemble(groups[i]) for i in ids if i in groups and _has_base(groups[i])]
+
+
+def _has_base(stmts: list[RasidStatement]) -> bool:
+    return any(s.prop == BASE_ID for s in stmts)
+
+
+def get_entity(conn: Connection, entity_id: str, datasets: Iterable[str] | None) -> EntityView | None:
+    """One entity, or None if the reader sees nothing of it."""
+    found = get_entities(conn, [entity_id], datasets)
+    return found[0] if found else None
+
+
+def _schema_names(schema: str | None) -> list[str] | None:
+    if schema is None:
+        return None
+    found = model.get(schema)
+    if found is None:
+        return []
+    return [s.name for s in found.descendants] + [found.name]
+
+
+def list_entity_ids(
+    conn: Connection,
+    datasets: Iterable[str] | None,
+    schema: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[str]:
+    """Entity ids in id order, optionally of one schema (its descendants included)."""
+    query = select(statement.c.canonical_id).where(statement.c.prop == BASE_ID).distinct()
+    visible = dataset_filter(datasets)
+    if visible is not None:
+        query = query.where(visible)
+    names = _schema_names(schema)
+    if names is not None:
+        query = query.where(statement.c.schema.in_(names))
+    query = query.order_by(statement.c.canonical_id).limit(limit).offset(offset)
+    return [row[0] for row in conn.execute(query)]
+
+
+def search_entity_ids(
+    conn: Connection,
+    q: str,
+    datasets: Iterable[str] | None,
+    schema: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[str]:
+    """Ids of entities with a name matching every word of ``q`` (as a prefix), best first.
+
+    Both sides are normalised (Arabic marks, alef and ya forms, ta marbuta; Latin case and
+    accents), so spelling variants of the same written name find each other.
+    """
+    words = tokens(q)
+    if not words:
+        return []
+    sql, params = fts.match_sql(conn.dialect.name, words)
+    hits = text(sql).columns(column("statement_id"), column("score")).subquery("hits")
+    query = (
+        select(name_index.c.entity_id, func.max(hits.c.score).label("best"))
+        .join(hits, hits.c.statement_id == name_index.c.statement_id)
+        .group_by(name_index.c.entity_id)
+    )
+    if datasets is not None:
+        query = query.where(name_index.c.dataset.in_(sorted(set(datasets))))
+    names = _schema_names(schema)
+    if names is not None:
+        typed = select(statement.c.canonical_id).where(
+            statement.c.prop == BASE_ID, statement.c.schema.in_(names)
+        )
+        query = query.where(name_index.c.entity_id.in_(typed))
+    query = query.order_by(func.max(hits.c.score).desc(), name_index.c.entity_id)
+    rows = conn.execute(query.limit(limit).offset(offset), params)
+    return [row[0] for row in rows]

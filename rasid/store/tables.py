@@ -1,0 +1,123 @@
+"""The database schema, as SQLAlchemy Core tables.
+
+Migrations in ``rasid/store/migrations`` create exactly these tables (a test compares them);
+the full-text index over names is dialect-specific DDL kept in the migration (``fts.py``).
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+agency = Table(
+    "agency",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("label_ar", Text, nullable=False, default=""),
+    Column("kind", String(64), nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+)
+
+dataset = Table(
+    "dataset",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("purpose", Text, nullable=False, default=""),
+    Column("legal_basis", Text, nullable=False, default=""),
+    Column("default_marking", String(20), nullable=False),
+    Column("retention_class", String(64), nullable=False),
+    Column("kind", String(16), nullable=False, default="source"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+statement = Table(
+    "statement",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("entity_id", String(255), nullable=False, index=True),
+    Column("canonical_id", String(255), nullable=False, index=True),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("prop_type", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("lang", String(16)),
+    Column("original_value", Text),
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False),
+    Column("origin", String(255)),
+    Column("external", Boolean, nullable=False, default=False),
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    # Rasid's columns.
+    Column("marking", String(20), nullable=False),
+    Column("handling", Text),
+    Column("source_grade", String(4)),
+    Column("info_grade", String(4)),
+    Column("legal_basis", Text),
+    Column("retention_class", String(64)),
+    Column("mask_after", Date),
+    Column("delete_after", Date),
+    Index("ix_statement_dataset_prop_schema", "dataset", "prop", "schema"),
+)
+
+# One row per name-typed statement, normalised for search; the dialect's full-text index
+# (SQLite FTS5 table ``name_fts``, PostgreSQL ``tsv`` column) is built over ``text_norm``.
+name_index = Table(
+    "name_index",
+    metadata,
+    # An integer key: SQLite's FTS5 external-content table refers to rows by it (an implicit
+    # rowid could be renumbered by VACUUM).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "statement_id",
+        String(40),
+        ForeignKey("statement.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("entity_id", String(255), nullable=False, index=True),
+    Column("dataset", String(64), nullable=False, index=True),
+    Column("text_norm", Text, nullable=False),
+)
+
+ingest_run = Table(
+    "ingest_run",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("entities", Integer, nullable=False),
+    Column("statements", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(32), ForeignKey("ingest_run.id"), nullable=False, index=True),
+    Column("dataset", String(64), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    # "record": the record was rejected whole; "value": one value was dropped, the rest kept.
+    Column("kind", String(8), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text),
+    Column("created_at", DateTime, nullable=False),
+)
