@@ -132,7 +132,7 @@ def add_value(
     silently. Returns the Dropped record to yield, or None if the value was kept (or empty)."""
     if value is None or not value.strip():
         return None
-    prop_obj: Property = entity.schema.get(prop)
+    prop_obj: Property | None = entity.schema.get(prop)
     if prop_obj is None:
         return Dropped(location, f"{entity.schema.name} has no property {prop!r}", value)
     cleaned = prop_obj.type.clean(value, proxy=entity)

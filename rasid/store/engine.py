@@ -38,7 +38,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: SQLite or PostgreSQL")
+        raise StoreError(
+            f"unsupported database {parsed.get_backend_name()!r}: SQLite or PostgreSQL"
+        )
     return create_engine(url, pool_pre_ping=True)
 
 

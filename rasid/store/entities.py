@@ -87,7 +87,9 @@ def _has_base(stmts: list[RasidStatement]) -> bool:
     return any(s.prop == BASE_ID for s in stmts)
 
 
-def get_entity(conn: Connection, entity_id: str, datasets: Iterable[str] | None) -> EntityView | None:
+def get_entity(
+    conn: Connection, entity_id: str, datasets: Iterable[str] | None
+) -> EntityView | None:
     """One entity, or None if the reader sees nothing of it."""
     found = get_entities(conn, [entity_id], datasets)
     return found[0] if found else None

@@ -56,7 +56,7 @@ def match_sql(dialect: str, words: list[str]) -> tuple[str, dict[str, str]]:
     if dialect == "sqlite":
         query = " AND ".join(f'"{w}"*' for w in words)
         sql = (
-            "SELECT name_index.statement_id AS statement_id, -bm25(name_fts) AS score "
+            "SELECT name_index.statement_id AS statement_id, -name_fts.rank AS score "
             "FROM name_fts JOIN name_index ON name_index.id = name_fts.rowid "
             "WHERE name_fts MATCH :query"
         )

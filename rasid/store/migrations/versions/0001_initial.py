@@ -65,9 +65,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_statement_entity_id", "statement", ["entity_id"])
     op.create_index("ix_statement_canonical_id", "statement", ["canonical_id"])
-    op.create_index(
-        "ix_statement_dataset_prop_schema", "statement", ["dataset", "prop", "schema"]
-    )
+    op.create_index("ix_statement_dataset_prop_schema", "statement", ["dataset", "prop", "schema"])
     op.create_table(
         "name_index",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

@@ -1,0 +1,1 @@
+"""The `rasid` command (Typer). Thin: every command calls the same services as the API."""

@@ -1,0 +1,178 @@
+"""`rasid entities`, `show`, `stats`, `export`, `quarantine`: reading the store."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import orjson
+import typer
+from rich.table import Table
+from sqlalchemy import Connection
+
+from rasid.access.registry import list_datasets
+from rasid.cli.common import console, fail, opened_store, print_json
+from rasid.model.statement import RasidStatement
+from rasid.store.entities import (
+    assemble,
+    get_entities,
+    get_entity,
+    list_entity_ids,
+    search_entity_ids,
+)
+from rasid.store.quarantine import count_quarantine, list_quarantine
+from rasid.store.statements import count_statements, entities_by_schema, iter_dataset_statements
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def entities(
+    ctx: typer.Context,
+    q: Annotated[
+        str | None, typer.Option("--q", "-q", help="Name search (Arabic or Latin).")
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option(help="Only this FtM schema (and its children).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """List entities, or search them by name (diacritics and letter forms folded)."""
+    with opened_store(ctx) as store, store.uow() as uow:
+        if q:
+            ids = search_entity_ids(uow.conn, q, None, schema, limit, offset)
+        else:
+            ids = list_entity_ids(uow.conn, None, schema, limit, offset)
+        found = get_entities(uow.conn, ids, None)
+    if as_json:
+        print_json([e.to_dict() for e in found])
+        return
+    table = Table("id", "schema", "name", "datasets")
+    for e in found:
+        table.add_row(e.id, e.schema.name, e.caption, ", ".join(e.datasets))
+    console.print(table)
+
+
+def show(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one entity with each value's provenance: dataset, agency, dates, grades, marking."""
+    with opened_store(ctx) as store, store.uow() as uow:
+        entity = get_entity(uow.conn, entity_id, None)
+        owners = {d.name: d.agency for d in list_datasets(uow.conn)}
+    if entity is None:
+        fail(f"no entity {entity_id!r}", 1)
+    rows = [
+        {**s.to_full_dict(), "agency": owners.get(s.dataset)} for s in entity.value_statements()
+    ]
+    if as_json:
+        print_json({**entity.to_dict(), "statements": rows})
+        return
+    console.print(f"[bold]{entity.caption}[/bold]  {entity.schema.name}  {entity.id}")
+    table = Table(
+        "property",
+        "value",
+        "dataset",
+        "agency",
+        "marking",
+        "grade",
+        "first seen",
+        "last seen",
+        "delete after",
+    )
+    for r in sorted(rows, key=lambda r: (r["prop"], r["value"])):
+        grade = "".join(g for g in (r["source_grade"], r["info_grade"]) if g) or "-"
+        table.add_row(
+            r["prop"],
+            r["value"],
+            r["dataset"],
+            r["agency"] or "",
+            r["marking"],
+            grade,
+            r["first_seen"][:10],
+            r["last_seen"][:10],
+            r["delete_after"] or "-",
+        )
+    console.print(table)
+
+
+def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Counts: entities by schema, statements, datasets, quarantined records."""
+    with opened_store(ctx) as store, store.uow() as uow:
+        data: dict[str, Any] = {
+            "entities": entities_by_schema(uow.conn),
+            "statements": count_statements(uow.conn),
+            "datasets": len(list_datasets(uow.conn)),
+            "quarantined": count_quarantine(uow.conn),
+        }
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"statements {data['statements']}, datasets {data['datasets']}, "
+        f"quarantined {data['quarantined']}"
+    )
+    for schema, n in sorted(data["entities"].items()):
+        console.print(f"  {schema}: {n}")
+
+
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+    dataset: Annotated[list[str] | None, typer.Option(help="Only these datasets.")] = None,
+    statements: Annotated[
+        bool, typer.Option(help="One statement per line, with Rasid's columns (re-importable).")
+    ] = False,
+) -> None:
+    """Export FtM JSON lines: entities (default) or statements with provenance."""
+    with opened_store(ctx) as store, store.uow() as uow:
+        names = dataset or [d.name for d in list_datasets(uow.conn)]
+        out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for name in names:
+                _export_dataset(uow.conn, name, out, statements)
+        finally:
+            if output:
+                out.close()
+
+
+def _export_dataset(conn: Connection, name: str, out: TextIO, statements: bool) -> None:
+    group: list[RasidStatement] = []
+    for stmt in iter_dataset_statements(conn, name):
+        if statements:
+            out.write(orjson.dumps(stmt.to_full_dict()).decode() + "\n")
+            continue
+        if group and group[0].canonical_id != stmt.canonical_id:
+            out.write(orjson.dumps(assemble(group).to_dict()).decode() + "\n")
+            group = []
+        group.append(stmt)
+    if group:
+        out.write(orjson.dumps(assemble(group).to_dict()).decode() + "\n")
+
+
+def quarantine(
+    ctx: typer.Context,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List quarantined records and dropped values: file, line or record, and reason."""
+    with opened_store(ctx) as store, store.uow() as uow:
+        rows = list_quarantine(uow.conn, dataset, limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("dataset", "source", "location", "kind", "reason")
+    for r in rows:
+        table.add_row(r["dataset"], r["source"], r["location"], r["kind"], r["reason"])
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the app."""
+    for command in (entities, show, stats, export, quarantine):
+        app.command()(command)

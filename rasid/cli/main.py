@@ -1,0 +1,73 @@
+"""The `rasid` command: entry point and global options."""
+
+from typing import Annotated
+
+import typer
+
+from rasid import __version__
+from rasid.cli import browse, ingest_cmd, registry_cmd, serve_cmd
+from rasid.cli.common import console, database_url, fail
+from rasid.store.engine import Store, make_engine
+from rasid.store.errors import StoreError
+
+app = typer.Typer(
+    name="rasid",
+    help="Rasid (راصد): collect, collate, analyse and share information across agencies.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"rasid {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Database URL (SQLite or PostgreSQL). Default: RASID_DATABASE_URL, "
+            "else sqlite:///rasid.db in the working directory.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Rasid (راصد): a fusion-cell platform. Each command's --help says more."""
+    ctx.obj = {"database": database}
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database, or migrate it to this version of Rasid."""
+    from rasid.store.migrate import current_revision, head_revision, upgrade
+
+    url = database_url(ctx)
+    try:
+        engine = make_engine(url)
+        before = current_revision(engine)
+        upgrade(engine)
+        Store(engine).check()
+    except StoreError as exc:
+        fail(str(exc))
+    except Exception as exc:
+        fail(f"cannot initialise {url}: {exc}".splitlines()[0])
+    head = head_revision()
+    if before == head:
+        console.print(f"database is up to date (revision {head})")
+    else:
+        console.print(f"database at revision {head} (was {before or 'empty'})")
+    engine.dispose()
+
+
+ingest_cmd.register(app)
+registry_cmd.register(app)
+browse.register(app)
+serve_cmd.register(app)

@@ -1,0 +1,70 @@
+"""`rasid serve` and `rasid demo`: the web UI and JSON API."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rasid.cli.common import console, database_url, opened_store
+from rasid.cli.progress import import_progress
+
+DEMO_DATABASE = "sqlite:///demo.db"
+
+HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOpt = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _run(ctx: typer.Context, host: str, port: int) -> None:
+    import uvicorn
+
+    from rasid.web.app import create_app
+
+    with opened_store(ctx) as store:
+        console.print(f"Rasid on http://{host}:{port}/  (API docs: /api/docs)")
+        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+
+
+def serve(ctx: typer.Context, host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """Serve the web UI (Arabic and English) and the JSON API (/api, docs at /api/docs)."""
+    _run(ctx, host, port)
+
+
+def demo(
+    ctx: typer.Context,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    fresh: Annotated[bool, typer.Option(help="Delete the demo database first.")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build only; do not serve.")] = False,
+) -> None:
+    """Build the demo database (UN list + a synthetic multi-agency scenario) and serve it.
+
+    Without --database the demo uses demo.db in the working directory, apart from rasid.db.
+    """
+    from rasid.demo.build import build_demo
+
+    if ctx.obj.get("database") is None:
+        ctx.obj["database"] = DEMO_DATABASE
+    if fresh:
+        _delete_sqlite(database_url(ctx))
+    with opened_store(ctx) as store:
+        summaries = build_demo(store, lambda label: import_progress(label))
+    for s in summaries:
+        console.print(
+            f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
+            f"{s.rejected} rejected"
+        )
+    if not no_serve:
+        _run(ctx, host, port)
+
+
+def _delete_sqlite(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the app."""
+    app.command()(serve)
+    app.command()(demo)

@@ -1,0 +1,68 @@
+"""The import formats Rasid reads, and how a format is guessed from a file."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from rasid.ingest.errors import IngestError
+from rasid.ingest.records import Item, ReadContext, Reader, Source
+
+
+def _read_un_sc(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.unsc import read_un_sc
+
+    return read_un_sc(source, ctx)
+
+
+def _read_ftm(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.ftm import read_ftm
+
+    return read_ftm(source, ctx)
+
+
+def _read_csv(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.mapping import read_csv
+
+    return read_csv(source, ctx)
+
+
+def _read_xlsx(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.mapping import read_xlsx
+
+    return read_xlsx(source, ctx)
+
+
+READERS: dict[str, Reader] = {
+    "ftm": _read_ftm,
+    "csv": _read_csv,
+    "xlsx": _read_xlsx,
+    "un-sc": _read_un_sc,
+}
+SUFFIXES = {
+    ".json": "ftm",
+    ".jsonl": "ftm",
+    ".ndjson": "ftm",
+    ".ftm": "ftm",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+
+def guess_format(path: Path) -> str:
+    """The format of a file from its name, or from its first bytes for XML."""
+    suffix = path.suffix.lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if suffix == ".xml":
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        if b"CONSOLIDATED_LIST" in head:
+            return "un-sc"
+    raise IngestError(f"{path}: cannot tell the format; give --format ({', '.join(READERS)})")
+
+
+def get_reader(fmt: str) -> Reader:
+    """The reader for a format name."""
+    try:
+        return READERS[fmt]
+    except KeyError:
+        raise IngestError(f"unknown format {fmt!r} (known: {', '.join(READERS)})") from None

@@ -1,0 +1,265 @@
+"""Running an import: one file into one dataset, in one transaction.
+
+Everything a reader yields is written inside a single unit of work: the good records, the
+quarantined ones and the run's own record commit together or not at all. An unreadable file,
+an error or an interrupt (Ctrl-C, kill) leaves the database as it was before the import.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from followthemoney.statement import Statement
+from followthemoney.statement.entity import StatementEntity
+from followthemoney.statement.util import BASE_ID
+from sqlalchemy import Connection, func, select, update
+
+from rasid.access.registry import add_dataset, ensure_agency, get_dataset
+from rasid.ingest.errors import IngestError
+from rasid.ingest.fetch import download, is_url
+from rasid.ingest.formats import get_reader, guess_format
+from rasid.ingest.records import Dropped, Item, ReadContext, Rejected, Source
+from rasid.model.errors import ModelError
+from rasid.model.gradings import Scale, get_scale
+from rasid.model.markings import Marking
+from rasid.model.registry import Dataset
+from rasid.model.retention import get_retention_class
+from rasid.model.statement import RasidStatement
+from rasid.settings import get_settings
+from rasid.store import Store
+from rasid.store.statements import delete_unseen, to_row, upsert_statements, utcnow
+from rasid.store.tables import ingest_run, quarantine, statement
+
+# Called with (records read, bytes read, total bytes) as the import goes.
+ProgressFn = Callable[[int, int, int], None]
+
+
+@dataclass
+class Summary:
+    """What an import did. ``entities`` and ``statements`` count what this file asserts
+    (the same on a re-import); ``rejected`` counts quarantined records, ``dropped`` values
+    left out of imported records."""
+
+    run_id: str
+    dataset: str
+    source: str
+    format: str
+    entities: int = 0
+    statements: int = 0
+    rejected: int = 0
+    dropped: int = 0
+    replaced: int = 0
+    by_schema: dict[str, int] = field(default_factory=dict)
+    created_dataset: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when no record at all could be imported."""
+        return self.statements == 0
+
+
+@dataclass
+class IngestRequest:
+    """What to import, where, and (for a new dataset) the dataset's description."""
+
+    location: str  # a file path or an http(s) URL
+    dataset: str
+    fmt: str | None = None
+    mapping: Path | None = None
+    agency: str | None = None
+    title: str | None = None
+    purpose: str = ""
+    legal_basis: str = ""
+    marking: Marking | None = None
+    retention_class: str | None = None
+    kind: str = "source"
+    replace: bool = False
+
+    def new_dataset(self) -> Dataset:
+        """The dataset this request describes (when it does not exist yet)."""
+        if self.agency is None:
+            raise IngestError(
+                f"dataset {self.dataset!r} does not exist: give --agency to create it"
+            )
+        return Dataset(
+            name=self.dataset,
+            agency=self.agency,
+            title=self.title or self.dataset,
+            purpose=self.purpose,
+            legal_basis=self.legal_basis,
+            default_marking=self.marking or Marking.AMBER,
+            retention_class=self.retention_class or "intelligence-5y",
+            kind=self.kind,
+        )
+
+
+def ingest(store: Store, request: IngestRequest, progress: ProgressFn | None = None) -> Summary:
+    """Import one file (or URL) into a dataset; see the module docstring for guarantees."""
+    downloaded = (
+        download(request.location, get_settings().fetch_timeout)
+        if is_url(request.location)
+        else None
+    )
+    path = downloaded or Path(request.location)
+    try:
+        if not path.is_file():
+            raise IngestError(f"{path}: no such file")
+        fmt = request.fmt or guess_format(path)
+        source = Source(path, request.location)
+        ctx = ReadContext(request.dataset, request.mapping)
+        reader = get_reader(fmt)
+        with store.uow() as uow:
+            return _Batch(uow.conn, request, source, fmt, ctx).run(reader(source, ctx), progress)
+    finally:
+        if downloaded is not None:
+            downloaded.unlink(missing_ok=True)
+
+
+class _Batch:
+    """The write side of one import, inside the caller's transaction."""
+
+    def __init__(
+        self, conn: Connection, request: IngestRequest, source: Source, fmt: str, ctx: ReadContext
+    ) -> None:
+        self.conn, self.request, self.source, self.ctx = conn, request, source, ctx
+        # Microseconds kept: statements this run touches are those with last_seen >= started.
+        self.started = datetime.now(UTC).replace(tzinfo=None)
+        self.scale: Scale = get_scale(get_settings().grading_scale)
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.batch_size = get_settings().batch_size
+        existing = get_dataset(conn, request.dataset)
+        self.summary = Summary(uuid.uuid4().hex, request.dataset, request.location, fmt)
+        if existing is None:
+            existing = request.new_dataset()
+            ensure_agency(conn, existing.agency)
+            add_dataset(conn, existing)
+            self.summary.created_dataset = True
+        self.dataset = existing
+        retention = get_retention_class(existing.retention_class)
+        self.mask_after, self.delete_after = retention.dates(self.started.date())
+
+    def run(self, items: Iterator[Item], progress: ProgressFn | None) -> Summary:
+        """Consume the reader's items and write them; return the summary."""
+        self._insert_run()
+        records = 0
+        for item in items:
+            records += 1
+            self._take(item)
+            if len(self.rows) >= self.batch_size:
+                self._flush()
+            if progress is not None and records % 200 == 0:
+                progress(records, self.source.bytes_read, self.source.size)
+        self._flush()
+        if progress is not None:
+            progress(records, self.source.size, self.source.size)
+        if self.request.replace and self.summary.statements > 0:
+            self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
+        self._count()
+        self._finish_run()
+        return self.summary
+
+    def _take(self, item: Item) -> None:
+        if isinstance(item, Rejected):
+            self.summary.rejected += 1
+            self._quarantine(item.location, "record", item.reason, item.raw)
+        elif isinstance(item, Dropped):
+            self.summary.dropped += 1
+            self._quarantine(item.location, "value", item.reason, item.raw)
+        elif isinstance(item, StatementEntity):
+            for stmt in item.statements:
+                if stmt.prop == BASE_ID:
+                    stmt = stmt.clone(value=item.id)
+                self._add(stmt, {})
+        else:
+            columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
+            self._add(item, columns)
+
+    def _add(self, stmt: Statement, columns: dict[str, Any]) -> None:
+        try:
+            extended = self._extend(stmt, columns)
+        except ModelError as exc:
+            self.summary.rejected += 1
+            raw = str(stmt.to_dict())
+            self._quarantine(f"statement {stmt.id}", "record", str(exc), raw)
+            return
+        self.rows[str(extended.id)] = to_row(extended, self.started)
+        self.rows[str(extended.id)]["last_seen"] = self.started
+
+    def _extend(self, stmt: Statement, columns: dict[str, Any]) -> RasidStatement:
+        marking = columns.get("marking")
+        return RasidStatement.extend(
+            stmt.clone(dataset=self.dataset.name, origin=stmt.origin or self.summary.format),
+            marking=Marking.parse(marking) if marking else self.dataset.default_marking,
+            handling=columns.get("handling"),
+            source_grade=self.scale.check_source(columns.get("source_grade")),
+            info_grade=self.scale.check_info(columns.get("info_grade")),
+            legal_basis=columns.get("legal_basis") or self.dataset.legal_basis or None,
+            retention_class=self.dataset.retention_class,
+            mask_after=self.mask_after,
+            delete_after=self.delete_after,
+        )
+
+    def _flush(self) -> None:
+        upsert_statements(self.conn, list(self.rows.values()))
+        self.rows.clear()
+
+    def _quarantine(self, location: str, kind: str, reason: str, raw: str | None) -> None:
+        self.conn.execute(
+            quarantine.insert().values(
+                run_id=self.summary.run_id,
+                dataset=self.dataset.name,
+                source=self.source.label,
+                location=location,
+                kind=kind,
+                reason=reason,
+                raw=raw,
+                created_at=self.started,
+            )
+        )
+
+    def _count(self) -> None:
+        seen = (statement.c.dataset == self.dataset.name) & (statement.c.last_seen >= self.started)
+        self.summary.statements = int(
+            self.conn.execute(select(func.count()).where(seen)).scalar_one()
+        )
+        query = (
+            select(statement.c.schema, func.count(func.distinct(statement.c.canonical_id)))
+            .where(seen, statement.c.prop == BASE_ID)
+            .group_by(statement.c.schema)
+        )
+        self.summary.by_schema = {s: int(n) for s, n in self.conn.execute(query)}
+        self.summary.entities = sum(self.summary.by_schema.values())
+
+    def _insert_run(self) -> None:
+        self.conn.execute(
+            ingest_run.insert().values(
+                id=self.summary.run_id,
+                dataset=self.dataset.name,
+                source=self.source.label,
+                format=self.summary.format,
+                started_at=self.started,
+                finished_at=self.started,
+                entities=0,
+                statements=0,
+                rejected=0,
+            )
+        )
+
+    def _finish_run(self) -> None:
+        self.conn.execute(
+            update(ingest_run)
+            .where(ingest_run.c.id == self.summary.run_id)
+            .values(
+                finished_at=utcnow(),
+                entities=self.summary.entities,
+                statements=self.summary.statements,
+                rejected=self.summary.rejected,
+            )
+        )
