@@ -9,8 +9,11 @@ re-importing the same rows yields the same ids.
 
 import csv
 import io
+import logging
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +28,7 @@ from followthemoney.mapping.query import QueryMapping
 from followthemoney.statement.entity import StatementEntity
 
 from rasid.ingest.errors import IngestError, UnreadableInput
-from rasid.ingest.records import RAW_LIMIT, Item, ReadContext, Rejected, Source
+from rasid.ingest.records import RAW_LIMIT, Dropped, Item, ReadContext, Rejected, Source
 
 Row = dict[str, str]
 
@@ -80,32 +83,71 @@ def _mapping(ctx: ReadContext) -> tuple[list[QueryMapping], dict[str, Any]]:
     return load_queries(ctx.mapping, ctx.dataset)
 
 
+class _Discarded(logging.Handler):
+    """Collects the values FtM's mapper discards (it only logs them), so none is lost silently."""
+
+    PATTERN = re.compile(
+        r'^\[(?P<entity>[^\]]*)\] Discard\w* unclean value "(?P<value>.*)" '
+        r'for property "(?P<prop>[^"]*)"'
+    )
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self.PATTERN.match(record.getMessage())
+        if match and match["value"].strip():
+            self.found.append((match["prop"], match["value"]))
+
+
+@contextmanager
+def _discarded_values() -> Iterator[_Discarded]:
+    logger = logging.getLogger("followthemoney.mapping.entity")
+    handler, propagate = _Discarded(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False  # the mapper's warnings become quarantine rows instead
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def map_rows(
     rows: Iterable[SourceRow], queries: list[QueryMapping], dataset: FtmDataset
 ) -> Iterator[Item]:
     """Apply every query to each row. A malformed row, or one that yields no entity (and was
-    not filtered out on purpose), is rejected with the reason."""
-    for row in rows:
-        if row.values is None:
-            yield Rejected(row.location, row.problem, row.raw[:RAW_LIMIT])
+    not filtered out on purpose), is rejected with the reason; a value the mapper discards
+    is reported as dropped."""
+    with _discarded_values() as discarded:
+        for row in rows:
+            yield from _map_row(row, queries, dataset)
+            for prop, value in discarded.found:
+                yield Dropped(row.location, f"{prop}: {value!r} is not a valid value", value)
+            discarded.found.clear()
+
+
+def _map_row(row: SourceRow, queries: list[QueryMapping], dataset: FtmDataset) -> Iterator[Item]:
+    raw = row.raw[:RAW_LIMIT]
+    if row.values is None:
+        yield Rejected(row.location, row.problem, raw)
+        return
+    produced, filtered = 0, False
+    for query in queries:
+        if not cast(CSVSource, query.source).check_filters(row.values):
+            filtered = True
             continue
-        produced, filtered = 0, False
-        for query in queries:
-            if not cast(CSVSource, query.source).check_filters(row.values):
-                filtered = True
-                continue
-            try:
-                entities = query.map(row.values)
-            except FollowTheMoneyException as exc:
-                yield Rejected(row.location, f"cannot map row: {exc}", row.raw[:RAW_LIMIT])
-                break
-            for proxy in entities.values():
-                produced += 1
-                yield StatementEntity.from_data(dataset, proxy.to_dict(), cleaned=True)
-        else:
-            if produced == 0 and not filtered:
-                reason = "row yields no entity (its key columns are empty)"
-                yield Rejected(row.location, reason, row.raw[:RAW_LIMIT])
+        try:
+            entities = query.map(row.values)
+        except FollowTheMoneyException as exc:
+            yield Rejected(row.location, f"cannot map row: {exc}", raw)
+            return
+        for proxy in entities.values():
+            produced += 1
+            yield StatementEntity.from_data(dataset, proxy.to_dict(), cleaned=True)
+    if produced == 0 and not filtered:
+        yield Rejected(row.location, "row yields no entity (its key columns are empty)", raw)
 
 
 def read_csv(source: Source, ctx: ReadContext) -> Iterator[Item]:
@@ -127,6 +169,8 @@ def _csv_rows(text: io.TextIOWrapper, label: str) -> Iterator[SourceRow]:
     if not any(header):
         raise UnreadableInput(f"{label}: no header row")
     for fields in reader:
+        if not any(f.strip() for f in fields):
+            continue  # blank line
         location = f"line {reader.line_num}"
         yield _row(location, header, fields, ",".join(fields))
 
@@ -161,7 +205,8 @@ def read_xlsx(source: Source, ctx: ReadContext) -> Iterator[Item]:
 
     queries, options = _mapping(ctx)
     try:
-        workbook = openpyxl.load_workbook(source.open_binary(), read_only=True, data_only=True)
+        # A workbook is a zip archive: openpyxl needs to seek, so it reads the path itself.
+        workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UnreadableInput(f"{source.label}: not an XLSX workbook ({exc})") from None
     try:

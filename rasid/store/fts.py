@@ -50,6 +50,8 @@ def drop(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+# ts_rank normalisation 2 divides by the document length, so that, as with bm25, a short
+# name matching exactly ranks above a long one containing the same words.
 def match_sql(dialect: str, words: list[str]) -> tuple[str, dict[str, str]]:
     """SQL selecting ``statement_id`` and a ``score`` (higher is better) for rows matching
     every word as a prefix, and its parameters. Words must be normalised (``\\w`` only)."""
@@ -63,7 +65,7 @@ def match_sql(dialect: str, words: list[str]) -> tuple[str, dict[str, str]]:
         return sql, {"query": query}
     query = " & ".join(f"{w}:*" for w in words)
     sql = (
-        "SELECT statement_id, ts_rank(tsv, to_tsquery('simple', :query)) AS score "
+        "SELECT statement_id, ts_rank(tsv, to_tsquery('simple', :query), 2) AS score "
         "FROM name_index WHERE tsv @@ to_tsquery('simple', :query)"
     )
     return sql, {"query": query}

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from followthemoney import model
 from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
 from sqlalchemy import Connection, Table, delete, func, select
@@ -27,6 +28,15 @@ UPDATE_ON_CONFLICT = (
     "origin",
 )
 CHUNK = 500  # ids per IN (...) clause
+
+# Properties indexed for name search: FtM's name-typed properties, less the hidden ones that
+# FtM derives from other entities (namesMentioned on a Membership, for instance).
+NAME_PROPS = frozenset(
+    prop.name
+    for schema in model.schemata.values()
+    for prop in schema.properties.values()
+    if prop.type == registry.name and not prop.hidden
+)
 
 
 def utcnow() -> datetime:
@@ -121,7 +131,7 @@ def upsert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if conn.dialect.name == "postgresql":
         update["first_seen"] = func.least(statement.c.first_seen, ins.excluded.first_seen)
     conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=update), list(rows))
-    names = [_name_row(r) for r in rows if r["prop_type"] == registry.name.name]
+    names = [_name_row(r) for r in rows if r["prop"] in NAME_PROPS]
     if names:
         conn.execute(
             _insert(conn, name_index).on_conflict_do_nothing(index_elements=["statement_id"]),
