@@ -159,9 +159,10 @@ class _Batch:
         self._flush()
         if progress is not None:
             progress(records, self.source.size, self.source.size)
-        if self.request.replace and self.summary.statements > 0:
-            self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
         self._count()
+        if self.request.replace and self.summary.statements > 0:
+            # Only when the file said something: an empty file must not empty the dataset.
+            self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
         self._finish_run()
         return self.summary
 
