@@ -110,11 +110,12 @@ class ReadContext:
 
     def make_id(self, *parts: Any) -> str:
         """An entity id derived from the dataset and the record's key, stable across imports:
-        ``<dataset>-<sha1 of the parts>``."""
+        ``<dataset>-<sha1 of the parts>`` (underscores become hyphens: FtM ids allow letters,
+        digits, dots and hyphens only)."""
         digest = make_entity_id(*parts, key_prefix=self.dataset)
         if digest is None:
             raise ValueError("an entity id needs at least one non-empty key part")
-        return f"{self.dataset}-{digest}"
+        return f"{self.dataset.replace('_', '-')}-{digest}"
 
     def make_entity(self, schema: str, entity_id: str) -> StatementEntity:
         """A new, empty FtM entity of ``schema`` in this dataset."""
