@@ -16,8 +16,8 @@ from rasid.ingest.errors import IngestError, UnreadableInput
 from rasid.ingest.run import IngestRequest, ingest
 from rasid.store import Store
 from rasid.store.entities import get_entity
-from rasid.store.statements import count_statements
 from rasid.store.quarantine import count_quarantine
+from rasid.store.statements import count_statements
 from tests.ingest.helpers import PEOPLE, load, write_jsonl
 
 
