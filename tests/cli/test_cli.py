@@ -134,7 +134,7 @@ def test_export_reimports_without_loss(loaded: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert len(rows) == 12 and all(r["marking"] == "TLP:AMBER" for r in rows)
     code, out = rasid("ingest", str(out_file), "-d", "copy", "--agency", "a", "--json", "-q")
-    assert json.loads(out)["statements"] == 12
+    assert code == 0 and json.loads(out)["statements"] == 12
     entities_file = tmp_path / "entities.jsonl"
     assert rasid("export", "--dataset", "police", "-o", str(entities_file))[0] == 0
     entities = [json.loads(line) for line in entities_file.read_text().splitlines()]
