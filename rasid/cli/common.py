@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
+from sqlalchemy.exc import DBAPIError
 from rich.console import Console
 
 from rasid.access.errors import AccessError
@@ -45,6 +46,8 @@ def opened_store(ctx: typer.Context, create: bool = True) -> Iterator[Store]:
         yield store
     except (IngestError, ModelError, AccessError, StoreError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
+    except DBAPIError as exc:  # the transaction was rolled back: nothing was written
+        fail(f"database error, nothing written: {str(exc.orig).splitlines()[0]}")
     finally:
         store.dispose()
 

@@ -65,14 +65,21 @@ def _statement(data: dict[str, Any], location: str, ctx: ReadContext, raw: str) 
         return Rejected(location, f"{schema.name} has no property {prop!r}", raw)
     if not isinstance(data["value"], str) or not data["value"] or not data["entity_id"]:
         return Rejected(location, "statement needs a non-empty entity_id and string value", raw)
+    value = data["value"]
+    if prop != BASE_ID:
+        value = schema.properties[prop].type.clean(value)
+        if value is None:
+            return Rejected(location, f"{prop}: {data['value']!r} is not a valid value", raw)
     stmt = Statement(
         entity_id=str(data["entity_id"]),
         prop=prop,
         schema=schema.name,
-        value=data["value"],
+        value=value,
         dataset=ctx.dataset,
         lang=data.get("lang"),
-        original_value=data.get("original_value"),
+        original_value=data.get("original_value")
+        or (value != data["value"] and data["value"])
+        or None,
         first_seen=data.get("first_seen"),
         canonical_id=data.get("canonical_id"),
         origin=data.get("origin"),

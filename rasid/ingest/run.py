@@ -133,6 +133,7 @@ class _Batch:
         self.started = datetime.now(UTC).replace(tzinfo=None)
         self.scale: Scale = get_scale(get_settings().grading_scale)
         self.rows: dict[str, dict[str, Any]] = {}
+        self.based: set[tuple[str, str]] = set()  # (entity, schema) with an id statement
         self.batch_size = get_settings().batch_size
         existing = get_dataset(conn, request.dataset)
         self.summary = Summary(uuid.uuid4().hex, request.dataset, request.location, fmt)
@@ -181,6 +182,25 @@ class _Batch:
         else:
             columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
             self._add(item, columns)
+            self._ensure_base(item)
+
+    def _ensure_base(self, stmt: Statement) -> None:
+        """Statement input may omit FtM's id statement; an entity exists once it has one."""
+        key = (stmt.entity_id, stmt.schema)
+        if stmt.prop == BASE_ID or key in self.based:
+            self.based.add(key)
+            return
+        self.based.add(key)
+        base = Statement(
+            stmt.entity_id,
+            BASE_ID,
+            stmt.schema,
+            stmt.entity_id,
+            stmt.dataset,
+            canonical_id=stmt.canonical_id,
+            first_seen=stmt.first_seen,
+        )
+        self._add(base, {})
 
     def _add(self, stmt: Statement, columns: dict[str, Any]) -> None:
         try:

@@ -68,7 +68,8 @@ def to_row(stmt: RasidStatement, now: datetime) -> dict[str, Any]:
         "prop_type": stmt.prop_type,
         "value": stmt.value,
         "lang": stmt.lang,
-        "original_value": stmt.original_value,
+        # The original text is kept as given, less NUL characters no database stores.
+        "original_value": stmt.original_value.replace("\x00", "") if stmt.original_value else None,
         "dataset": stmt.dataset,
         "origin": stmt.origin,
         "external": stmt.external,

@@ -102,3 +102,18 @@ def test_not_utf8_is_unreadable_and_writes_nothing(store: Store, tmp_path: Path)
     with store.uow() as uow:
         assert get_entity(uow.conn, "p1", None) is None
         assert list_quarantine(uow.conn) == []
+
+
+def test_nul_characters_never_reach_the_database(store: Store, tmp_path: Path) -> None:
+    rows = [
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Ali\u0000Baba"]}},
+        {"entity_id": "p2", "prop": "name", "schema": "Person", "value": "Nul\u0000Byte"},
+    ]
+    summary = load(store, write_jsonl(tmp_path / "nul.jsonl", rows))
+    assert (summary.entities, summary.rejected) == (2, 0)
+    with store.uow() as uow:
+        p1, p2 = get_entity(uow.conn, "p1", None), get_entity(uow.conn, "p2", None)
+    assert p1 is not None and p1.proxy.get("name") == ["AliBaba"]
+    assert p2 is not None and p2.proxy.get("name") == ["NulByte"]  # id statement supplied
+    [name] = p2.value_statements()
+    assert name.original_value is None  # equal to the value once NUL is gone
