@@ -65,11 +65,10 @@ def _statement(data: dict[str, Any], location: str, ctx: ReadContext, raw: str) 
         return Rejected(location, f"{schema.name} has no property {prop!r}", raw)
     if not isinstance(data["value"], str) or not data["value"] or not data["entity_id"]:
         return Rejected(location, "statement needs a non-empty entity_id and string value", raw)
-    value = data["value"]
-    if prop != BASE_ID:
-        value = schema.properties[prop].type.clean(value)
-        if value is None:
-            return Rejected(location, f"{prop}: {data['value']!r} is not a valid value", raw)
+    given: str = data["value"]
+    value = given if prop == BASE_ID else schema.properties[prop].type.clean(given)
+    if value is None:
+        return Rejected(location, f"{prop}: {given!r} is not a valid value", raw)
     stmt = Statement(
         entity_id=str(data["entity_id"]),
         prop=prop,
@@ -77,9 +76,7 @@ def _statement(data: dict[str, Any], location: str, ctx: ReadContext, raw: str) 
         value=value,
         dataset=ctx.dataset,
         lang=data.get("lang"),
-        original_value=data.get("original_value")
-        or (value != data["value"] and data["value"])
-        or None,
+        original_value=data.get("original_value") or (given if value != given else None),
         first_seen=data.get("first_seen"),
         canonical_id=data.get("canonical_id"),
         origin=data.get("origin"),
