@@ -1,0 +1,47 @@
+"""The demo database is built through the normal import path, on both databases."""
+
+from rasid.access.registry import list_agencies, list_datasets
+from rasid.demo.build import build_demo, load_plan
+from rasid.store import Store
+from rasid.store.entities import get_entity, search_entity_ids
+from rasid.store.statements import count_statements, entities_by_schema
+
+
+def test_demo_builds_every_dataset_without_rejects_and_rebuilds_identically(store: Store) -> None:
+    first = build_demo(store)
+    plan = load_plan()
+    assert [s.dataset for s in first] == ["un_sc"] + [d["name"] for d in plan["datasets"]]
+    assert all(s.rejected == 0 for s in first), [(s.dataset, s.rejected) for s in first]
+    with store.uow() as uow:
+        statements = count_statements(uow.conn)
+        by_schema = entities_by_schema(uow.conn)
+        agencies = {a.name: a for a in list_agencies(uow.conn)}
+        datasets = {d.name: d for d in list_datasets(uow.conn)}
+    assert {"national_police", "border_police", "fiu", "prisons"} <= set(agencies)
+    assert all(a.label_ar for a in agencies.values())
+    assert datasets["un_sc"].kind == "watchlist"
+    assert str(datasets["un_sc"].default_marking) == "TLP:CLEAR"
+    assert by_schema["Person"] >= 684 + 500
+    _people_are_found_across_agencies_and_scripts(store)
+    second = build_demo(store)
+    assert [s.statements for s in second] == [s.statements for s in first]
+    with store.uow() as uow:
+        assert count_statements(uow.conn) == statements
+
+
+def _people_are_found_across_agencies_and_scripts(store: Store) -> None:
+    agency_datasets = [d["name"] for d in load_plan()["datasets"]]
+    with store.uow() as uow:
+        arabic = search_entity_ids(uow.conn, "محمد", agency_datasets, schema="Person", limit=500)
+        latin = {
+            entity_id
+            for spelling in ("mohamed", "mohammed", "muhammad", "mohammad")
+            for entity_id in search_entity_ids(uow.conn, spelling, agency_datasets, limit=500)
+        }
+        seen_in = set()
+        for entity_id in arabic[:200]:
+            entity = get_entity(uow.conn, entity_id, agency_datasets)
+            assert entity is not None
+            seen_in.update(entity.datasets)
+    assert len(arabic) > 10 and len(latin) > 10
+    assert len(seen_in) >= 3  # Arabic-script names come from several agencies
