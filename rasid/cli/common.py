@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from rasid.access.errors import AccessError
 from rasid.ingest.errors import IngestError

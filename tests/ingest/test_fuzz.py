@@ -21,7 +21,7 @@ entities:
 
 JSONL_PIECES = st.sampled_from(
     [
-        b'{"id": "p1", "schema": "Person", "properties": {"name": ["\xd9\x85\xd8\xad\xd9\x85\xd8\xaf"]}}',
+        '{"id": "p1", "schema": "Person", "properties": {"name": ["محمد"]}}'.encode(),
         b'{"entity_id": "p1", "prop": "name", "schema": "Person", "value": "x"}',
         b'{"schema": "Person", "id": 5, "properties": {"birthDate": [1, null, {}]}}',
         b'{"entity_id": "p1", "prop": "name", "schema": "Person", "value": "x", "marking": "blue"}',

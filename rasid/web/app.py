@@ -1,0 +1,62 @@
+"""The application factory: ``create_app(store)`` builds the FastAPI app (`rasid serve` runs it).
+
+app = create_app(open_store(get_settings().database_url))
+"""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+
+import rasid
+from rasid.store import Store
+from rasid.web import api, apidocs, errors, pages
+
+DESCRIPTION = """\
+Rasid (راصد) is a fusion-cell platform for counter-terrorism and the crime–terror nexus.
+Every value carries its provenance: the dataset and agency that asserted it, its TLP marking,
+its evaluation grades and its retention dates. Every answer is limited to the datasets the
+caller may read.
+"""
+
+# Everything the pages need is served by Rasid itself (it must work air-gapped), so the
+# browser is told to load nothing from anywhere else.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Add the security headers to every response."""
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(store: Store) -> FastAPI:
+    """The web application (JSON API and pages) over ``store``."""
+    app = FastAPI(
+        title="Rasid API",
+        version=rasid.__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.mount("/static", StaticFiles(packages=[("rasid.web", "static")]), name="static")
+    app.include_router(api.router)
+    app.include_router(apidocs.router)
+    app.include_router(pages.router)
+    app.middleware("http")(security_headers)
+    errors.install(app)
+    return app

@@ -1,0 +1,74 @@
+"""One table from Rasid's errors to HTTP responses: JSON under /api, an HTML page elsewhere."""
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from rasid.access.errors import AccessError
+from rasid.model.errors import ModelError
+from rasid.store.errors import NotInitialised, StoreError
+from rasid.web.render import render_error
+
+
+class NotFound(LookupError):
+    """The thing asked for does not exist, or the caller may read none of it (the two are
+    deliberately indistinguishable)."""
+
+
+# Most specific first: the first class an error is an instance of decides its status.
+ERRORS: tuple[tuple[type[Exception], int], ...] = (
+    (NotFound, 404),
+    (ModelError, 422),
+    (AccessError, 409),
+    (NotInitialised, 503),
+    (StoreError, 503),
+)
+
+
+def status_for(exc: Exception) -> int:
+    """The HTTP status for one of Rasid's errors (500 for anything else)."""
+    return next((status for cls, status in ERRORS if isinstance(exc, cls)), 500)
+
+
+def wants_json(request: Request) -> bool:
+    """True for API requests: they get JSON errors, pages get an HTML error page."""
+    return request.url.path.startswith("/api/")
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    """Answer one of the errors in ``ERRORS`` with its status and message."""
+    status = status_for(exc)
+    if wants_json(request):
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return render_error(request, status, str(exc))
+
+
+async def handle_http(request: Request, exc: Exception) -> Response:
+    """Framework errors (unknown route, wrong method): JSON under /api, else an HTML page."""
+    assert isinstance(exc, HTTPException)
+    if wants_json(request):
+        return await http_exception_handler(request, exc)
+    return render_error(request, exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+async def handle_invalid(request: Request, exc: Exception) -> Response:
+    """Invalid parameters: FastAPI's detailed 422 under /api, else an HTML page."""
+    assert isinstance(exc, RequestValidationError)
+    if wants_json(request):
+        return await request_validation_exception_handler(request, exc)
+    fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors())
+    return render_error(request, 422, fields)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+    for cls, _status in ERRORS:
+        app.add_exception_handler(cls, handle_error)
+    app.add_exception_handler(HTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_invalid)

@@ -1,0 +1,174 @@
+"""The pages in a real Chromium (Debian's), against a uvicorn server on a free local port.
+
+SQLite only: these tests check what the reader sees (direction, layout, language switch);
+the API and page tests cover both databases.
+"""
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from rasid.store import open_store
+from rasid.web.app import create_app
+from tests.web.conftest import load_sample
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running server over the sample data; its address."""
+    folder = tmp_path_factory.mktemp("browser")
+    store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
+    load_sample(store, folder)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium, shared by the module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page (own cookies) at a desktop size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    """The bounding box of the first element matching ``selector``."""
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, selector
+    return dict(found)
+
+
+def style(page: Any, selector: str, name: str) -> str:
+    """A computed style property of the first element matching ``selector``."""
+    return str(page.locator(selector).first.evaluate(f"e => getComputedStyle(e)['{name}']"))
+
+
+def test_arabic_search_then_entity(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.fill("#q", "محمد")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/?q=*")
+    captions = page.locator("ol.results .caption").all_inner_texts()
+    assert set(captions) == {"مُحَمَّد عبد الله الأحمد", "محمّد يوسف"}
+    page.screenshot(path=str(tmp_path / "search-ar.png"), full_page=True)
+    page.click("text=مُحَمَّد عبد الله الأحمد")
+    page.wait_for_url("**/entities/p-ahmad")
+    assert page.locator("h1").inner_text() == "مُحَمَّد عبد الله الأحمد"
+    red = page.locator(".tlp-red").first
+    assert red.inner_text() == "TLP:RED"
+    assert red.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 0, 0)"
+    assert red.evaluate("e => getComputedStyle(e).color") == "rgb(255, 43, 43)"
+    assert style(page, ".tlp-amber", "color") == "rgb(255, 192, 0)"
+    assert page.locator("text=موثوق").count() > 0
+    page.screenshot(path=str(tmp_path / "entity-ar.png"), full_page=True)
+
+
+def test_arabic_layout_runs_right_to_left(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/entities/p-ahmad")
+    width = page.viewport_size["width"]
+    assert style(page, "nav.main-nav", "direction") == "rtl"
+    assert style(page, "h1", "text-align") in ("start", "right")
+    brand, switch = box(page, ".brand"), box(page, ".lang-switch")
+    assert brand["x"] + brand["width"] > width * 0.8  # the brand sits on the right
+    assert switch["x"] < width * 0.2  # the language switch on the left
+    links = page.locator("nav.main-nav a")
+    first, last = links.first.bounding_box(), links.last.bounding_box()
+    assert first["x"] > last["x"]  # the menu reads from right to left
+    # Values keep their own direction: a phone number starts with its "+".
+    phone = page.locator("#prop-phone .text bdi").first
+    assert phone.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert phone.inner_text() == "+963115550100"
+    heading, value = box(page, "#prop-name h3"), box(page, "#prop-name li.value")
+    assert heading["x"] + heading["width"] == pytest.approx(value["x"] + value["width"], abs=2)
+
+
+def test_switch_to_english(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "/entities/p-ahmad")
+    page.click(".lang-switch")
+    page.wait_for_url("**lang=en")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").inner_text() == "Mohamed Abdallah Al Ahmad"
+    width = page.viewport_size["width"]
+    assert box(page, ".brand")["x"] < width * 0.2
+    assert box(page, ".lang-switch")["x"] > width * 0.8
+    page.screenshot(path=str(tmp_path / "entity-en.png"), full_page=True)
+    # The choice is remembered: the next page is English too.
+    page.click("nav.main-nav >> text=Datasets")
+    page.wait_for_url("**/datasets")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.locator("h1").inner_text() == "Datasets"
+
+
+def test_datasets_and_docs_pages(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "/datasets")
+    assert page.locator("h1").inner_text() == "مجموعات البيانات"
+    assert page.locator("table.datasets tbody tr").count() == 2
+    page.screenshot(path=str(tmp_path / "datasets-ar.png"), full_page=True)
+    page.click("nav.main-nav >> text=توثيق الواجهة البرمجية")
+    page.wait_for_url("**/api/docs")
+    assert page.locator("section.operation").count() == 6
+    page.screenshot(path=str(tmp_path / "apidocs-ar.png"))
+
+
+def test_narrow_screen_has_no_sideways_scroll(browser: Any, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    for path in ("/?q=محمد", "/entities/p-ahmad"):
+        phone.goto(base_url + path)
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+    phone.screenshot(path=str(tmp_path / "entity-ar-narrow.png"), full_page=True)
+    context.close()
