@@ -45,11 +45,16 @@ def main(
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (as the global option).")
+    ] = None,
+) -> None:
     """Create the database, or migrate it to this version of Rasid."""
     from rasid.store.migrate import current_revision, head_revision, upgrade
 
-    url = database_url(ctx)
+    url = database or database_url(ctx)
     try:
         engine = make_engine(url)
         before = current_revision(engine)

@@ -26,6 +26,14 @@ def loaded(settings_env: str, tmp_path: Path) -> Path:
     return path
 
 
+def test_init_takes_the_database_after_the_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    code, out = rasid("init", "--database", url)
+    assert code == 0 and (tmp_path / "other.db").exists()
+    code, out = rasid("--database", url, "stats", "--json")
+    assert code == 0 and json.loads(out)["statements"] == 0
+
+
 def test_init_is_idempotent(settings_env: str) -> None:
     code, out = rasid("init")
     assert code == 0 and "revision" in out
