@@ -14,6 +14,7 @@ A file that cannot be read at all raises ``UnreadableInput`` (nothing is written
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
@@ -103,9 +104,9 @@ class ReadContext:
     mapping: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def ftm_dataset(self) -> FtmDataset:
-        """The FtM dataset object statements are made in."""
+        """The FtM dataset object statements are made in (built once: FtM validates it)."""
         return FtmDataset.make({"name": self.dataset, "title": self.dataset})
 
     def make_id(self, *parts: Any) -> str:

@@ -30,8 +30,18 @@ from rasid.model.retention import get_retention_class
 from rasid.model.statement import RasidStatement
 from rasid.settings import get_settings
 from rasid.store import Store
-from rasid.store.statements import delete_unseen, to_row, upsert_statements, utcnow
+from rasid.store.statements import (
+    delete_unseen,
+    refresh_statistics,
+    to_row,
+    upsert_statements,
+    utcnow,
+)
 from rasid.store.tables import ingest_run, quarantine, statement
+
+# Imports writing at least this many statements refresh the planner's statistics: without
+# them both databases pick the wrong index to assemble entities (see bench/README.md).
+ANALYZE_AFTER = 1000
 
 # Called with (records read, bytes read, total bytes) as the import goes.
 ProgressFn = Callable[[int, int, int], None]
@@ -164,6 +174,8 @@ class _Batch:
         if self.request.replace and self.summary.statements > 0:
             # Only when the file said something: an empty file must not empty the dataset.
             self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
+        if self.summary.statements >= ANALYZE_AFTER:
+            refresh_statistics(self.conn)
         self._finish_run()
         return self.summary
 
@@ -176,9 +188,9 @@ class _Batch:
             self._quarantine(item.location, "value", item.reason, item.raw)
         elif isinstance(item, StatementEntity):
             for stmt in item.statements:
-                if stmt.prop == BASE_ID:
-                    stmt = stmt.clone(value=item.id)
-                self._add(stmt, {})
+                # FtM's id statement carries a checksum of the values; Rasid's carries the id,
+                # so that it stays the same when the entity's values change.
+                self._add(stmt, {}, value=item.id if stmt.prop == BASE_ID else None)
         else:
             columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
             self._add(item, columns)
@@ -202,21 +214,36 @@ class _Batch:
         )
         self._add(base, {})
 
-    def _add(self, stmt: Statement, columns: dict[str, Any]) -> None:
+    def _add(self, stmt: Statement, columns: dict[str, Any], value: str | None = None) -> None:
         try:
-            extended = self._extend(stmt, columns)
+            extended = self._extend(stmt, columns, value)
         except ModelError as exc:
             self.summary.rejected += 1
             raw = str(stmt.to_dict())
             self._quarantine(f"statement {stmt.id}", "record", str(exc), raw)
             return
-        self.rows[str(extended.id)] = to_row(extended, self.started)
-        self.rows[str(extended.id)]["last_seen"] = self.started
+        row = to_row(extended, self.started)
+        row["last_seen"] = self.started
+        self.rows[row["id"]] = row
 
-    def _extend(self, stmt: Statement, columns: dict[str, Any]) -> RasidStatement:
+    def _extend(
+        self, stmt: Statement, columns: dict[str, Any], value: str | None
+    ) -> RasidStatement:
+        """The statement in the target dataset with Rasid's columns; its id is computed anew
+        (the dataset, and for id statements the value, may differ from the reader's)."""
         marking = columns.get("marking")
-        return RasidStatement.extend(
-            stmt.clone(dataset=self.dataset.name, origin=stmt.origin or self.summary.format),
+        return RasidStatement(
+            stmt.entity_id,
+            stmt.prop,
+            stmt.schema,
+            value or stmt.value,
+            self.dataset.name,
+            lang=stmt.lang,
+            original_value=stmt.original_value,
+            first_seen=stmt.first_seen,
+            external=stmt.external,
+            canonical_id=stmt.canonical_id,
+            origin=stmt.origin or self.summary.format,
             marking=Marking.parse(marking) if marking else self.dataset.default_marking,
             handling=columns.get("handling"),
             source_grade=self.scale.check_source(columns.get("source_grade")),

@@ -78,26 +78,6 @@ class RasidStatement(Statement):
         self.mask_after = mask_after
         self.delete_after = delete_after
 
-    @classmethod
-    def extend(cls, stmt: Statement, **columns: Any) -> "RasidStatement":
-        """Make a Rasid statement from an FtM one, with Rasid's columns given by name."""
-        return cls(
-            stmt.entity_id,
-            stmt.prop,
-            stmt.schema,
-            stmt.value,
-            stmt.dataset,
-            lang=stmt.lang,
-            original_value=stmt.original_value,
-            first_seen=stmt.first_seen,
-            external=stmt.external,
-            id=stmt.id,
-            canonical_id=stmt.canonical_id,
-            last_seen=stmt.last_seen,
-            origin=stmt.origin,
-            **columns,
-        )
-
     def to_full_dict(self) -> dict[str, Any]:
         """FtM's statement dict plus Rasid's columns (dates as ISO strings)."""
         data: dict[str, Any] = dict(self.to_dict())

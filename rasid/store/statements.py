@@ -7,7 +7,7 @@ from typing import Any
 from followthemoney import model
 from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -201,6 +201,15 @@ def delete_unseen(conn: Connection, dataset: str, since: datetime) -> int:
         delete(statement).where(statement.c.dataset == dataset, statement.c.last_seen < since)
     )
     return int(result.rowcount or 0)
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """Update the query planner's statistics on the statement tables (after a large write)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE statement, name_index"))
+    else:
+        conn.execute(text("ANALYZE statement"))
+        conn.execute(text("ANALYZE name_index"))
 
 
 def count_statements(conn: Connection, datasets: Iterable[str] | None = None) -> int:

@@ -14,13 +14,22 @@ def test_id_is_content_derived_and_ignores_marking() -> None:
     assert a.id != c.id
 
 
-def test_extend_keeps_ftm_fields_and_adds_columns() -> None:
-    base = Statement("p1", "name", "Person", "علي", "police", lang="ara", first_seen="2026-01-01")
-    ext = RasidStatement.extend(
-        base, marking=Marking.AMBER_STRICT, source_grade="2", delete_after=date(2031, 1, 1)
+def test_rasid_columns_serialise_beside_ftm_fields() -> None:
+    stmt = RasidStatement(
+        "p1",
+        "name",
+        "Person",
+        "علي",
+        "police",
+        lang="ara",
+        first_seen="2026-01-01",
+        marking=Marking.AMBER_STRICT,
+        source_grade="2",
+        delete_after=date(2031, 1, 1),
     )
-    assert (ext.id, ext.lang, ext.first_seen) == (base.id, "ara", "2026-01-01")
-    data = ext.to_full_dict()
+    base = Statement("p1", "name", "Person", "علي", "police", lang="ara")
+    data = stmt.to_full_dict()
+    assert (data["id"], data["lang"], data["first_seen"]) == (base.id, "ara", "2026-01-01")
     assert data["marking"] == "TLP:AMBER+STRICT"
     assert data["delete_after"] == "2031-01-01"
     assert data["source_grade"] == "2"
