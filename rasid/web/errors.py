@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from rasid.access.errors import AccessError
 from rasid.model.errors import ModelError
+from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
 from rasid.web.render import render_error
 
@@ -24,7 +25,9 @@ class NotFound(LookupError):
 # Most specific first: the first class an error is an instance of decides its status.
 ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, 404),
+    (UnknownHit, 404),
     (ModelError, 422),
+    (ScreenError, 422),
     (AccessError, 409),
     (NotInitialised, 503),
     (StoreError, 503),

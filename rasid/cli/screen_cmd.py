@@ -1,0 +1,108 @@
+"""`rasid screen`: screen a name, or a file of subjects, against the watchlists."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from sqlalchemy import Connection
+from rich.table import Table
+
+from rasid.cli.common import console, err_console, fail, opened_store, print_json
+from rasid.screen.batch import BadLine, read_subjects, subject_from
+from rasid.screen.engine import Screener, watchlist_names
+from rasid.screen.errors import ScreenError
+from rasid.screen.model import Match, Subject
+
+
+def screen(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="The name to screen (any script).")] = None,
+    birth_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    nationality: Annotated[str | None, typer.Option(help="Country code or name.")] = None,
+    gender: Annotated[str | None, typer.Option(help="male, female or other.")] = None,
+    document_number: Annotated[str | None, typer.Option(help="Passport or ID number.")] = None,
+    watchlist: Annotated[
+        list[str] | None, typer.Option(help="Watchlist dataset(s); default: every watchlist.")
+    ] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", help="JSON lines: id, name, birth_date, ...")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Batch results (default stdout).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=50, help="Matches per subject.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (single name).")] = False,
+) -> None:
+    """Screen a name, or every subject of --input, against the watchlists.
+
+    Every match carries entity_id, score (0..1), alert (score at or above the alert
+    threshold) and the explanation of its score. A match proposes; a person decides.
+    Batch lines that are not subjects are reported on stderr with their line number.
+    """
+    if (name is None) == (input_file is None):
+        fail("give a NAME, or --input FILE for a batch")
+    with opened_store(ctx) as store, store.uow() as uow:
+        try:
+            datasets = watchlist_names(uow.conn, watchlist)
+        except ScreenError as exc:
+            fail(str(exc))
+        screener = Screener()
+        screener.index(uow.conn, datasets)
+        if input_file is not None:
+            _batch(uow.conn, screener, datasets, input_file, output, limit)
+            return
+        found = subject_from(
+            {"id": "cli", "name": name, "birth_date": birth_date, "nationality": nationality,
+             "gender": gender, "document_number": document_number}
+        )  # fmt: skip
+        if isinstance(found, BadLine):
+            fail(found.reason)
+        matches = screener.screen(uow.conn, found, datasets, limit)
+    _show(found, matches, as_json)
+
+
+def _show(subject: Subject, matches: list[Match], as_json: bool) -> None:
+    if as_json:
+        print_json({"id": subject.id, "matches": [m.to_dict() for m in matches]})
+        return
+    if not matches:
+        console.print("no match")
+        return
+    table = Table("score", "alert", "entity", "listed name", "why")
+    for m in matches:
+        why = "; ".join(r.detail for r in m.explanation)
+        table.add_row(f"{m.score:.2f}", "ALERT" if m.alert else "", m.entity_id, m.name, why)
+    console.print(table)
+
+
+def _batch(
+    conn: Connection,
+    screener: Screener,
+    datasets: list[str],
+    path: Path,
+    output: Path | None,
+    limit: int,
+) -> None:
+    out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
+    done = bad = alerts = 0
+    try:
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            for item in read_subjects(stream):
+                if isinstance(item, BadLine):
+                    bad += 1
+                    err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)
+                    continue
+                matches = screener.screen(conn, item, datasets, limit)
+                alerts += any(m.alert for m in matches)
+                out.write(json.dumps({"id": item.id, "matches": [m.to_dict() for m in matches]},
+                                     ensure_ascii=False) + "\n")  # fmt: skip
+                done += 1
+    finally:
+        if output:
+            out.close()
+    err_console.print(f"screened {done}, with an alert {alerts}, bad lines {bad}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command()(screen)

@@ -1,0 +1,139 @@
+"""Cutting a name into parts: titles, articles and particles out, compounds joined.
+
+``Sheikh Abd al-Rahman bin Youssef al-Husseini`` gives the parts ``Abd al-Rahman``,
+``Youssef`` and ``Husseini`` (keys BDRHMN, SF, HSN); ``bin`` is noted as a particle.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rasid.model.text import fold_latin, normalize_arabic
+from rasid.names.keys import coarse, is_arabic, key
+
+MAX_PARTS = 24  # a longer "name" is not a name: the rest is ignored, not an error
+# Invisible characters: zero-width, bidi controls, the Arabic letter mark, the BOM.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Apostrophes and ayn/hamza signs join the letters around them (Qa'ida, ʿAbd).
+_JOINERS = re.compile("['`´’‘ʻʼʽʾʿ]")
+_SEPARATORS = re.compile(r"[^\w]+|_")
+
+TITLES = {
+    "sheikh", "shaikh", "shaykh", "sheik", "cheikh", "hajji", "haji", "hajj", "hadj", "hadji",
+    "dr", "doctor", "prof", "mullah", "mulla", "molla", "maulavi", "maulvi", "mawlawi",
+    "moulavi", "maulana", "mawlana", "mufti", "qari", "mr", "mrs", "ms", "engineer", "eng",
+    "شيخ", "الشيخ", "حاج", "الحاج", "حجي", "د", "دكتور", "الدكتور", "ملا", "مولوي", "مولانا",
+    "قاري", "المهندس", "مهندس",
+}  # fmt: skip
+ARTICLES = {
+    "al", "el", "ul", "il", "ad", "ed", "ud", "ar", "er", "ur", "as", "es", "us", "at", "et",
+    "an", "en", "un", "az", "ez", "ash", "esh", "ath", "adh", "ibnul",
+}  # fmt: skip
+PARTICLES = {"bin", "ben", "ibn", "ebn", "bint", "bent", "binti", "ould", "wuld", "mint",
+             "بن", "ابن", "بنت", "ولد"}  # fmt: skip
+ABD = {"abd", "abdel", "abdul", "abdal", "abdil", "abdol", "abdoul", "abdur", "abdar", "abder",
+       "abdus", "abdes", "abdas", "عبد"}  # fmt: skip
+KUNYA = {"abu", "abou", "abo", "bou", "umm", "um", "oum", "ابو", "ابي", "ام"}
+# Second halves of "X al-Y" compounds: Nur al-Din, Saif al-Islam, Fadl Allah.
+TAILS = {"DN", "SLM", "HK", "DL", "L"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One name part: its text as written (folded), its key, and its coarse key."""
+
+    text: str
+    key: str
+    coarse: str
+    initial: bool = False
+    joined: bool = False  # two adjacent parts run together, compared by key only
+
+    @property
+    def arabic(self) -> bool:
+        """Written in Arabic script."""
+        return is_arabic(self.text)
+
+
+def clean(name: str) -> str:
+    """Fold a name for parsing: NFKC, invisible characters out, Arabic and Latin folded."""
+    text = unicodedata.normalize("NFKC", name)
+    text = _INVISIBLE.sub("", text)
+    text = _JOINERS.sub("", normalize_arabic(text))
+    return unicodedata.normalize("NFC", fold_latin(text))
+
+
+def words(name: str) -> list[str]:
+    """The folded words of a name, titles removed."""
+    found = [w for w in _SEPARATORS.split(clean(name)) if w]
+    return [w for w in found if w not in TITLES][: MAX_PARTS * 2]
+
+
+def _strip_article(word: str) -> str:
+    if is_arabic(word) and word.startswith("ال") and len(word) > 3:
+        return word[2:]
+    return word
+
+
+def _abd_rest(word: str) -> str | None:
+    """For a compound written together (Abdelaziz, عبدالله), what follows 'abd'."""
+    if word.startswith("عبد") and len(word) > 4:
+        return _strip_article(word[3:])
+    if word.startswith("abd") and len(word) > 5 and word not in ABD:
+        rest = word[3:]
+        # Abdelaziz, Abdulrahman, Abdallah: the article's vowel and l go (as ال does in
+        # Arabic); an assimilated article (Abderrahmane) leaves only a doubled letter.
+        if len(rest) > 3 and rest[0] in "aeiou" and rest[1] == "l":
+            return rest[2:]
+        return rest
+    return None
+
+
+def _part(text: str, word_key: str) -> Part:
+    return Part(text, word_key, coarse(word_key), initial=len(text) == 1 and not is_arabic(text))
+
+
+def parse(name: str) -> list[Part]:
+    """The parts of a name (see the module docstring). May be empty."""
+    tokens = words(name)
+    parts: list[Part] = []
+    i = 0
+    while i < len(tokens) and len(parts) < MAX_PARTS:
+        word = tokens[i]
+        i += 1
+        if word in ARTICLES or word in PARTICLES:
+            continue
+        rest = _abd_rest(word)
+        if rest is not None:
+            parts.append(_part(word, "BD" + key(rest)))
+            continue
+        if word in ABD or word in KUNYA:
+            while i < len(tokens) and tokens[i] in ARTICLES:
+                i += 1
+            if i < len(tokens):
+                head = "BD" if word in ABD else key(word)
+                nxt = _strip_article(tokens[i])
+                parts.append(_part(f"{word} {tokens[i]}", head + key(nxt)))
+                i += 1
+                continue
+        plain = _strip_article(word)
+        word_key = key(plain)
+        if not word_key:
+            continue
+        if word_key in TAILS and parts and _compound_ok(tokens, i - 1):
+            prev = parts.pop()
+            parts.append(_part(f"{prev.text} {word}", _join(prev.key, word_key)))
+            continue
+        parts.append(_part(plain, word_key))
+    return parts
+
+
+def _compound_ok(tokens: list[str], index: int) -> bool:
+    """A tail joins the part before it when an article stands between or it carries one."""
+    word = tokens[index]
+    if is_arabic(word):
+        return word.startswith("ال")
+    return (index > 0 and tokens[index - 1] in ARTICLES) or word in ("allah", "ullah", "eddine")
+
+
+def _join(head: str, tail: str) -> str:
+    return head + tail[1:] if head.endswith(tail[0]) else head + tail

@@ -1,0 +1,265 @@
+"""Scoring a subject against a watchlist entry, with the reasons for the score.
+
+The name score aligns the parts of the two names (order-free: surname-first registers and
+reordered patronymic chains still meet), weighs each part by how informative its key is,
+and discounts parts left unmatched on either side. Dates of birth, nationality, gender and
+document numbers then raise or lower it. Every step adds a Reason to the explanation.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from rasid.names.keys import latin_key
+from rasid.names.parts import Part, parse
+from rasid.screen.model import Reason
+
+ALERT_THRESHOLD = 0.90
+"""A match at or above this score raises an alert for review. Calibrated on the screening
+benchmark (bench/README.md) so that at most 0.5 % of people not on the list alert."""
+
+PAIR_FLOOR = 0.55  # part pairs below this similarity do not count as matched
+EXTRA_PARTS = 0.45  # exponent of the candidate's coverage (its unmatched parts cost less)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known of a person beside names (all optional, already normalised)."""
+
+    birth_dates: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    gender: str | None = None
+    documents: tuple[str, ...] = ()
+
+
+@dataclass
+class Scored:
+    """A score in 0..1 and the reasons for it."""
+
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def part_similarity(q: Part, c: Part) -> tuple[float, str]:
+    """How alike two name parts are (0..1) and why, in words."""
+    if q.initial or c.initial:
+        full = c if q.initial else q
+        letter = (q if q.initial else c).key[:1]
+        if letter and full.key.startswith(letter) and not (q.initial and c.initial):
+            return 0.6, "initial"
+        return (0.9, "same initial") if q.key == c.key else (0.0, "")
+    if q.joined and c.joined:
+        return 0.0, ""  # two run-together pairs are better compared part by part
+    if q.key == c.key:
+        if q.arabic != c.arabic:
+            if len(q.key) <= 2:  # Ali, Eid, Saad: few letters say little across scripts
+                return 0.8, f"same letters across scripts, short name ({q.key})"
+            return 0.95, f"same letters across scripts ({q.key})"
+        if (q.joined or c.joined) and JaroWinkler.similarity(q.text, c.text) < 0.85:
+            return 0.0, ""
+        if q.text == c.text:
+            return 1.0, "identical"
+        if q.arabic:  # both Arabic: the letters are known, so they must look alike too
+            text = JaroWinkler.similarity(q.text, c.text)
+            if text < 0.8:
+                return 0.55, f"same consonants, other letters ({q.text} / {c.text})"
+            return 0.9 + 0.1 * text, f"spelling variant ({q.key})"
+        if vowels_conflict(q.text, c.text):
+            return 0.5, f"same consonants, other vowels ({q.text} / {c.text})"
+        if len(q.key) <= 1:
+            # Few consonants (Awad, Eid, Ali): the key says little, the spelling decides.
+            text = JaroWinkler.similarity(q.text, c.text)
+            return (text if text >= 0.85 else text * 0.6), f"short name, spelling ({q.key})"
+        return 0.9 + 0.1 * JaroWinkler.similarity(q.text, c.text), f"spelling variant ({q.key})"
+    if q.joined or c.joined:
+        return 0.0, ""
+    latin = not q.arabic and not c.arabic
+    # In one script the letters themselves are known: a loose key match must also look
+    # alike (John / Kuni share a coarse key, حمدي / محمد are one letter apart: not a name).
+    same_script = q.arabic == c.arabic
+    text = JaroWinkler.similarity(q.text, c.text) if same_script else 1.0
+    best, why = 0.0, ""
+    if q.coarse == c.coarse and len(q.coarse) >= 2 and text >= 0.75:
+        best, why = 0.7, f"close letters ({q.key} ~ {c.key})"
+    longest = max(len(q.key), len(c.key))
+    if longest >= (3 if same_script else 5) and Levenshtein.distance(q.key, c.key) == 1:
+        near = 0.75 if longest >= 4 and text >= 0.8 else 0.68 if text >= 0.85 else 0.0
+        if near > best:
+            best, why = near, f"one letter apart ({q.key} ~ {c.key})"
+    if latin and text * 0.9 > best and text >= 0.88:
+        best, why = text * 0.9, "similar spelling"
+    return best, why
+
+
+_VOWELS = [("ou", "U"), ("oo", "U"), ("ee", "I"), ("ei", "I"), ("ey", "I"), ("ai", "I"),
+           ("ay", "I"), ("a", "A"), ("e", "?"), ("i", "I"), ("y", "I"), ("o", "U"), ("u", "U"),
+           ("w", "U")]  # fmt: skip
+
+
+def vowel_slots(text: str) -> list[str]:
+    """The vowel after each consonant of a Latin word (A, I, U; "?" for e, which French
+    spellings use for either; "" for none): Hassan gives A A -, Hussein U I -."""
+    slots: list[str] = []
+    last = ""
+    i = 0
+    while i < len(text):
+        vowel = next(((g, v) for g, v in _VOWELS if text.startswith(g, i)), None)
+        if vowel is not None:
+            if slots and not slots[-1]:
+                slots[-1] = vowel[1]
+            i += len(vowel[0])
+            continue
+        step = 2 if text[i : i + 2] in _DIGRAPHS else 1
+        # "c" takes its class from the letter after it (Kacem: s; Carim: k).
+        cls = latin_key(text[i : i + 2])[:1] if text[i] == "c" else latin_key(text[i : i + step])
+        if cls and cls != last:
+            slots.append("")
+            last = cls
+        i += step
+    return slots
+
+
+_DIGRAPHS = {"kh", "gh", "sh", "ch", "th", "dh", "dj", "zh", "ph", "ck", "qu"}
+
+
+def vowels_conflict(a: str, b: str) -> bool:
+    """True when two Latin spellings with the same consonants clearly differ in their
+    vowels (Hassan / Hussein, Mahmood / Mohammad): different names, not one name spelt
+    two ways. An unwritten vowel (Mhamed) or an e never conflicts."""
+    sa, sb = vowel_slots(a), vowel_slots(b)
+    if len(sa) != len(sb):
+        return False
+    pairs = list(zip(sa, sb, strict=True))
+    clashes = sum(1 for x, y in pairs if x and y and "?" not in (x, y) and x != y)
+    # Vowels in other places (Salma / Islam) also make another name; one unwritten vowel
+    # (Mhamed / Mohamed) does not.
+    shifted = sum(1 for x, y in pairs if bool(x) != bool(y) and "?" not in (x, y))
+    return clashes >= 1 or shifted >= 2
+
+
+def part_weight(part: Part, rarity: float = 1.0) -> float:
+    """How much a part counts: short keys and common names count less. ``rarity`` in 0..1."""
+    length = min(1.0, 0.35 + 0.22 * len(part.key))
+    return length * (0.45 + 0.55 * rarity)
+
+
+@dataclass(frozen=True)
+class _Side:
+    parts: list[Part]
+    weights: list[float]
+
+
+def _joined(side: _Side) -> list[tuple[Part, frozenset[int], float]]:
+    """Each part, and each two adjacent parts run together (Nureddin ~ Nur Din)."""
+    found = [(p, frozenset([i]), side.weights[i]) for i, p in enumerate(side.parts)]
+    for i in range(len(side.parts) - 1):
+        a, b = side.parts[i], side.parts[i + 1]
+        if a.initial or b.initial:
+            continue
+        merged = Part(f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True)
+        found.append((merged, frozenset([i, i + 1]), side.weights[i] + side.weights[i + 1]))
+    return found
+
+
+def name_score(query: _Side, cand: _Side) -> Scored:
+    """Align the parts of two names and score the alignment."""
+    total_q, total_c = sum(query.weights), sum(cand.weights)
+    if not total_q or not total_c:
+        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)])
+    pairs = []
+    for qp, qi, qw in _joined(query):
+        for cp, ci, cw in _joined(cand):
+            sim, why = part_similarity(qp, cp)
+            if sim >= PAIR_FLOOR:
+                pairs.append((sim * (qw + cw), sim, qi, ci, qp, cp, why))
+    pairs.sort(key=lambda p: (-p[1], -p[0]))  # best similarity first, then weight
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    reasons: list[Reason] = []
+    got_q = got_c = weighted = 0.0
+    for _, sim, qi, ci, qp, cp, why in pairs:
+        if used_q & qi or used_c & ci:
+            continue
+        used_q |= qi
+        used_c |= ci
+        wq = sum(query.weights[i] for i in qi)
+        wc = sum(cand.weights[i] for i in ci)
+        got_q, got_c, weighted = got_q + wq, got_c + wc, weighted + sim * wq
+        reasons.append(Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim))
+    if not weighted:
+        return Scored(0.0, [Reason("name", "no name part in common", 0.0)])
+    cover_q, cover_c = got_q / total_q, got_c / total_c
+    score = (weighted / got_q) * cover_q ** (1 - EXTRA_PARTS) * cover_c**EXTRA_PARTS
+    missing = [p.text for i, p in enumerate(query.parts) if i not in used_q]
+    extra = [p.text for i, p in enumerate(cand.parts) if i not in used_c]
+    if missing:
+        reasons.append(Reason("name_missing", f"not in the listed name: {' '.join(missing)}", 0))
+    if extra:
+        reasons.append(Reason("name_extra", f"listed name also has: {' '.join(extra)}", 0))
+    return Scored(score, reasons)
+
+
+def side(parts: Sequence[Part], rarity: dict[str, float] | None = None) -> _Side:
+    """Parts with their weights (rarity by key, from an index; 1.0 when unknown)."""
+    known = rarity or {}
+    return _Side(list(parts), [part_weight(p, known.get(p.key, 1.0)) for p in parts])
+
+
+def _year(date: str) -> int | None:
+    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+
+
+def facts_adjustment(query: Facts, cand: Facts) -> list[Reason]:
+    """Agreement or conflict on birth date, nationality, gender and documents."""
+    reasons: list[Reason] = []
+    if query.birth_dates and cand.birth_dates:
+        reasons.append(_birth_dates(query.birth_dates, cand.birth_dates))
+    if query.nationalities and cand.nationalities:
+        if set(query.nationalities) & set(cand.nationalities):
+            reasons.append(Reason("nationality", "same nationality", 0.02))
+        else:
+            reasons.append(Reason("nationality", "different nationality", -0.05))
+    if query.gender and cand.gender and query.gender != cand.gender:
+        reasons.append(Reason("gender", f"{query.gender} ≠ {cand.gender}", -0.1))
+    if query.documents and cand.documents and set(query.documents) & set(cand.documents):
+        reasons.append(Reason("document", "same document number", 0.15))
+    return reasons
+
+
+def _birth_dates(query: tuple[str, ...], cand: tuple[str, ...]) -> Reason:
+    if set(query) & set(cand) and any(len(d) >= 10 for d in set(query) & set(cand)):
+        return Reason("birth_date", "same date of birth", 0.06)
+    years_q = {y for y in map(_year, query) if y}
+    years_c = {y for y in map(_year, cand) if y}
+    if years_q & years_c:
+        return Reason("birth_date", "same year of birth", 0.04)
+    gap = min((abs(a - b) for a in years_q for b in years_c), default=0)
+    if gap <= 1:
+        return Reason("birth_date", "year of birth one apart", 0.0)
+    return Reason("birth_date", f"years of birth {gap} apart", -0.2)
+
+
+def combine(name: Scored, facts: list[Reason]) -> Scored:
+    """The final score: the name score moved by the facts, kept in 0..1."""
+    if name.score <= 0:
+        return name
+    score = name.score + sum(r.effect for r in facts)
+    return Scored(min(1.0, max(0.0, score)), name.reasons + facts)
+
+
+def compare(
+    query_name: str, cand_name: str, query: Facts = Facts(), cand: Facts = Facts()
+) -> Scored:
+    """Score two names (and facts) directly, without an index: for resolution and tests."""
+    return combine(
+        name_score(side(parse(query_name)), side(parse(cand_name))), facts_adjustment(query, cand)
+    )
+
+
+def idf_rarity(df: int, total: int) -> float:
+    """Rarity in 0..1 from a key's document frequency: 1 for unique, ~0 for ubiquitous."""
+    if total <= 1:
+        return 1.0
+    return max(0.0, min(1.0, math.log((total + 1) / (df + 1)) / math.log(total + 1) * 1.6))

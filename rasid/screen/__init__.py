@@ -1,0 +1,1 @@
+"""Watchlist screening: subjects scored against watchlist entities, hits for human review."""

@@ -1,0 +1,103 @@
+"""Screening against the watchlists held in the store.
+
+The name index is built from the watchlist datasets' entities (every name, alias and
+previous name; weak aliases such as bare kunyas are left out, as they alert on too many
+people) and kept while those datasets are unchanged.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from threading import Lock
+
+from sqlalchemy import Connection, func, select
+
+from rasid.access.registry import get_dataset, list_datasets
+from rasid.names.index import NameIndex
+from rasid.screen.errors import ScreenError
+from rasid.screen.model import Match, Subject
+from rasid.store.entities import EntityView, get_entities, list_entity_ids
+from rasid.store.tables import ingest_run, statement
+
+NAME_PROPS = ("name", "alias", "previousName")
+PAGE = 2000
+
+
+def watchlist_names(conn: Connection, wanted: list[str] | None = None) -> list[str]:
+    """The watchlists to screen against: the named datasets, else every watchlist dataset."""
+    if wanted:
+        for name in wanted:
+            if get_dataset(conn, name) is None:
+                raise ScreenError(f"unknown watchlist dataset {name!r}")
+        return sorted(set(wanted))
+    found = [d.name for d in list_datasets(conn) if d.kind == "watchlist"]
+    if not found:
+        raise ScreenError("no watchlist dataset: import one with --watchlist (e.g. the UN list)")
+    return found
+
+
+def _entities(conn: Connection, datasets: list[str]) -> Iterator[EntityView]:
+    offset = 0
+    while True:
+        ids = list_entity_ids(conn, datasets, "LegalEntity", limit=PAGE, offset=offset)
+        if not ids:
+            return
+        yield from get_entities(conn, ids, datasets)
+        offset += PAGE
+
+
+def build_index(conn: Connection, datasets: list[str]) -> NameIndex:
+    """A name index over every person and organisation of the watchlists."""
+    index = NameIndex()
+    for entity in _entities(conn, datasets):
+        proxy = entity.proxy
+        names = [v for prop in NAME_PROPS for v in proxy.get(prop, quiet=True)]
+        if not names:
+            continue
+        index.add(
+            entity.id,
+            names,
+            birth_dates=proxy.get("birthDate", quiet=True),
+            nationalities=proxy.get("nationality", quiet=True)
+            + proxy.get("citizenship", quiet=True),
+            gender=next(iter(proxy.get("gender", quiet=True)), None),
+            documents=proxy.get("passportNumber", quiet=True) + proxy.get("idNumber", quiet=True),
+        )
+    return index
+
+
+def _version(conn: Connection, datasets: list[str]) -> tuple[object, ...]:
+    """Changes whenever one of the datasets is imported again or its statements change."""
+    runs = select(func.max(ingest_run.c.finished_at)).where(ingest_run.c.dataset.in_(datasets))
+    count = select(func.count()).select_from(statement).where(statement.c.dataset.in_(datasets))
+    return (tuple(datasets), conn.execute(runs).scalar(), conn.execute(count).scalar())
+
+
+@dataclass
+class _Cached:
+    version: tuple[object, ...]
+    index: NameIndex
+
+
+class Screener:
+    """Screens subjects against the store's watchlists, rebuilding its index on change."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, ...], _Cached] = {}
+        self._lock = Lock()
+
+    def index(self, conn: Connection, datasets: list[str]) -> NameIndex:
+        """The index for these watchlists, current with the store."""
+        key = tuple(datasets)
+        version = _version(conn, datasets)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is None or cached.version != version:
+                cached = _Cached(version, build_index(conn, datasets))
+                self._cache[key] = cached
+            return cached.index
+
+    def screen(
+        self, conn: Connection, subject: Subject, datasets: list[str], limit: int = 5
+    ) -> list[Match]:
+        """Matches for one subject, best first."""
+        return self.index(conn, datasets).match(subject, limit)

@@ -1,0 +1,112 @@
+"""POST /api/screen: screen one subject or a batch against the watchlists."""
+
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from rasid.screen.batch import BadLine, subject_from
+from rasid.screen.engine import Screener, watchlist_names
+from rasid.screen.errors import ScreenError
+from rasid.web.deps import Readable, Uow
+from rasid.web.models import ErrorOut
+
+router = APIRouter(prefix="/api", tags=["screening"])
+
+
+class SubjectIn(BaseModel):
+    """A subject to screen; only the name is required."""
+
+    id: str | None = Field(None, description="Your reference for the subject")
+    name: str = Field(..., max_length=10_000, description="The name, in any script")
+    birth_date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    nationality: str | None = Field(None, description="ISO country code or name")
+    gender: str | None = Field(None, description="male, female or other")
+    document_number: str | None = Field(None, description="Passport or ID number")
+
+
+class ScreenIn(BaseModel):
+    """One subject (``subject``) or a batch (``subjects``, up to 1,000)."""
+
+    subject: SubjectIn | None = None
+    subjects: list[SubjectIn] | None = Field(None, max_length=1000)
+    watchlists: list[str] | None = Field(None, description="Default: every watchlist")
+    limit: int = Field(5, ge=1, le=50, description="Matches per subject")
+
+
+class ReasonOut(BaseModel):
+    """One step of a score's explanation."""
+
+    feature: str
+    detail: str
+    effect: float
+
+
+class MatchOut(BaseModel):
+    """A proposed watchlist entity: a person reviews it before anything happens."""
+
+    entity_id: str
+    score: float
+    alert: bool
+    name: str
+    explanation: list[ReasonOut]
+
+
+class ResultOut(BaseModel):
+    """The matches for one subject, best first, or why the subject could not be screened."""
+
+    id: str
+    matches: list[MatchOut] = []
+    error: str | None = None
+
+
+class ScreenOut(BaseModel):
+    """Results in the order the subjects were given."""
+
+    watchlists: list[str]
+    results: list[ResultOut]
+
+
+def get_screener(request: Request) -> Screener:
+    """The app's screener (its name index is rebuilt when a watchlist changes)."""
+    state = request.app.state
+    if not hasattr(state, "screener"):
+        state.screener = Screener()
+    return cast(Screener, state.screener)
+
+
+ScreenerDep = Annotated[Screener, Depends(get_screener)]
+
+
+@router.post(
+    "/screen",
+    response_model=ScreenOut,
+    summary="Screen subjects against the watchlists",
+    responses={422: {"model": ErrorOut, "description": "No subject, or unknown watchlist"}},
+)
+def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) -> ScreenOut:
+    """Screen one subject or up to 1,000 against the watchlist datasets the caller may read.
+
+    Each match carries `entity_id`, `score` (0..1), `alert` (the score reached the alert
+    threshold) and `explanation`: which name parts matched how, and agreement or conflict on
+    date of birth, nationality, gender and document number. A subject that cannot be
+    screened (no letters in its name, a malformed date) gets an `error` and the rest are
+    screened. Matches only propose: a person reviews every hit.
+    """
+    items = body.subjects if body.subjects is not None else [body.subject] if body.subject else []
+    if not items:
+        raise ScreenError("give a subject or subjects")
+    datasets = watchlist_names(uow.conn, body.watchlists)
+    if readable is not None:
+        datasets = [d for d in datasets if d in readable]
+    results = []
+    for number, item in enumerate(items, start=1):
+        data: dict[str, Any] = item.model_dump()
+        data["id"] = item.id or str(number)
+        subject = subject_from(data, number)
+        if isinstance(subject, BadLine):
+            results.append(ResultOut(id=data["id"], error=subject.reason))
+            continue
+        matches = screener.screen(uow.conn, subject, datasets, body.limit)
+        results.append(ResultOut(id=subject.id, matches=[MatchOut(**m.to_dict()) for m in matches]))
+    return ScreenOut(watchlists=datasets, results=results)

@@ -1,0 +1,72 @@
+"""The scorer: matching and hard non-matching pairs in Arabic and Latin, table-driven."""
+
+import pytest
+
+from rasid.names.score import ALERT_THRESHOLD, Facts, compare
+
+MATCHES = [
+    ("Yusuf", "Youssef"),
+    ("Qasim", "Kassem"),
+    ("Kacem", "Qasim"),
+    ("Nur al-Din", "Noureddine"),
+    ("Mohammed Abdallah", "محمد عبد الله"),
+    ("Abdul Rahman Hussein", "Abderrahmane Hossein"),
+    ("عبد الرحمن حسين", "Abd al-Rahman Husayn"),
+    ("Ali Hassan", "Hassan Ali"),  # reordered
+    ("AL-ZAWAHIRI, Ayman", "Ayman al-Zawahiri"),  # surname first
+    ("Sheikh Ayman al-Zawahiri", "Ayman Zawahiri"),  # title and article
+    ("Nureddin Hasan", "Nur Eddin Hasan"),  # run together
+    ("Mohamed Ould Abdallah", "Mohamed Abdallah"),  # particle
+    ("أسامة بن لادن", "Usama bin Ladin"),
+]
+NON_MATCHES = [
+    ("Hassan Ali", "Hussein Ali"),  # same consonants, different names
+    ("Mahmood Ahmed", "Mohammad Ahmed"),
+    ("John Smith", "Mohammed Omar"),
+    ("Salma Hamdane", "Islam Ahmed"),
+    ("Maria Garcia", "Omar Garcia Al-Masri"),
+    ("علي عمري", "علي امير"),
+    ("Ahmed", "Ahmed Khalfan Ghailani"),  # one common part of three
+]
+
+
+@pytest.mark.parametrize(("a", "b"), MATCHES)
+def test_matching_pairs_alert(a: str, b: str) -> None:
+    scored = compare(a, b)
+    assert scored.score >= ALERT_THRESHOLD, [r.detail for r in scored.reasons]
+    assert any(r.feature == "name_part" for r in scored.reasons)
+
+
+@pytest.mark.parametrize(("a", "b"), NON_MATCHES)
+def test_hard_non_matching_pairs_do_not_alert(a: str, b: str) -> None:
+    scored = compare(a, b)
+    assert scored.score < ALERT_THRESHOLD, [r.detail for r in scored.reasons]
+
+
+def test_facts_move_the_score_and_say_why() -> None:
+    base = compare("Ayman Zawahiri", "Ayman al-Zawahiri").score
+    same = compare(
+        "Ayman Zawahiri",
+        "Ayman al-Zawahiri",
+        Facts(birth_dates=("1951-06-19",), nationalities=("eg",)),
+        Facts(birth_dates=("1951-06-19",), nationalities=("eg",)),
+    )
+    other = compare(
+        "Ayman Zawahiri",
+        "Ayman al-Zawahiri",
+        Facts(birth_dates=("1990",), gender="female"),
+        Facts(birth_dates=("1951-06-19",), gender="male"),
+    )
+    assert same.score >= base > other.score
+    features = {r.feature: r.effect for r in other.reasons}
+    assert features["birth_date"] < 0 and features["gender"] < 0
+    assert {r.feature for r in same.reasons} >= {"birth_date", "nationality"}
+
+
+def test_scores_stay_in_range_and_empty_names_score_zero() -> None:
+    assert compare("", "Ali").score == 0.0
+    assert compare("---", "...").score == 0.0
+    scored = compare(
+        "Ayman Zawahiri", "Ayman Zawahiri", Facts(documents=("A1",)), Facts(documents=("A1",))
+    )
+    assert scored.score == 1.0
