@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from sqlalchemy import Connection
 from rich.table import Table
+from sqlalchemy import Connection
 
 from rasid.cli.common import console, err_console, fail, opened_store, print_json
 from rasid.screen.batch import BadLine, read_subjects, subject_from
