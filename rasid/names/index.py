@@ -15,6 +15,7 @@ from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
     Facts,
+    NameSide,
     Scored,
     combine,
     facts_adjustment,
@@ -36,6 +37,8 @@ class Entry:
     names: list[str]
     parsed: list[list[Part]]
     facts: Facts
+    sides: list[NameSide] | None = None  # weighted parts, made on first use
+    keys: list[frozenset[str]] = field(default_factory=list)  # per name: keys, coarse keys
 
 
 @dataclass
@@ -66,7 +69,8 @@ class NameIndex:
             tuple(normalise_document(d) for d in documents or ()),
         )
         number = len(self.entries)
-        self.entries.append(Entry(entity_id, list(names), parsed, facts))
+        keys = [frozenset({p.key for p in ps} | {p.coarse for p in ps}) for ps in parsed]
+        self.entries.append(Entry(entity_id, list(names), parsed, facts, keys=keys))
         for part in {p for parts in parsed for p in parts if not p.initial}:
             self.postings[part.key].append(number)
             self.coarse_postings[part.coarse].append(number)
@@ -101,14 +105,20 @@ class NameIndex:
                 gathered[number] += value
         return heapq.nlargest(limit, gathered, key=gathered.__getitem__)
 
-    def score_entry(self, parts: list[Part], facts: Facts, entry: Entry) -> tuple[Scored, str]:
-        """The best score over an entry's names, and the name that gave it."""
-        rarity = {p.key: self.rarity(p.key) for p in parts}
-        query = side(parts, rarity)
+    def _sides(self, entry: Entry) -> list[NameSide]:
+        if entry.sides is None or not self._fresh:
+            entry.sides = [side(ps, {p.key: self.rarity(p.key) for p in ps}) for ps in entry.parsed]
+        return entry.sides
+
+    def score_entry(self, query: NameSide, facts: Facts, entry: Entry) -> tuple[Scored, str]:
+        """The best score over an entry's names, and the name that gave it. Names sharing
+        no key (exact or coarse, of a part or of two parts run together) are skipped."""
+        wanted = {u.key for u, _, _ in query.units} | {u.coarse for u, _, _ in query.units}
         best, best_name = Scored(0.0), ""
-        for name, cand_parts in zip(entry.names, entry.parsed, strict=True):
-            cand_rarity = {p.key: self.rarity(p.key) for p in cand_parts}
-            scored = name_score(query, side(cand_parts, cand_rarity))
+        for name, keys, cand in zip(entry.names, entry.keys, self._sides(entry), strict=True):
+            if wanted.isdisjoint(keys) and not _may_join(query, keys):
+                continue
+            scored = name_score(query, cand)
             if scored.score > best.score:
                 best, best_name = scored, name
         return combine(best, facts_adjustment(facts, entry.facts)), best_name
@@ -119,15 +129,23 @@ class NameIndex:
         if not parts:
             return []
         facts = subject_facts(subject)
+        query = side(parts, {p.key: self.rarity(p.key) for p in parts})
         found = []
         for number in self.candidates(parts):
             entry = self.entries[number]
-            scored, name = self.score_entry(parts, facts, entry)
+            scored, name = self.score_entry(query, facts, entry)
             if scored.score > 0:
                 alert = scored.score >= ALERT_THRESHOLD
                 found.append(Match(entry.entity_id, scored.score, alert, name, scored.reasons))
         found.sort(key=lambda m: (-m.score, m.entity_id))
         return found[:limit]
+
+
+def _may_join(query: NameSide, keys: frozenset[str]) -> bool:
+    """A single query part may be two listed parts run together (Nureddin ~ Nur Din)."""
+    return any(len(u.key) >= 4 for u, idx, _ in query.units if len(idx) == 1) and any(
+        len(k) >= 2 for k in keys
+    )
 
 
 def normalise_document(number: str) -> str:

@@ -47,11 +47,7 @@ class Part:
     coarse: str
     initial: bool = False
     joined: bool = False  # two adjacent parts run together, compared by key only
-
-    @property
-    def arabic(self) -> bool:
-        """Written in Arabic script."""
-        return is_arabic(self.text)
+    arabic: bool = False  # written in Arabic script
 
 
 def clean(name: str) -> str:
@@ -89,7 +85,8 @@ def _abd_rest(word: str) -> str | None:
 
 
 def _part(text: str, word_key: str) -> Part:
-    return Part(text, word_key, coarse(word_key), initial=len(text) == 1 and not is_arabic(text))
+    arabic = is_arabic(text)
+    return Part(text, word_key, coarse(word_key), len(text) == 1 and not arabic, arabic=arabic)
 
 
 def parse(name: str) -> list[Part]:

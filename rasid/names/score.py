@@ -9,6 +9,7 @@ document numbers then raise or lower it. Every step adds a Reason to the explana
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
@@ -55,7 +56,7 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     if q.key == c.key:
         if q.arabic != c.arabic:
             if len(q.key) <= 2:  # Ali, Eid, Saad: few letters say little across scripts
-                return 0.8, f"same letters across scripts, short name ({q.key})"
+                return 0.86, f"same letters across scripts, short name ({q.key})"
             return 0.95, f"same letters across scripts ({q.key})"
         if (q.joined or c.joined) and JaroWinkler.similarity(q.text, c.text) < 0.85:
             return 0.0, ""
@@ -98,7 +99,8 @@ _VOWELS = [("ou", "U"), ("oo", "U"), ("ee", "I"), ("ei", "I"), ("ey", "I"), ("ai
            ("w", "U")]  # fmt: skip
 
 
-def vowel_slots(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def vowel_slots(text: str) -> tuple[str, ...]:
     """The vowel after each consonant of a Latin word (A, I, U; "?" for e, which French
     spellings use for either; "" for none): Hassan gives A A -, Hussein U I -."""
     slots: list[str] = []
@@ -118,7 +120,7 @@ def vowel_slots(text: str) -> list[str]:
             slots.append("")
             last = cls
         i += step
-    return slots
+    return tuple(slots)
 
 
 _DIGRAPHS = {"kh", "gh", "sh", "ch", "th", "dh", "dj", "zh", "ph", "ck", "qu"}
@@ -145,32 +147,44 @@ def part_weight(part: Part, rarity: float = 1.0) -> float:
     return length * (0.45 + 0.55 * rarity)
 
 
-@dataclass(frozen=True)
-class _Side:
+@dataclass
+class NameSide:
+    """A name ready for alignment: its parts and their weights."""
+
     parts: list[Part]
     weights: list[float]
+    _units: list[tuple[Part, frozenset[int], float]] | None = None
+
+    @property
+    def units(self) -> list[tuple[Part, frozenset[int], float]]:
+        """The parts and adjacent pairs to align (computed once per side)."""
+        if self._units is None:
+            self._units = _joined(self)
+        return self._units
 
 
-def _joined(side: _Side) -> list[tuple[Part, frozenset[int], float]]:
+def _joined(side: NameSide) -> list[tuple[Part, frozenset[int], float]]:
     """Each part, and each two adjacent parts run together (Nureddin ~ Nur Din)."""
     found = [(p, frozenset([i]), side.weights[i]) for i, p in enumerate(side.parts)]
     for i in range(len(side.parts) - 1):
         a, b = side.parts[i], side.parts[i + 1]
         if a.initial or b.initial:
             continue
-        merged = Part(f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True)
+        merged = Part(
+            f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True, arabic=a.arabic
+        )
         found.append((merged, frozenset([i, i + 1]), side.weights[i] + side.weights[i + 1]))
     return found
 
 
-def name_score(query: _Side, cand: _Side) -> Scored:
+def name_score(query: NameSide, cand: NameSide) -> Scored:
     """Align the parts of two names and score the alignment."""
     total_q, total_c = sum(query.weights), sum(cand.weights)
     if not total_q or not total_c:
         return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)])
     pairs = []
-    for qp, qi, qw in _joined(query):
-        for cp, ci, cw in _joined(cand):
+    for qp, qi, qw in query.units:
+        for cp, ci, cw in cand.units:
             sim, why = part_similarity(qp, cp)
             if sim >= PAIR_FLOOR:
                 pairs.append((sim * (qw + cw), sim, qi, ci, qp, cp, why))
@@ -201,10 +215,10 @@ def name_score(query: _Side, cand: _Side) -> Scored:
     return Scored(score, reasons)
 
 
-def side(parts: Sequence[Part], rarity: dict[str, float] | None = None) -> _Side:
+def side(parts: Sequence[Part], rarity: dict[str, float] | None = None) -> NameSide:
     """Parts with their weights (rarity by key, from an index; 1.0 when unknown)."""
     known = rarity or {}
-    return _Side(list(parts), [part_weight(p, known.get(p.key, 1.0)) for p in parts])
+    return NameSide(list(parts), [part_weight(p, known.get(p.key, 1.0)) for p in parts])
 
 
 def _year(date: str) -> int | None:
