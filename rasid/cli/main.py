@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from rasid import __version__
-from rasid.cli import browse, ingest_cmd, registry_cmd, screen_cmd, serve_cmd
+from rasid.cli import browse, hits_cmd, ingest_cmd, registry_cmd, screen_cmd, serve_cmd
 from rasid.cli.common import console, database_url, fail
 from rasid.store.engine import Store, make_engine
 from rasid.store.errors import StoreError
@@ -77,3 +77,4 @@ registry_cmd.register(app)
 browse.register(app)
 serve_cmd.register(app)
 screen_cmd.register(app)
+hits_cmd.register(app)

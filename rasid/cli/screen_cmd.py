@@ -52,13 +52,17 @@ def screen(
             _batch(uow.conn, screener, datasets, input_file, output, limit)
             return
         found = subject_from(
-            {"id": "cli", "name": name, "birth_date": birth_date, "nationality": nationality,
+            {"id": "", "name": name, "birth_date": birth_date, "nationality": nationality,
              "gender": gender, "document_number": document_number}
         )  # fmt: skip
         if isinstance(found, BadLine):
             fail(found.reason)
-        matches = screener.screen(uow.conn, found, datasets, limit)
+        matches, hits = screener.screen_and_record(uow.conn, found, datasets, "cli", limit)
     _show(found, matches, as_json)
+    for hit in hits:
+        err_console.print(
+            f"hit {hit.id} ({hit.status}) in the review queue: rasid hits show {hit.id}"
+        )
 
 
 def _show(subject: Subject, matches: list[Match], as_json: bool) -> None:
@@ -84,6 +88,7 @@ def _batch(
     limit: int,
 ) -> None:
     out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
+    source = f"batch:{path.name}"
     done = bad = alerts = 0
     try:
         with path.open(encoding="utf-8", errors="replace") as stream:
@@ -92,7 +97,7 @@ def _batch(
                     bad += 1
                     err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)
                     continue
-                matches = screener.screen(conn, item, datasets, limit)
+                matches, _ = screener.screen_and_record(conn, item, datasets, source, limit)
                 alerts += any(m.alert for m in matches)
                 out.write(json.dumps({"id": item.id, "matches": [m.to_dict() for m in matches]},
                                      ensure_ascii=False) + "\n")  # fmt: skip

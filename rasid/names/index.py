@@ -48,6 +48,7 @@ class NameIndex:
     entries: list[Entry] = field(default_factory=list)
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     coarse_postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    datasets_of: dict[str, str] = field(default_factory=dict)  # entity id: its watchlist
     _rarity: dict[str, float] = field(default_factory=dict)
     _fresh: bool = True
 

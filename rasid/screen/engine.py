@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select
 from rasid.access.registry import get_dataset, list_datasets
 from rasid.names.index import NameIndex
 from rasid.screen.errors import ScreenError
+from rasid.screen.hits import HitRecord, record_results
 from rasid.screen.model import Match, Subject
 from rasid.store.entities import EntityView, get_entities, list_entity_ids
 from rasid.store.tables import ingest_run, statement
@@ -53,6 +54,7 @@ def build_index(conn: Connection, datasets: list[str]) -> NameIndex:
         names = [v for prop in NAME_PROPS for v in proxy.get(prop, quiet=True)]
         if not names:
             continue
+        index.datasets_of[entity.id] = entity.datasets[0]
         index.add(
             entity.id,
             names,
@@ -101,3 +103,11 @@ class Screener:
     ) -> list[Match]:
         """Matches for one subject, best first."""
         return self.index(conn, datasets).match(subject, limit)
+
+    def screen_and_record(
+        self, conn: Connection, subject: Subject, datasets: list[str], source: str, limit: int = 5
+    ) -> tuple[list[Match], list[HitRecord]]:
+        """Screen a subject and put its alerts in the review queue (no duplicate open hits)."""
+        index = self.index(conn, datasets)
+        matches = index.match(subject, limit)
+        return matches, record_results(conn, subject, source, matches, index.datasets_of)

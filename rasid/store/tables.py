@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -120,4 +121,52 @@ quarantine = Table(
     Column("reason", Text, nullable=False),
     Column("raw", Text),
     Column("created_at", DateTime, nullable=False),
+)
+
+# Screening: who was screened, the hits a person reviews, and each decision on them.
+# Nothing here acts on a person: the queue records proposals and the decisions people take.
+screening_subject = Table(
+    "screening_subject",
+    metadata,
+    # A content key (sha1), see ``rasid.screen.hits.subject_key``: the same subject screened
+    # again is the same row.
+    Column("id", String(40), primary_key=True),
+    Column("source", Text, nullable=False),  # "cli", "api", "batch:<file>"
+    Column("external_id", Text),  # the caller's id of the subject, if any
+    Column("name", Text, nullable=False),
+    Column("birth_date", Text),
+    Column("nationality", Text),
+    Column("gender", Text),
+    Column("document_number", Text),
+    Column("first_screened", DateTime, nullable=False),
+    Column("last_screened", DateTime, nullable=False),
+)
+
+hit = Table(
+    "hit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject_id", String(40), ForeignKey("screening_subject.id"), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("watchlist", String(64)),  # the entity's dataset; None when the caller did not say
+    Column("score", Float, nullable=False),
+    Column("alert", Boolean, nullable=False),
+    Column("matched_name", Text, nullable=False),
+    Column("explanation", Text, nullable=False),  # JSON list of {feature, detail, effect}
+    Column("status", String(16), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_hit_subject_id_entity_id", "subject_id", "entity_id"),
+)
+
+hit_decision = Table(
+    "hit_decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hit_id", Integer, ForeignKey("hit.id"), nullable=False, index=True),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("reviewer", String(255), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_at", DateTime, nullable=False),
 )

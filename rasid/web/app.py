@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 import rasid
 from rasid.store import Store
-from rasid.web import api, apidocs, errors, pages, screen
+from rasid.web import api, apidocs, errors, hits, pages, screen
 
 DESCRIPTION = """\
 Rasid (راصد) is a fusion-cell platform for counter-terrorism and the crime–terror nexus.
@@ -56,6 +56,7 @@ def create_app(store: Store) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("rasid.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(screen.router)
+    app.include_router(hits.router)
     app.include_router(apidocs.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)

@@ -57,6 +57,7 @@ class ResultOut(BaseModel):
 
     id: str
     matches: list[MatchOut] = []
+    hits: list[int] = Field(default_factory=list, description="Review-queue hits made or refreshed")
     error: str | None = None
 
 
@@ -91,7 +92,9 @@ def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) 
     threshold) and `explanation`: which name parts matched how, and agreement or conflict on
     date of birth, nationality, gender and document number. A subject that cannot be
     screened (no letters in its name, a malformed date) gets an `error` and the rest are
-    screened. Matches only propose: a person reviews every hit.
+    screened. Matches only propose: every alert becomes a hit in the review queue
+    (`/api/hits`), where a person confirms, dismisses or escalates it; screening the same
+    subject again refreshes its open hit instead of adding another.
     """
     items = body.subjects if body.subjects is not None else [body.subject] if body.subject else []
     if not items:
@@ -102,11 +105,18 @@ def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) 
     results = []
     for number, item in enumerate(items, start=1):
         data: dict[str, Any] = item.model_dump()
-        data["id"] = item.id or str(number)
+        # Without an id, a subject is known by its name and facts (see rasid.screen.hits).
+        data["id"] = item.id or ""
         subject = subject_from(data, number)
         if isinstance(subject, BadLine):
-            results.append(ResultOut(id=data["id"], error=subject.reason))
+            results.append(ResultOut(id=data["id"] or str(number), error=subject.reason))
             continue
-        matches = screener.screen(uow.conn, subject, datasets, body.limit)
-        results.append(ResultOut(id=subject.id, matches=[MatchOut(**m.to_dict()) for m in matches]))
+        matches, hits = screener.screen_and_record(uow.conn, subject, datasets, "api", body.limit)
+        results.append(
+            ResultOut(
+                id=subject.id or str(number),
+                matches=[MatchOut(**m.to_dict()) for m in matches],
+                hits=[h.id for h in hits],
+            )
+        )
     return ScreenOut(watchlists=datasets, results=results)

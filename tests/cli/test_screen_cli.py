@@ -15,7 +15,7 @@ runner = CliRunner()
 def test_screen_a_name(watchlist: Store, settings_env: str) -> None:  # noqa: F811
     result = runner.invoke(app, ["screen", "Sheikh Aiman al-Zawahri", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["matches"][0]["entity_id"] == "w-zawahiri" and data["matches"][0]["alert"]
     table = runner.invoke(app, ["screen", "Ayman Zawahiri"])
     assert "ALERT" in table.output

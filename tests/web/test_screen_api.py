@@ -41,3 +41,21 @@ def test_screen_errors(watchlist: Store) -> None:  # noqa: F811
     assert unknown.status_code == 422 and "unknown watchlist" in unknown.text
     huge = client.post("/api/screen", json={"subject": {"name": "a" * 20_000}})
     assert huge.status_code == 422
+
+
+def test_alerts_become_one_open_hit_each(watchlist: Store) -> None:  # noqa: F811
+    client = TestClient(create_app(watchlist))
+    body = {"subject": {"name": "Ayman al-Zawahiri", "birth_date": "1951"}}
+    first = client.post("/api/screen", json=body).json()["results"][0]
+    again = client.post("/api/screen", json=body).json()["results"][0]
+    assert first["hits"] and first["hits"] == again["hits"]
+    [hit_id] = first["hits"]
+    hit = client.get(f"/api/hits/{hit_id}").json()
+    assert hit["status"] == "new" and hit["entity_id"] == "w-zawahiri"
+    decided = client.post(
+        f"/api/hits/{hit_id}/decision",
+        json={"status": "dismissed", "reviewer": "piu.officer", "reason": "different person"},
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "dismissed"
+    third = client.post("/api/screen", json=body).json()["results"][0]
+    assert third["hits"] == []  # dismissed, same evidence: no new hit
