@@ -38,6 +38,7 @@ class Entry:
     parsed: list[list[Part]]
     facts: Facts
     sides: list[NameSide] | None = None  # weighted parts, made on first use
+    sides_version: int = -1  # the index version the weights were taken at
     keys: list[frozenset[str]] = field(default_factory=list)  # per name: keys, coarse keys
 
 
@@ -50,7 +51,8 @@ class NameIndex:
     coarse_postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     datasets_of: dict[str, str] = field(default_factory=dict)  # entity id: its watchlist
     _rarity: dict[str, float] = field(default_factory=dict)
-    _fresh: bool = True
+    _version: int = 0  # bumped by every add: rarities (and weights) change
+    _rarity_version: int = 0
 
     def add(
         self,
@@ -75,16 +77,16 @@ class NameIndex:
         for part in {p for parts in parsed for p in parts if not p.initial}:
             self.postings[part.key].append(number)
             self.coarse_postings[part.coarse].append(number)
-        self._fresh = False
+        self._version += 1
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def rarity(self, key: str) -> float:
         """How rare a key is among indexed entities (0..1)."""
-        if not self._fresh:
+        if self._rarity_version != self._version:
             self._rarity.clear()
-            self._fresh = True
+            self._rarity_version = self._version
         if key not in self._rarity:
             df = len(set(self.postings.get(key, ())))
             self._rarity[key] = idf_rarity(df, len(self.entries))
@@ -107,8 +109,9 @@ class NameIndex:
         return heapq.nlargest(limit, gathered, key=gathered.__getitem__)
 
     def _sides(self, entry: Entry) -> list[NameSide]:
-        if entry.sides is None or not self._fresh:
+        if entry.sides is None or entry.sides_version != self._version:
             entry.sides = [side(ps, {p.key: self.rarity(p.key) for p in ps}) for ps in entry.parsed]
+            entry.sides_version = self._version
         return entry.sides
 
     def score_entry(self, query: NameSide, facts: Facts, entry: Entry) -> tuple[Scored, str]:

@@ -70,3 +70,21 @@ def test_scores_stay_in_range_and_empty_names_score_zero() -> None:
         "Ayman Zawahiri", "Ayman Zawahiri", Facts(documents=("A1",)), Facts(documents=("A1",))
     )
     assert scored.score == 1.0
+
+
+def test_weights_follow_names_added_after_a_query() -> None:
+    from rasid.names.index import NameIndex
+    from rasid.screen.model import Subject
+
+    index = NameIndex()
+    index.add("a", ["Karim Haddad"])
+    first = index.match(Subject("s", "Karim Haddad"))[0].score
+    for i in range(50):  # Haddad becomes common: it should count for less
+        index.add(f"b{i}", [f"Haddad Number{i}"])
+    fresh = NameIndex()
+    fresh.add("a", ["Karim Haddad"])
+    for i in range(50):
+        fresh.add(f"b{i}", [f"Haddad Number{i}"])
+    query = Subject("s", "Karim Saleh")  # leaves Haddad unmatched: its weight counts
+    assert index.match(query)[0].score == fresh.match(query)[0].score
+    assert first == 1.0
