@@ -1,45 +1,122 @@
-"""An index over every name of every watchlist entity, retrieving candidates by key.
+"""An index over every name of every watchlist entity, retrieving candidates without a scan.
 
-Each name part is posted under its key and its coarse key. A query looks up its own parts'
-keys, adds up the rarity of what it finds per entity, and scores only the best few
-candidates in full: the list is never scanned. Rarity (inverse document frequency of a key
-among indexed names) also weighs parts in the score, so a shared "Mohammed" counts for less
-than a shared "Noureddine".
+Each indexed name is cut into parts (``rasid.names.parts``); every part, and every two
+adjacent parts run together, is a *unit* with a coarse key. A name is posted under each of
+its units' coarse keys and under each *pair* of its units' coarse keys. A query looks up the
+pairs of its own units first: a pair such as (Mohammed, Qosi) is rare even where both parts
+are common, so the candidates are few at any size of list. Single units add the names that
+share only one part with the query (the shortest such names first, capped).
+
+Candidates are ranked by an upper bound of their score, computed over arrays from which
+query and candidate parts could match at best and what birth year, gender and document
+allow; they are then scored in full (``rasid.names.score``), best bound first, until no
+remaining bound can beat the results found. Rarity (inverse document frequency of a key
+among indexed entities) weighs parts, so a shared "Mohammed" counts for less than a shared
+"Noureddine".
+
+The arrays are built once, on the first query after names were added.
 """
 
 import heapq
-from collections import defaultdict
+import threading
+from array import array
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
 
 from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
+    EXTRA_PARTS,
+    PAIR_FLOOR,
     Facts,
     NameSide,
-    Scored,
+    Similar,
     combine,
     facts_adjustment,
     idf_rarity,
     name_score,
+    part_similarity,
+    part_weight,
     side,
 )
 from rasid.screen.model import Match, Subject
 
-CANDIDATES = 40  # entities scored in full per query
-COARSE_SHARE = 0.6  # a coarse-key hit counts for this share of an exact one
+CANDIDATES = 20  # names scored in full per query, at most
+REFINED = 120  # names given a closer bound per query, at most
+INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
+PAIR_CAP = 600  # names taken from one pair of keys (those with the fewest parts first)
+SINGLE_CAP = 100  # names taken from one key alone (the same order)
+SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
+MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
+# What facts can add to a name score at most (see rasid.names.score.facts_adjustment).
+BIRTH_BONUS, NATIONALITY_BONUS, DOCUMENT_BONUS = 0.06, 0.02, 0.15
+BIRTH_CONFLICT, GENDER_CONFLICT = -0.2, -0.1
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass
 class Entry:
-    """One indexed entity: its names (parsed) and facts."""
+    """One indexed entity: its names and facts."""
 
     entity_id: str
     names: list[str]
-    parsed: list[list[Part]]
     facts: Facts
-    sides: list[NameSide] | None = None  # weighted parts, made on first use
-    sides_version: int = -1  # the index version the weights were taken at
-    keys: list[frozenset[str]] = field(default_factory=list)  # per name: keys, coarse keys
+
+
+@dataclass
+class _Arrays:
+    """The frozen index: names as rows of part ids, postings by key and by pair of keys."""
+
+    name_entry: Ints  # per name: its entry number
+    name_text: list[str]
+    name_offset: Ints  # per name: where its part ids start in part_of (one more at the end)
+    part_of: Ints  # part ids of all names, name after name
+    name_weight: Floats  # per name: the sum of its parts' weights
+    part_weight: list[float]  # per part id
+    part_weight_array: Floats
+    tokens: dict[str, int]  # coarse key of a unit: token id
+    pair_keys: Ints  # sorted unique pair codes
+    pair_start: Ints  # where each pair's postings start (one more at the end)
+    pair_name: Ints
+    pair_weight: Floats  # the weight of the name's parts the pair covers
+    single_start: Ints  # per token (one more at the end)
+    single_name: Ints
+    single_weight: Floats
+    year_low: Ints  # per entry: earliest and latest birth year (-1: none)
+    year_high: Ints
+    gender: Ints  # per entry: 0 unknown, else a code of _Genders
+    documents: dict[str, list[int]]  # document number: entries
+
+
+def _units(parts: list[Part]) -> list[tuple[str, int]]:
+    """Coarse keys of a name's retrieval units, each with the bits of the parts it covers:
+    every part but initials, and every two adjacent parts run together."""
+    units = [(_token(p), 1 << i) for i, p in enumerate(parts[:MAX_BITS]) if not p.initial and p.key]
+    for i in range(min(len(parts), MAX_BITS) - 1):
+        a, b = parts[i], parts[i + 1]
+        if not a.initial and not b.initial:
+            units.append((_token(a) + _token(b), 3 << i))
+    return units
+
+
+def _token(part: Part) -> str:
+    """What a part is posted under: its coarse key, or its key when the coarse one is empty
+    (Yahia: H, which coarse keys drop)."""
+    return part.coarse or part.key
+
+
+def _pair_code(a: int, b: int) -> int:
+    return (min(a, b) << 32) | max(a, b)
+
+
+def _year(date: str) -> int:
+    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else -1
 
 
 @dataclass
@@ -47,12 +124,15 @@ class NameIndex:
     """Watchlist names by key; ``match`` proposes entities for a subject, explained."""
 
     entries: list[Entry] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    coarse_postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     datasets_of: dict[str, str] = field(default_factory=dict)  # entity id: its watchlist
-    _rarity: dict[str, float] = field(default_factory=dict)
-    _version: int = 0  # bumped by every add: rarities (and weights) change
-    _rarity_version: int = 0
+    _names: list[tuple[int, str, tuple[int, ...]]] = field(default_factory=list)
+    _part_ids: dict[Part, int] = field(default_factory=dict)
+    _parts: list[Part] = field(default_factory=list)
+    _genders: dict[str, int] = field(default_factory=dict)
+    _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
+    _arrays: _Arrays | None = None
+    _sides: dict[int, NameSide] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
         self,
@@ -64,92 +144,397 @@ class NameIndex:
         documents: list[str] | None = None,
     ) -> None:
         """Index an entity under all its names (primary names, aliases, original script)."""
-        parsed = [parse(n) for n in names]
+        number = len(self.entries)
         facts = Facts(
             tuple(birth_dates or ()),
             tuple(n.lower() for n in nationalities or ()),
             gender,
             tuple(normalise_document(d) for d in documents or ()),
         )
-        number = len(self.entries)
-        keys = [frozenset({p.key for p in ps} | {p.coarse for p in ps}) for ps in parsed]
-        self.entries.append(Entry(entity_id, list(names), parsed, facts, keys=keys))
-        for part in {p for parts in parsed for p in parts if not p.initial}:
-            self.postings[part.key].append(number)
-            self.coarse_postings[part.coarse].append(number)
-        self._version += 1
+        self.entries.append(Entry(entity_id, list(names), facts))
+        keys: set[str] = set()
+        for name in names:
+            parts = parse(name)
+            if not parts:
+                continue
+            ids = tuple(self._intern(p) for p in parts)
+            self._names.append((number, name, ids))
+            keys.update(p.key for p in parts if not p.initial)
+        self._df.update(keys)
+        self._arrays = None
+        self._sides.clear()
+
+    def _intern(self, part: Part) -> int:
+        found = self._part_ids.get(part)
+        if found is None:
+            found = self._part_ids[part] = len(self._parts)
+            self._parts.append(part)
+        return found
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def rarity(self, key: str) -> float:
         """How rare a key is among indexed entities (0..1)."""
-        if self._rarity_version != self._version:
-            self._rarity.clear()
-            self._rarity_version = self._version
-        if key not in self._rarity:
-            df = len(set(self.postings.get(key, ())))
-            self._rarity[key] = idf_rarity(df, len(self.entries))
-        return self._rarity[key]
+        return idf_rarity(self._df.get(key, 0), len(self.entries))
 
-    def candidates(self, parts: list[Part], limit: int = CANDIDATES) -> list[int]:
-        """The entries sharing the most informative keys with the query parts."""
-        gathered: dict[int, float] = defaultdict(float)
-        for part in parts:
-            if part.initial:
-                continue
-            weight = self.rarity(part.key) + 0.05
-            best: dict[int, float] = {}
-            for number in self.postings.get(part.key, ()):
-                best[number] = weight
-            for number in self.coarse_postings.get(part.coarse, ()):
-                best.setdefault(number, weight * COARSE_SHARE)
-            for number, value in best.items():
-                gathered[number] += value
-        return heapq.nlargest(limit, gathered, key=gathered.__getitem__)
+    def _frozen(self) -> _Arrays:
+        arrays = self._arrays
+        if arrays is None:
+            with self._lock:
+                if self._arrays is None:
+                    self._arrays = self._freeze()
+                arrays = self._arrays
+        return arrays
 
-    def _sides(self, entry: Entry) -> list[NameSide]:
-        if entry.sides is None or entry.sides_version != self._version:
-            entry.sides = [side(ps, {p.key: self.rarity(p.key) for p in ps}) for ps in entry.parsed]
-            entry.sides_version = self._version
-        return entry.sides
+    def _freeze(self) -> _Arrays:
+        """Build the arrays the queries use from the names added so far."""
+        weights = [part_weight(p, self.rarity(p.key)) for p in self._parts]
+        tokens: dict[str, int] = {}
+        offsets, part_of, totals = array("q", [0]), array("q"), array("d")
+        pair_code, pair_name, pair_weight = array("q"), array("q"), array("d")
+        single_token, single_name, single_weight = array("q"), array("q"), array("d")
+        lengths = array("q")
+        for number, (_, _, ids) in enumerate(self._names):
+            part_of.extend(ids)
+            offsets.append(len(part_of))
+            totals.append(sum(weights[i] for i in ids))
+            lengths.append(len(ids))
+            units = [
+                (tokens.setdefault(key, len(tokens)), bits, _weight(bits, ids, weights))
+                for key, bits in _units([self._parts[i] for i in ids])
+            ]
+            for token, _, weight in units:
+                single_token.append(token)
+                single_name.append(number)
+                single_weight.append(weight)
+            for (ta, ba, wa), (tb, bb, wb) in combinations(units, 2):
+                if not ba & bb:
+                    pair_code.append(_pair_code(ta, tb))
+                    pair_name.append(number)
+                    pair_weight.append(wa + wb)
+        size = np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, np.int64)
+        pair_keys, pair_start, pair_names, pair_weights = _postings(
+            _np(pair_code), _np(pair_name), _floats(pair_weight), size
+        )
+        single_keys, starts, single_names, single_weights = _postings(
+            _np(single_token), _np(single_name), _floats(single_weight), size
+        )
+        # Every token has postings, so the unique single keys are 0..len(tokens)-1.
+        assert len(single_keys) == len(tokens)
+        low, high, gender = [], [], []
+        documents: dict[str, list[int]] = {}
+        for number, entry in enumerate(self.entries):
+            years = [y for y in map(_year, entry.facts.birth_dates) if y > 0]
+            low.append(min(years, default=-1))
+            high.append(max(years, default=-1))
+            gender.append(self._gender_code(entry.facts.gender))
+            for document in entry.facts.documents:
+                documents.setdefault(document, []).append(number)
+        return _Arrays(
+            name_entry=np.array([n for n, _, _ in self._names], dtype=np.int64),
+            name_text=[t for _, t, _ in self._names],
+            name_offset=_np(offsets),
+            part_of=_np(part_of),
+            name_weight=np.frombuffer(totals, dtype=np.float64).copy() if totals else np.zeros(0),
+            part_weight=weights,
+            part_weight_array=np.array(weights, dtype=np.float64),
+            tokens=tokens,
+            pair_keys=pair_keys,
+            pair_start=pair_start,
+            pair_name=pair_names,
+            pair_weight=pair_weights,
+            single_start=starts,
+            single_name=single_names,
+            single_weight=single_weights,
+            year_low=np.array(low, dtype=np.int64),
+            year_high=np.array(high, dtype=np.int64),
+            gender=np.array(gender, dtype=np.int64),
+            documents=documents,
+        )
 
-    def score_entry(self, query: NameSide, facts: Facts, entry: Entry) -> tuple[Scored, str]:
-        """The best score over an entry's names, and the name that gave it. Names sharing
-        no key (exact or coarse, of a part or of two parts run together) are skipped."""
-        wanted = {u.key for u, _, _ in query.units} | {u.coarse for u, _, _ in query.units}
-        best, best_name = Scored(0.0), ""
-        for name, keys, cand in zip(entry.names, entry.keys, self._sides(entry), strict=True):
-            if wanted.isdisjoint(keys) and not _may_join(query, keys):
-                continue
-            scored = name_score(query, cand)
-            if scored.score > best.score:
-                best, best_name = scored, name
-        return combine(best, facts_adjustment(facts, entry.facts)), best_name
+    def _gender_code(self, gender: str | None) -> int:
+        if not gender:
+            return 0
+        return self._genders.setdefault(gender.lower(), len(self._genders) + 1)
 
     def match(self, subject: Subject, limit: int = 5) -> list[Match]:
         """Watchlist entities proposed for a subject, best first, each with its explanation."""
         parts = parse(subject.name)
-        if not parts:
+        if not parts or not self._names:
             return []
-        facts = subject_facts(subject)
+        arrays = self._frozen()
         query = side(parts, {p.key: self.rarity(p.key) for p in parts})
-        found = []
-        for number in self.candidates(parts):
-            entry = self.entries[number]
-            scored, name = self.score_entry(query, facts, entry)
-            if scored.score > 0:
-                alert = scored.score >= ALERT_THRESHOLD
-                found.append(Match(entry.entity_id, scored.score, alert, name, scored.reasons))
-        found.sort(key=lambda m: (-m.score, m.entity_id))
-        return found[:limit]
+        found = self._gather(arrays, parts)
+        if found is None:
+            return []
+        names, query_bits, name_got = found
+        facts = subject_facts(subject)
+        bound, adjust = self._bound(arrays, query, names, query_bits, name_got, facts)
+        order = np.lexsort((names, -bound)).tolist()
+        best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
+        floor = 0.0  # the limit-th best score so far, once there are that many
+        similar, held_sides = _remembering(), []
+        closer = _Closer(query, similar)
+        waiting: list[tuple[float, int, int]] = []  # closer bounds: (-bound, order, name)
+        taken = scored_count = 0
+        while scored_count < CANDIDATES:
+            # Refine bounds in the order of the first, looser ones, until the best refined
+            # bound is at least the next loose one: then it is the best of all.
+            while (
+                taken < len(order)
+                and taken < REFINED
+                and (not waiting or -waiting[0][0] < bound[order[taken]])
+            ):
+                at = order[taken]
+                taken += 1
+                if len(best) >= limit and bound[at] <= floor:
+                    taken = len(order)
+                    break
+                name = int(names[at])
+                cand = self._side(arrays, name)
+                held_sides.append(cand)  # its parts stay alive, so their ids stay theirs
+                closer_bound = closer.bound(cand) + adjust[at]
+                if closer_bound > 0:
+                    heapq.heappush(waiting, (-closer_bound, taken, name))
+            if not waiting:
+                break
+            top, _, name = heapq.heappop(waiting)
+            if len(best) >= limit and -top <= floor:
+                break
+            scored_count += 1
+            entry_number = int(arrays.name_entry[name])
+            scored = name_score(query, self._side(arrays, name), explain=False, similar=similar)
+            if scored.score <= 0:
+                continue
+            effect = sum(
+                r.effect for r in facts_adjustment(facts, self.entries[entry_number].facts)
+            )
+            score = min(1.0, max(0.0, scored.score + effect))
+            held = best.get(entry_number)
+            if score > 0 and (held is None or score > held[0]):
+                best[entry_number] = (score, name)
+                if len(best) >= limit:
+                    floor = sorted((s for s, _ in best.values()), reverse=True)[limit - 1]
+        ranked = sorted(best.items(), key=lambda b: (-b[1][0], self.entries[b[0]].entity_id))
+        return [self._explain(arrays, query, facts, e, n) for e, (_, n) in ranked[:limit]]
+
+    def _side(self, arrays: _Arrays, name: int) -> NameSide:
+        """A listed name's parts and weights, ready for alignment (kept for reuse)."""
+        found = self._sides.get(name)
+        if found is None:
+            if len(self._sides) >= SIDES_KEPT:
+                self._sides.clear()
+            start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
+            ids = arrays.part_of[start:end].tolist()
+            found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
+            self._sides[name] = found
+        return found
+
+    def _explain(
+        self, arrays: _Arrays, query: NameSide, facts: Facts, entry_number: int, name: int
+    ) -> Match:
+        """The match for an entry through one of its names, with every reason."""
+        entry = self.entries[entry_number]
+        scored = combine(
+            name_score(query, self._side(arrays, name)), facts_adjustment(facts, entry.facts)
+        )
+        alert = scored.score >= ALERT_THRESHOLD
+        return Match(entry.entity_id, scored.score, alert, arrays.name_text[name], scored.reasons)
+
+    def _gather(self, arrays: _Arrays, parts: list[Part]) -> tuple[Ints, Ints, Floats] | None:
+        """Candidate names, with the bits of the query's parts that met and the summed
+        weight of the name's parts that met (pairs overlap: it may exceed the name's)."""
+        units = [
+            (token, bits)
+            for key, bits in _units(parts)
+            if (token := arrays.tokens.get(key)) is not None
+        ]
+        if not units:
+            return None
+        chunks: list[tuple[Ints, Floats, int]] = []
+        codes = [
+            (_pair_code(ta, tb), ba | bb)
+            for (ta, ba), (tb, bb) in combinations(units, 2)
+            if not ba & bb
+        ]
+        if codes:
+            wanted = np.array([c for c, _ in codes], dtype=np.int64)
+            at = np.searchsorted(arrays.pair_keys, wanted)
+            at[at >= len(arrays.pair_keys)] = 0
+            for i, (code, bits) in enumerate(codes):
+                if arrays.pair_keys[at[i]] == code:
+                    start = int(arrays.pair_start[at[i]])
+                    end = min(int(arrays.pair_start[at[i] + 1]), start + PAIR_CAP)
+                    chunks.append(
+                        (arrays.pair_name[start:end], arrays.pair_weight[start:end], bits)
+                    )
+        for token, bits in units:
+            start = int(arrays.single_start[token])
+            end = min(int(arrays.single_start[token + 1]), start + SINGLE_CAP)
+            chunks.append((arrays.single_name[start:end], arrays.single_weight[start:end], bits))
+        names = np.concatenate([c[0] for c in chunks])
+        name_got = np.concatenate([c[1] for c in chunks])
+        query_bits = np.concatenate([np.full(len(c[0]), c[2], dtype=np.int64) for c in chunks])
+        order = np.argsort(names, kind="stable")
+        names, name_got, query_bits = names[order], name_got[order], query_bits[order]
+        first = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+        return (
+            names[first],
+            np.bitwise_or.reduceat(query_bits, first),
+            np.add.reduceat(name_got, first),
+        )
+
+    def _bound(
+        self,
+        arrays: _Arrays,
+        query: NameSide,
+        names: Ints,
+        query_bits: Ints,
+        name_got: Floats,
+        facts: Facts,
+    ) -> tuple[Floats, Floats]:
+        """A loose upper bound of each candidate's score, its name score were every part that
+        met by key a perfect match, moved by what its facts can at best add or surely take;
+        and that move alone."""
+        total_q = sum(query.weights)
+        got_q = np.zeros(len(names))
+        initials = [p.initial for p in query.parts]
+        for bit, weight in enumerate(query.weights[:MAX_BITS]):
+            # An initial is not posted: it may meet any part, so it counts as met.
+            got_q += weight if initials[bit] else ((query_bits >> bit) & 1) * weight
+        if any(initials):
+            name_got = np.maximum(name_got, arrays.name_weight[names])
+        # The candidate's side: the weight of its parts that met, from the postings' sum
+        # (pairs overlap, so this is at most the candidate's whole weight).
+        total_c = arrays.name_weight[names]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover_q = np.clip(got_q / total_q, 0.0, 1.0) if total_q else np.zeros(len(names))
+            cover_c = np.clip(np.nan_to_num(name_got / total_c), 0.0, 1.0)
+        bound = cover_q ** (1 - EXTRA_PARTS) * cover_c**EXTRA_PARTS
+        entries = arrays.name_entry[names]
+        adjust = np.zeros(len(names))
+        if facts.birth_dates:
+            year = _year(facts.birth_dates[0])
+            low, high = arrays.year_low[entries], arrays.year_high[entries]
+            known = (low > 0) & (year > 0)
+            apart = known & ((year < low - 1) | (year > high + 1))
+            adjust += np.where(apart, BIRTH_CONFLICT, np.where(known, BIRTH_BONUS, 0.0))
+        if facts.nationalities:
+            adjust += NATIONALITY_BONUS
+        if facts.gender:
+            code = self._genders.get(facts.gender)
+            theirs = arrays.gender[entries]
+            adjust += np.where((theirs > 0) & (theirs != (code or -1)), GENDER_CONFLICT, 0.0)
+        for document in facts.documents:
+            holders = arrays.documents.get(document)
+            if holders:
+                adjust += np.isin(entries, holders) * DOCUMENT_BONUS
+        return bound + adjust, adjust  # not capped at 1: a document or a birth date still ranks
 
 
-def _may_join(query: NameSide, keys: frozenset[str]) -> bool:
-    """A single query part may be two listed parts run together (Nureddin ~ Nur Din)."""
-    return any(len(u.key) >= 4 for u, idx, _ in query.units if len(idx) == 1) and any(
-        len(k) >= 2 for k in keys
-    )
+class _Closer:
+    """A closer bound of a candidate's name score: only its parts that share a coarse key
+    with a query part, and are similar enough to it, can count."""
+
+    def __init__(self, query: NameSide, similar: Similar) -> None:
+        self.query = query
+        self.similar = similar
+        self.total_q = sum(query.weights)
+        self.by_key: dict[str, list[tuple[Part, int]]] = {}
+        self.initials = 0  # query parts that are initials: counted as met, at best
+        self.letters = ""  # and their letters: listed parts beginning so may meet them
+        for part, bits, _ in query.units:
+            if part.initial:
+                self.initials |= bits
+                self.letters += part.key[:1]
+            else:
+                self.by_key.setdefault(_token(part), []).append((part, bits))
+
+    def bound(self, cand: NameSide) -> float:
+        """At most the name score of ``cand`` (parts meeting only loosely aside)."""
+        met_q, met_c, top = self.initials, 0, 0.0
+        if met_q:
+            top = INITIAL_SIMILARITY
+        by_key = self.by_key
+        parts = cand.parts
+        for i, part in enumerate(parts):
+            if part.initial or (self.letters and part.key[:1] in self.letters):
+                met_c |= 1 << i
+                if part.initial:
+                    continue
+            for q, q_bits in by_key.get(_token(part), ()):
+                sim = self.similar(q, part)[0]
+                if sim >= PAIR_FLOOR:
+                    met_q |= q_bits
+                    met_c |= 1 << i
+                    if sim > top:
+                        top = sim
+            # Two parts run together (rarely of use: compared only when a key meets).
+            if i + 1 < len(parts) and _token(part) + _token(parts[i + 1]) in by_key:
+                for unit, bits, _ in cand.units:
+                    if bits == 3 << i:
+                        for q, q_bits in by_key[_token(part) + _token(parts[i + 1])]:
+                            sim = self.similar(q, unit)[0]
+                            if sim >= PAIR_FLOOR:
+                                met_q |= q_bits
+                                met_c |= bits
+                                top = max(top, sim)
+        if not met_c or not self.total_q:
+            return 0.0
+        got_q = sum(w for i, w in enumerate(self.query.weights) if met_q >> i & 1)
+        got_c = sum(w for i, w in enumerate(cand.weights) if met_c >> i & 1)
+        total_c = sum(cand.weights)
+        if not total_c:
+            return 0.0
+        return float(
+            top
+            * min(1.0, got_q / self.total_q) ** (1 - EXTRA_PARTS)
+            * min(1.0, got_c / total_c) ** EXTRA_PARTS
+        )
+
+
+def _remembering() -> Similar:
+    """``part_similarity`` remembering its answers for one query, by the parts' identity
+    (the caller keeps the parts alive meanwhile): a query meets the same listed parts in
+    many candidates."""
+    memo: dict[tuple[int, int], tuple[float, str]] = {}
+
+    def similar(q: Part, c: Part) -> tuple[float, str]:
+        key = (id(q), id(c))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = part_similarity(q, c)
+        return found
+
+    return similar
+
+
+def _weight(bits: int, ids: tuple[int, ...], weights: list[float]) -> float:
+    return sum(weights[i] for n, i in enumerate(ids) if bits >> n & 1)
+
+
+def _floats(values: "array[float]") -> Floats:
+    return np.array(values, dtype=np.float64)
+
+
+def _np(values: "array[int]") -> Ints:
+    return np.array(values, dtype=np.int64)
+
+
+def _postings(
+    keys: Ints, names: Ints, weights: Floats, sizes: Ints
+) -> tuple[Ints, Ints, Ints, Floats]:
+    """Postings grouped by key, the names with the fewest parts first within each key:
+    the unique keys, where each key's postings start (and one more at the end), the names
+    and the weights."""
+    if not len(keys):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(1, dtype=np.int64), empty, np.zeros(0)
+    order = np.lexsort((names, sizes[names], keys))
+    keys, names, weights = keys[order], names[order], weights[order]
+    unique, start = np.unique(keys, return_index=True)
+    return unique, np.append(start, len(keys)).astype(np.int64), names, weights
 
 
 def normalise_document(number: str) -> str:

@@ -7,7 +7,7 @@ document numbers then raise or lower it. Every step adds a Reason to the explana
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -147,25 +147,30 @@ def part_weight(part: Part, rarity: float = 1.0) -> float:
     return length * (0.45 + 0.55 * rarity)
 
 
+Unit = tuple[Part, int, float]  # a part or two parts run together, their bits, their weight
+Similar = Callable[[Part, Part], tuple[float, str]]
+
+
 @dataclass
 class NameSide:
     """A name ready for alignment: its parts and their weights."""
 
     parts: list[Part]
     weights: list[float]
-    _units: list[tuple[Part, frozenset[int], float]] | None = None
+    _units: list[Unit] | None = None
 
     @property
-    def units(self) -> list[tuple[Part, frozenset[int], float]]:
+    def units(self) -> list[Unit]:
         """The parts and adjacent pairs to align (computed once per side)."""
         if self._units is None:
             self._units = _joined(self)
         return self._units
 
 
-def _joined(side: NameSide) -> list[tuple[Part, frozenset[int], float]]:
-    """Each part, and each two adjacent parts run together (Nureddin ~ Nur Din)."""
-    found = [(p, frozenset([i]), side.weights[i]) for i, p in enumerate(side.parts)]
+def _joined(side: NameSide) -> list[Unit]:
+    """Each part, and each two adjacent parts run together (Nureddin ~ Nur Din); a unit's
+    bits say which parts it covers."""
+    found = [(p, 1 << i, side.weights[i]) for i, p in enumerate(side.parts)]
     for i in range(len(side.parts) - 1):
         a, b = side.parts[i], side.parts[i + 1]
         if a.initial or b.initial:
@@ -173,41 +178,45 @@ def _joined(side: NameSide) -> list[tuple[Part, frozenset[int], float]]:
         merged = Part(
             f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True, arabic=a.arabic
         )
-        found.append((merged, frozenset([i, i + 1]), side.weights[i] + side.weights[i + 1]))
+        found.append((merged, 3 << i, side.weights[i] + side.weights[i + 1]))
     return found
 
 
-def name_score(query: NameSide, cand: NameSide) -> Scored:
-    """Align the parts of two names and score the alignment."""
+def name_score(
+    query: NameSide, cand: NameSide, explain: bool = True, similar: Similar = part_similarity
+) -> Scored:
+    """Align the parts of two names and score the alignment (with the reasons, unless
+    ``explain`` is false: ranking needs only the score). ``similar`` compares two parts
+    (an index passes one that remembers what it compared)."""
     total_q, total_c = sum(query.weights), sum(cand.weights)
     if not total_q or not total_c:
-        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)])
+        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)] if explain else [])
     pairs = []
     for qp, qi, qw in query.units:
         for cp, ci, cw in cand.units:
-            sim, why = part_similarity(qp, cp)
+            sim, why = similar(qp, cp)
             if sim >= PAIR_FLOOR:
-                pairs.append((sim * (qw + cw), sim, qi, ci, qp, cp, why))
-    pairs.sort(key=lambda p: (-p[1], -p[0]))  # best similarity first, then weight
-    used_q: set[int] = set()
-    used_c: set[int] = set()
+                pairs.append((sim, sim * (qw + cw), qi, ci, qw, cw, qp, cp, why))
+    pairs.sort(key=lambda p: (-p[0], -p[1]))  # best similarity first, then weight
+    used_q = used_c = 0
     reasons: list[Reason] = []
     got_q = got_c = weighted = 0.0
-    for _, sim, qi, ci, qp, cp, why in pairs:
+    for sim, _, qi, ci, wq, wc, qp, cp, why in pairs:
         if used_q & qi or used_c & ci:
             continue
         used_q |= qi
         used_c |= ci
-        wq = sum(query.weights[i] for i in qi)
-        wc = sum(cand.weights[i] for i in ci)
         got_q, got_c, weighted = got_q + wq, got_c + wc, weighted + sim * wq
-        reasons.append(Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim))
+        if explain:
+            reasons.append(Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim))
     if not weighted:
-        return Scored(0.0, [Reason("name", "no name part in common", 0.0)])
+        return Scored(0.0, [Reason("name", "no name part in common", 0.0)] if explain else [])
     cover_q, cover_c = got_q / total_q, got_c / total_c
     score = (weighted / got_q) * cover_q ** (1 - EXTRA_PARTS) * cover_c**EXTRA_PARTS
-    missing = [p.text for i, p in enumerate(query.parts) if i not in used_q]
-    extra = [p.text for i, p in enumerate(cand.parts) if i not in used_c]
+    if not explain:
+        return Scored(score)
+    missing = [p.text for i, p in enumerate(query.parts) if not used_q >> i & 1]
+    extra = [p.text for i, p in enumerate(cand.parts) if not used_c >> i & 1]
     if missing:
         reasons.append(Reason("name_missing", f"not in the listed name: {' '.join(missing)}", 0))
     if extra:

@@ -1,0 +1,134 @@
+"""The name index: retrieval by pairs of keys, bounds that never hide the best candidate."""
+
+import random
+
+import pytest
+
+from rasid.data import un_sc_path
+from rasid.ingest.formats import Source
+from rasid.ingest.records import ReadContext
+from rasid.ingest.unsc import read_un_sc
+from rasid.names.index import PAIR_CAP, NameIndex, subject_facts
+from rasid.names.parts import parse
+from rasid.names.score import combine, facts_adjustment, name_score, side
+from rasid.screen.model import Subject
+
+
+def _un_people() -> list[tuple[str, list[str], list[str]]]:
+    """(id, Latin names, all other names) of the UN list's persons."""
+    path = un_sc_path()
+    people = []
+    for item in read_un_sc(Source(path, path.name), ReadContext("unsc")):
+        schema = getattr(item, "schema", None)
+        if schema is None or schema.name != "Person":
+            continue
+        names = item.get("name")  # type: ignore[attr-defined]
+        aliases = item.get("alias")  # type: ignore[attr-defined]
+        if names:
+            people.append((str(item.id), names[:1], names[1:] + aliases))  # type: ignore[attr-defined]
+    return people
+
+
+@pytest.fixture(scope="module")
+def un_index() -> tuple[NameIndex, list[tuple[str, str]]]:
+    """The UN persons' first names indexed; their other names as (expected id, query)."""
+    index = NameIndex()
+    queries = []
+    for entity_id, primary, others in _un_people():
+        index.add(entity_id, primary)
+        queries.extend((entity_id, other) for other in others)
+    return index, queries
+
+
+def _brute_force(index: NameIndex, subject: Subject) -> tuple[float, bool]:
+    """The best score over every indexed name, scored in full (no retrieval, no bound), and
+    whether every part that met in it met by coarse key (what the index retrieves by)."""
+    parts = parse(subject.name)
+    query = side(parts, {p.key: index.rarity(p.key) for p in parts})
+    facts = subject_facts(subject)
+    arrays = index._frozen()
+    best, shares = 0.0, False
+    for name in range(len(arrays.name_text)):
+        entry = index.entries[int(arrays.name_entry[name])]
+        cand = index._side(arrays, name)
+        scored = combine(name_score(query, cand), facts_adjustment(facts, entry.facts))
+        if scored.score > best:
+            loose = ("one letter apart", "similar spelling", "initial")
+            shares = not any(
+                word in r.detail
+                for r in scored.reasons
+                if r.feature == "name_part"
+                for word in loose
+            )
+            best = scored.score
+    return best, shares
+
+
+def test_the_index_finds_what_scoring_every_name_finds(
+    un_index: tuple[NameIndex, list[tuple[str, str]]],
+) -> None:
+    index, queries = un_index
+    sample = random.Random(7).sample(queries, 80)
+    compared = 0
+    for number, (_, name) in enumerate(sample):
+        subject = Subject(str(number), name)
+        found = index.match(subject, limit=1)
+        top = found[0].score if found else 0.0
+        full, by_key = _brute_force(index, subject)
+        assert top <= full + 1e-9  # the index scores as the scorer does, never higher
+        if by_key:  # what the keys can retrieve, the bounds never hide
+            assert top == pytest.approx(full), name
+            compared += 1
+    assert compared >= 0.8 * len(sample)
+
+
+def test_un_aliases_find_their_person(un_index: tuple[NameIndex, list[tuple[str, str]]]) -> None:
+    index, queries = un_index
+    arabic = [(e, q) for e, q in queries if any("\u0600" <= c <= "\u06ff" for c in q)]
+    hits = sum(
+        1 for e, q in arabic if [m.entity_id for m in index.match(Subject("s", q), 5)][:1] == [e]
+    )
+    assert hits >= 0.9 * len(arabic)
+
+
+def test_a_rare_pair_is_found_among_many_common_names() -> None:
+    index = NameIndex()
+    for number in range(PAIR_CAP + 200):  # more than one pair's postings are read
+        index.add(f"common-{number}", [f"Mohammed Ahmed Hassan{'' if number % 2 else ' Ali'}"])
+    index.add("target", ["Mohammed Ahmed Hassan Abdelkrim Qosi"])
+    found = index.match(Subject("s", "Mohamed Qosi"), limit=3)
+    assert found[0].entity_id == "target"
+    assert any("qosi" in r.detail.lower() for r in found[0].explanation)
+
+
+def test_facts_decide_between_namesakes() -> None:
+    index = NameIndex()
+    for number in range(30):
+        index.add(f"namesake-{number}", ["Khalid Mahmoud"], birth_dates=["1970-01-01"])
+    index.add("wanted", ["Khalid Mahmoud"], birth_dates=["1982-03-04"], documents=["N 123-456"])
+    by_document = index.match(Subject("s", "KHALED MAHMOUD", document_number="n123456"), 3)
+    assert by_document[0].entity_id == "wanted"
+    assert {r.feature for r in by_document[0].explanation} >= {"document"}
+    by_birth = index.match(Subject("s", "Khalid Mahmoud", birth_date="1982-03-04"), 3)
+    assert by_birth[0].entity_id == "wanted"
+    assert by_birth[1].score < by_birth[0].score
+
+
+def test_an_empty_index_and_an_unknown_name_give_nothing() -> None:
+    index = NameIndex()
+    assert index.match(Subject("s", "Ali Hassan")) == []
+    index.add("a", ["Ali Hassan"])
+    assert index.match(Subject("s", "Zhang Wei")) == []
+    assert index.match(Subject("s", "...")) == []
+
+
+def test_every_name_of_an_entity_is_searched_and_the_best_one_reported() -> None:
+    index = NameIndex()
+    index.add(
+        "e", ["Abu Bakr al-Baghdadi", "Ibrahim Awwad Ibrahim Ali al-Badri", "إبراهيم عواد البدري"]
+    )
+    index.add("other", ["Ibrahim Ali"])
+    found = index.match(Subject("s", "ابراهيم عواد ابراهيم البدري"), 2)
+    assert found[0].entity_id == "e"
+    assert found[0].name == "إبراهيم عواد البدري" or "Badri" in found[0].name
+    assert len({m.entity_id for m in found}) == len(found)  # one match per entity
