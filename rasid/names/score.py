@@ -17,7 +17,7 @@ from rasid.names.keys import latin_key
 from rasid.names.parts import Part, parse
 from rasid.screen.model import Reason
 
-ALERT_THRESHOLD = 0.90
+ALERT_THRESHOLD = 0.85
 """A match at or above this score raises an alert for review. Calibrated on the screening
 benchmark (bench/README.md) so that at most 0.5 % of people not on the list alert."""
 
