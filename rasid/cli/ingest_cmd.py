@@ -6,11 +6,12 @@ from typing import Annotated
 import typer
 
 from rasid.cli.common import console, fail, opened_store, print_json
-from rasid.cli.progress import import_progress
+from rasid.cli.progress import count_progress, import_progress
 from rasid.ingest.formats import READERS
 from rasid.ingest.run import IngestRequest, Summary, ingest
 from rasid.model.errors import ModelError
 from rasid.model.markings import Marking
+from rasid.screen.rescreen import Rescreened, rescreen
 from rasid.settings import get_settings
 
 
@@ -69,6 +70,8 @@ def ingest_command(
     Bad records are quarantined (see `rasid quarantine`) and the rest imported; the whole file
     commits in one transaction, so an error or an interrupt leaves the database unchanged.
     Exit code 2 when the file cannot be read at all, 1 when no record could be imported.
+    After an import into a watchlist, every subject screened before is screened again
+    against the entities the import added or changed; alerts go to the review queue.
     """
     if not dataset:
         fail("give the target dataset: --dataset NAME")
@@ -87,9 +90,14 @@ def ingest_command(
         kind="watchlist" if watchlist else "source",
         replace=replace,
     )
-    with opened_store(ctx) as store, import_progress(location, not quiet) as progress:
-        summary = ingest(store, request, progress)
-    _report(summary, as_json)
+    with opened_store(ctx) as store:
+        with import_progress(location, not quiet) as progress:
+            summary = ingest(store, request, progress)
+        rescreened = None
+        if not summary.nothing_read:
+            with count_progress("re-screening", "subjects", not quiet) as counted:
+                rescreened = rescreen(store, summary.dataset, summary.run_id, progress=counted)
+    _report(summary, rescreened, as_json)
     if summary.nothing_read:
         raise typer.Exit(1)
 
@@ -104,9 +112,12 @@ def _default_location(fmt: str | None, update: bool) -> str:
     return str(un_sc_path())
 
 
-def _report(summary: Summary, as_json: bool) -> None:
+def _report(summary: Summary, rescreened: Rescreened | None, as_json: bool) -> None:
     if as_json:
-        print_json(summary.to_dict())
+        data = summary.to_dict()
+        if rescreened is not None:
+            data["rescreened"] = rescreened.to_dict()
+        print_json(data)
         return
     created = " (new dataset)" if summary.created_dataset else ""
     console.print(f"[bold]{summary.dataset}[/bold]{created} ← {summary.source} ({summary.format})")
@@ -119,6 +130,13 @@ def _report(summary: Summary, as_json: bool) -> None:
         console.print(f"  {schema}: {count}")
     if summary.rejected or summary.dropped:
         console.print(f"  see: rasid quarantine --dataset {summary.dataset}")
+    if rescreened is not None and rescreened.changed_entities:
+        console.print(
+            f"  re-screened {rescreened.subjects} stored subjects against "
+            f"{rescreened.changed_entities} new or changed watchlist entities: "
+            f"{rescreened.alerting_subjects} with an alert, {rescreened.hits} hits "
+            "(see: rasid hits list)"
+        )
 
 
 def register(app: typer.Typer) -> None:

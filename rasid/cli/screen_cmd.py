@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from rasid.cli.common import console, err_console, fail, opened_store, print_json
+from rasid.cli.progress import count_progress
 from rasid.screen.batch import BadLine, read_subjects, subject_from
 from rasid.screen.engine import Screener, watchlist_names
 from rasid.screen.errors import ScreenError
@@ -90,9 +91,15 @@ def _batch(
     out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
     source = f"batch:{path.name}"
     done = bad = alerts = 0
+    with path.open("rb") as counting:
+        lines = sum(1 for _ in counting)
     try:
-        with path.open(encoding="utf-8", errors="replace") as stream:
+        with (
+            path.open(encoding="utf-8", errors="replace") as stream,
+            count_progress(f"screening {path.name}", "lines", output is not None) as progress,
+        ):
             for item in read_subjects(stream):
+                progress(done + bad, lines)
                 if isinstance(item, BadLine):
                     bad += 1
                     err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)

@@ -21,6 +21,7 @@ import heapq
 import threading
 from array import array
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -132,6 +133,7 @@ class NameIndex:
     _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
     _arrays: _Arrays | None = None
     _sides: dict[int, NameSide] = field(default_factory=dict)
+    _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
@@ -258,8 +260,12 @@ class NameIndex:
             return 0
         return self._genders.setdefault(gender.lower(), len(self._genders) + 1)
 
-    def match(self, subject: Subject, limit: int = 5) -> list[Match]:
-        """Watchlist entities proposed for a subject, best first, each with its explanation."""
+    def match(
+        self, subject: Subject, limit: int = 5, among: Collection[str] | None = None
+    ) -> list[Match]:
+        """Watchlist entities proposed for a subject, best first, each with its explanation.
+        ``among``: only these entities (by id) are proposed, scored as in the whole index
+        (re-screening against what a watchlist update changed)."""
         parts = parse(subject.name)
         if not parts or not self._names:
             return []
@@ -269,6 +275,10 @@ class NameIndex:
         if found is None:
             return []
         names, query_bits, name_got = found
+        if among is not None:
+            wanted = self._entry_numbers(among)
+            keep = np.isin(arrays.name_entry[names], wanted)
+            names, query_bits, name_got = names[keep], query_bits[keep], name_got[keep]
         facts = subject_facts(subject)
         bound, adjust = self._bound(arrays, query, names, query_bits, name_got, facts)
         order = np.lexsort((names, -bound)).tolist()
@@ -318,6 +328,13 @@ class NameIndex:
                     floor = sorted((s for s, _ in best.values()), reverse=True)[limit - 1]
         ranked = sorted(best.items(), key=lambda b: (-b[1][0], self.entries[b[0]].entity_id))
         return [self._explain(arrays, query, facts, e, n) for e, (_, n) in ranked[:limit]]
+
+    def _entry_numbers(self, entity_ids: Collection[str]) -> Ints:
+        """The entry numbers of these entity ids (unknown ids are left out)."""
+        if self._numbers is None or len(self._numbers) != len(self.entries):
+            self._numbers = {e.entity_id: n for n, e in enumerate(self.entries)}
+        numbers = self._numbers
+        return np.array([numbers[i] for i in entity_ids if i in numbers], dtype=np.int64)
 
     def _side(self, arrays: _Arrays, name: int) -> NameSide:
         """A listed name's parts and weights, ready for alignment (kept for reuse)."""
