@@ -51,11 +51,15 @@ REFINED = 120  # names given a closer bound per query, at most
 INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
 PAIR_CAP = 600  # names taken from one pair of keys (those with the fewest parts first)
 SINGLE_CAP = 100  # names taken from one key alone (the same order)
+MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
+TABLE_BITS = 10  # queries of up to this many parts weigh sets of parts by a lookup table
 # What facts can add to a name score at most (see rasid.names.score.facts_adjustment).
 BIRTH_BONUS, NATIONALITY_BONUS, DOCUMENT_BONUS = 0.06, 0.02, 0.15
-BIRTH_CONFLICT, GENDER_CONFLICT = -0.2, -0.1
+BIRTH_CONFLICT, GENDER_CONFLICT, NATIONALITY_CONFLICT = -0.2, -0.1, -0.05
+SAME_YEAR = 0.04
+MANY = -1  # an entry with several nationalities
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -91,6 +95,10 @@ class _Arrays:
     single_weight: Floats
     year_low: Ints  # per entry: earliest and latest birth year (-1: none)
     year_high: Ints
+    birth_day: Ints  # per entry with one full birth date: YYYYMMDD (else 0)
+    dated: npt.NDArray[np.bool_]  # per entry: has a birth date, readable or not
+    nationality: Ints  # per entry: 0 none, MANY several, else a code of nationality_codes
+    nationality_codes: dict[str, int]
     gender: Ints  # per entry: 0 unknown, else a code of _Genders
     documents: dict[str, list[int]]  # document number: entries
 
@@ -116,6 +124,36 @@ def _pair_code(a: int, b: int) -> int:
     return (min(a, b) << 32) | max(a, b)
 
 
+def _day(date: str) -> int:
+    """A full date as YYYYMMDD, else 0."""
+    digits = date[:10].replace("-", "")
+    return int(digits) if len(date) >= 10 and len(digits) == 8 and digits.isdigit() else 0
+
+
+def _birth_effect(arrays: "_Arrays", entries: "Ints", date: str) -> "Floats":
+    """What a subject's birth date does to each entry's score (``facts_adjustment``'s rule,
+    exact for entries with one birth date, at best for those with several)."""
+    year, day = _year(date), _day(date)
+    low, high = arrays.year_low[entries], arrays.year_high[entries]
+    dated = arrays.dated[entries]
+    if year <= 0:  # unreadable: only the very same text could agree
+        return np.where(dated, BIRTH_BONUS, 0.0)
+    known = low > 0
+    apart = known & ((year < low - 1) | (year > high + 1))
+    several = np.where(apart, BIRTH_CONFLICT, np.where(known, BIRTH_BONUS, 0.0))
+    same_day = (arrays.birth_day[entries] == day) & (day > 0)
+    one = np.where(
+        same_day,
+        BIRTH_BONUS,
+        np.where(
+            low == year,
+            SAME_YEAR,
+            np.where(apart | ~known, np.where(known, BIRTH_CONFLICT, 0.0), 0.0),
+        ),
+    )
+    return np.where(low == high, one, several)
+
+
 def _year(date: str) -> int:
     return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else -1
 
@@ -134,6 +172,11 @@ class NameIndex:
     _arrays: _Arrays | None = None
     _sides: dict[int, NameSide] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
+    _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._similar = _remembering(self._memo)
+
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
@@ -224,13 +267,24 @@ class NameIndex:
         )
         # Every token has postings, so the unique single keys are 0..len(tokens)-1.
         assert len(single_keys) == len(tokens)
-        low, high, gender = [], [], []
+        low, high, gender, day, dated = [], [], [], [], []
+        nationality: list[int] = []
+        nationality_codes: dict[str, int] = {}
         documents: dict[str, list[int]] = {}
         for number, entry in enumerate(self.entries):
-            years = [y for y in map(_year, entry.facts.birth_dates) if y > 0]
+            dates = entry.facts.birth_dates
+            years = [y for y in map(_year, dates) if y > 0]
             low.append(min(years, default=-1))
             high.append(max(years, default=-1))
+            day.append(_day(dates[0]) if len(dates) == 1 else 0)
+            dated.append(bool(dates))
             gender.append(self._gender_code(entry.facts.gender))
+            countries = set(entry.facts.nationalities)
+            if len(countries) == 1:
+                code = nationality_codes.setdefault(countries.pop(), len(nationality_codes) + 1)
+                nationality.append(code)
+            else:
+                nationality.append(MANY if countries else 0)
             for document in entry.facts.documents:
                 documents.setdefault(document, []).append(number)
         return _Arrays(
@@ -250,6 +304,10 @@ class NameIndex:
             single_name=single_names,
             single_weight=single_weights,
             year_low=np.array(low, dtype=np.int64),
+            birth_day=np.array(day, dtype=np.int64),
+            dated=np.array(dated, dtype=bool),
+            nationality=np.array(nationality, dtype=np.int64),
+            nationality_codes=nationality_codes,
             year_high=np.array(high, dtype=np.int64),
             gender=np.array(gender, dtype=np.int64),
             documents=documents,
@@ -284,7 +342,7 @@ class NameIndex:
         order = np.lexsort((names, -bound)).tolist()
         best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
         floor = 0.0  # the limit-th best score so far, once there are that many
-        similar, held_sides = _remembering(), []
+        similar = self._similar
         closer = _Closer(query, similar)
         waiting: list[tuple[float, int, int]] = []  # closer bounds: (-bound, order, name)
         taken = scored_count = 0
@@ -303,7 +361,6 @@ class NameIndex:
                     break
                 name = int(names[at])
                 cand = self._side(arrays, name)
-                held_sides.append(cand)  # its parts stay alive, so their ids stay theirs
                 closer_bound = closer.bound(cand) + adjust[at]
                 if closer_bound > 0:
                     heapq.heappush(waiting, (-closer_bound, taken, name))
@@ -415,11 +472,15 @@ class NameIndex:
         met by key a perfect match, moved by what its facts can at best add or surely take;
         and that move alone."""
         total_q = sum(query.weights)
-        got_q = np.zeros(len(names))
-        initials = [p.initial for p in query.parts]
-        for bit, weight in enumerate(query.weights[:MAX_BITS]):
-            # An initial is not posted: it may meet any part, so it counts as met.
-            got_q += weight if initials[bit] else ((query_bits >> bit) & 1) * weight
+        initials = [p.initial for p in query.parts[:MAX_BITS]]
+        # An initial is not posted: it may meet any part, so it counts as met.
+        weights = np.array(query.weights[:MAX_BITS])
+        met = query_bits | sum(1 << i for i, initial in enumerate(initials) if initial)
+        if len(weights) <= TABLE_BITS:  # the weight of every set of query parts, looked up
+            masks = np.arange(1 << len(weights))[:, None] >> np.arange(len(weights)) & 1
+            got_q = (masks @ weights)[met]
+        else:
+            got_q = ((met[:, None] >> np.arange(len(weights))) & 1) @ weights
         if any(initials):
             name_got = np.maximum(name_got, arrays.name_weight[names])
         # The candidate's side: the weight of its parts that met, from the postings' sum
@@ -432,13 +493,13 @@ class NameIndex:
         entries = arrays.name_entry[names]
         adjust = np.zeros(len(names))
         if facts.birth_dates:
-            year = _year(facts.birth_dates[0])
-            low, high = arrays.year_low[entries], arrays.year_high[entries]
-            known = (low > 0) & (year > 0)
-            apart = known & ((year < low - 1) | (year > high + 1))
-            adjust += np.where(apart, BIRTH_CONFLICT, np.where(known, BIRTH_BONUS, 0.0))
+            adjust += _birth_effect(arrays, entries, facts.birth_dates[0])
         if facts.nationalities:
-            adjust += NATIONALITY_BONUS
+            theirs = arrays.nationality[entries]
+            ours = arrays.nationality_codes.get(facts.nationalities[0], -2)
+            same = (theirs == ours) | (theirs == MANY)  # several: one of them may be ours
+            effect = np.where(same, NATIONALITY_BONUS, NATIONALITY_CONFLICT)
+            adjust += np.where(theirs == 0, 0.0, effect)
         if facts.gender:
             code = self._genders.get(facts.gender)
             theirs = arrays.gender[entries]
@@ -511,16 +572,16 @@ class _Closer:
         )
 
 
-def _remembering() -> Similar:
-    """``part_similarity`` remembering its answers for one query, by the parts' identity
-    (the caller keeps the parts alive meanwhile): a query meets the same listed parts in
-    many candidates."""
-    memo: dict[tuple[int, int], tuple[float, str]] = {}
+def _remembering(memo: dict[tuple[Part, Part], tuple[float, str]]) -> Similar:
+    """``part_similarity`` remembering its answers in ``memo``: queries meet the same listed
+    parts in many candidates, and common names again and again."""
 
     def similar(q: Part, c: Part) -> tuple[float, str]:
-        key = (id(q), id(c))
+        key = (q, c)
         found = memo.get(key)
         if found is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
             found = memo[key] = part_similarity(q, c)
         return found
 

@@ -6,6 +6,8 @@ French/Maghrebi, scholarly, Persian/Urdu) agree on. ``ا و ي ع ء`` and Latin
 ``y`` are dropped; doubled letters collapse; a final ``h`` (ta marbuta, Fatimah) is dropped.
 """
 
+from functools import lru_cache
+
 # Arabic letters (already folded by rasid.model.text.normalize_arabic) to key classes.
 ARABIC = {
     "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "S", "ج": "J", "چ": "C", "ح": "H",
@@ -70,11 +72,13 @@ def latin_key(word: str) -> str:
     return _finish(classes)
 
 
+@lru_cache(maxsize=1 << 16)
 def key(word: str) -> str:
-    """The key of a folded word in either script."""
+    """The key of a folded word in either script (remembered: names repeat)."""
     return arabic_key(word) if is_arabic(word) else latin_key(word)
 
 
+@lru_cache(maxsize=1 << 16)
 def coarse(word_key: str) -> str:
     """A coarser key for retrieval: voiced/unvoiced and close fricatives merged."""
     return _finish(list(word_key.translate(COARSE)))

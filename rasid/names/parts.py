@@ -6,7 +6,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rasid.model.text import fold_latin, normalize_arabic
 from rasid.names.keys import coarse, is_arabic, key
@@ -38,9 +38,9 @@ KUNYA = {"abu", "abou", "abo", "bou", "umm", "um", "oum", "ابو", "ابي", "�
 TAILS = {"DN", "SLM", "HK", "DL", "L"}
 
 
-@dataclass(frozen=True)
-class Part:
-    """One name part: its text as written (folded), its key, and its coarse key."""
+class Part(NamedTuple):
+    """One name part: its text as written (folded), its key, and its coarse key. A tuple:
+    parts are made, hashed and compared by the million when a list is indexed."""
 
     text: str
     key: str

@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 
 from rasid.data import un_sc_path
@@ -132,3 +133,30 @@ def test_every_name_of_an_entity_is_searched_and_the_best_one_reported() -> None
     assert found[0].entity_id == "e"
     assert found[0].name == "إبراهيم عواد البدري" or "Badri" in found[0].name
     assert len({m.entity_id for m in found}) == len(found)  # one match per entity
+
+
+@pytest.mark.parametrize("subject_date", ["1975-03-04", "1975", "1976-01-01", "1980", "19xx"])
+@pytest.mark.parametrize("nationality", ["iq", "sy", None])
+def test_fact_bounds_agree_with_the_scorer(subject_date: str, nationality: str | None) -> None:
+    """The bounds use facts exactly where an entry has one value, never below the scorer."""
+    listed = [
+        ([], []), (["1975-03-04"], ["iq"]), (["1975"], ["IQ"]), (["1974-12-31"], []),
+        (["1990-01-01"], ["sy"]), (["1975", "1990"], ["iq", "sy"]), (["unknown"], ["jo"]),
+    ]  # fmt: skip
+    index = NameIndex()
+    for number, (dates, countries) in enumerate(listed):
+        index.add(f"e{number}", ["Salim Haddad"], birth_dates=dates, nationalities=countries)
+    subject = Subject("s", "Salim Haddad", birth_date=subject_date, nationality=nationality)
+    facts = subject_facts(subject)
+    arrays = index._frozen()
+    entries = np.arange(len(listed))
+    query = side(parse(subject.name))
+    _, adjust = index._bound(arrays, query, entries, np.zeros(len(listed), np.int64),
+                             np.zeros(len(listed)), facts)  # fmt: skip
+    for number, entry in enumerate(index.entries):
+        effect = sum(r.effect for r in facts_adjustment(facts, entry.facts))
+        several = len(entry.facts.birth_dates) > 1 or len(entry.facts.nationalities) > 1
+        if several or subject_date == "19xx":
+            assert adjust[number] >= effect - 1e-9
+        else:
+            assert adjust[number] == pytest.approx(effect), (entry.facts, subject)
