@@ -33,6 +33,14 @@ PARTICLES = {"bin", "ben", "ibn", "ebn", "bint", "bent", "binti", "ould", "wuld"
              "بن", "ابن", "بنت", "ولد"}  # fmt: skip
 ABD = {"abd", "abdel", "abdul", "abdal", "abdil", "abdol", "abdoul", "abdur", "abdar", "abder",
        "abdus", "abdes", "abdas", "عبد"}  # fmt: skip
+# Latin words beginning with al/el that are not an article and a name run together.
+KEEP_ARTICLE = {
+    "albert", "alberto", "alberts", "alfred", "alfredo", "alfonso", "alphonse", "alvaro",
+    "alvarez", "alfaro", "almeida", "alston", "alders", "elbert", "elmer", "elton", "elvira",
+    "elvis", "eldridge", "elliott", "ellison", "elsner", "almond", "alfons", "almqvist",
+}  # fmt: skip
+# Abbreviations written for a name (Mohd for Mohammed, common in South and South-East Asia).
+ABBREVIATIONS = {"mohd": "mohammed", "muhd": "muhammad", "mhd": "mohammed", "md": "mohammed"}
 KUNYA = {"abu", "abou", "abo", "bou", "umm", "um", "oum", "ابو", "ابي", "ام"}
 # Second halves of "X al-Y" compounds: Nur al-Din, Saif al-Islam, Fadl Allah.
 TAILS = {"DN", "SLM", "HK", "DL", "L"}
@@ -59,15 +67,19 @@ def clean(name: str) -> str:
 
 
 def words(name: str) -> list[str]:
-    """The folded words of a name, titles removed."""
+    """The folded words of a name, titles removed, abbreviations written out."""
     found = [w for w in _SEPARATORS.split(clean(name)) if w]
-    return [w for w in found if w not in TITLES][: MAX_PARTS * 2]
+    return [ABBREVIATIONS.get(w, w) for w in found if w not in TITLES][: MAX_PARTS * 2]
 
 
 def _strip_article(word: str) -> str:
-    if is_arabic(word) and word.startswith("ال") and len(word) > 3:
-        return word[2:]
-    return word
+    """An article written together with the name comes off: الحسيني, Alhusseini, Elbaz..."""
+    if is_arabic(word):
+        return word[2:] if word.startswith("ال") and len(word) > 3 else word
+    # Latin: al/el before a consonant, in a word long enough that the rest is a name
+    # (Alhusseini, Aldulaimi, Elkhatib); Alwan, Albert and their like stay whole.
+    glued = word[:2] in ("al", "el") and len(word) >= 6 and word[2] not in "aeiouyw"
+    return word[2:] if glued and word not in KEEP_ARTICLE else word
 
 
 def _abd_rest(word: str) -> str | None:

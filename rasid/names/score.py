@@ -76,6 +76,8 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.9 + 0.1 * JaroWinkler.similarity(q.text, c.text), f"spelling variant ({q.key})"
     if q.joined or c.joined:
         return 0.0, ""
+    if _with_din(q.key, c.key) or _with_din(c.key, q.key):
+        return WITH_DIN, f"the same name with and without -uddin ({q.text} / {c.text})"
     latin = not q.arabic and not c.arabic
     # In one script the letters themselves are known: a loose key match must also look
     # alike (John / Kuni share a coarse key, حمدي / محمد are one letter apart: not a name).
@@ -92,6 +94,14 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     if latin and text * 0.9 > best and text >= 0.88:
         best, why = text * 0.9, "similar spelling"
     return best, why
+
+
+WITH_DIN = 0.8  # Siraj / Sirajuddin, Nur / Noureddine: the short form of a compound
+
+
+def _with_din(short: str, long: str) -> bool:
+    """True when ``long`` is ``short`` with -uddin (al-Din) after it."""
+    return len(short) >= 2 and long.endswith("DN") and long[:-2].rstrip("H") == short
 
 
 _VOWELS = [("ou", "U"), ("oo", "U"), ("ee", "I"), ("ei", "I"), ("ey", "I"), ("ai", "I"),

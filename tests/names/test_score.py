@@ -2,6 +2,7 @@
 
 import pytest
 
+from rasid.names.parts import parse
 from rasid.names.score import ALERT_THRESHOLD, Facts, compare
 
 MATCHES = [
@@ -88,3 +89,20 @@ def test_weights_follow_names_added_after_a_query() -> None:
     query = Subject("s", "Karim Saleh")  # leaves Haddad unmatched: its weight counts
     assert index.match(query)[0].score == fresh.match(query)[0].score
     assert first == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Siraj Haqani", "Sirajuddin Haqqani"),  # -uddin left off
+        ("Ibrahim Mohd Albaker", "Ibrahim Muhammad al-Bakr"),  # Mohd; article run together
+        ("Hussein Alhusseini", "Husayn al-Husseini"),
+    ],
+)
+def test_short_forms_and_joined_articles_match(query: str, listed: str) -> None:
+    assert compare(query, listed).score >= 0.8
+
+
+def test_names_beginning_with_al_are_not_cut() -> None:
+    assert [p.text for p in parse("Albert Alwan Alexander")] == ["albert", "alwan", "alexander"]
+    assert [p.text for p in parse("Alhusseini")] == ["husseini"]
