@@ -132,6 +132,7 @@ class RasidPeer:
                 gender=e.gender,
                 documents=list(e.documents),
             )
+        index.prepare()  # the query arrays are part of the build
         self._index = index
 
     def match(self, subject: Subject, limit: int) -> list[Hit]:

@@ -223,6 +223,10 @@ class NameIndex:
         """How rare a key is among indexed entities (0..1)."""
         return idf_rarity(self._df.get(key, 0), len(self.entries))
 
+    def prepare(self) -> None:
+        """Build the query arrays now (else the first query after additions does)."""
+        self._frozen()
+
     def _frozen(self) -> _Arrays:
         arrays = self._arrays
         if arrays is None:

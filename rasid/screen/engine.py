@@ -64,6 +64,7 @@ def build_index(conn: Connection, datasets: list[str]) -> NameIndex:
             gender=next(iter(proxy.get("gender", quiet=True)), None),
             documents=proxy.get("passportNumber", quiet=True) + proxy.get("idNumber", quiet=True),
         )
+    index.prepare()
     return index
 
 
