@@ -17,6 +17,7 @@ among indexed entities) weighs parts, so a shared "Mohammed" counts for less tha
 The arrays are built once, on the first query after names were added.
 """
 
+import gc
 import heapq
 import threading
 from array import array
@@ -49,8 +50,8 @@ from rasid.screen.model import Match, Subject
 CANDIDATES = 20  # names scored in full per query, at most
 REFINED = 120  # names given a closer bound per query, at most
 INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
-PAIR_CAP = 600  # names taken from one pair of keys (those with the fewest parts first)
-SINGLE_CAP = 100  # names taken from one key alone (the same order)
+PAIR_CAP = 300  # names taken from one pair of keys (those with the fewest parts first)
+SINGLE_CAP = 50  # names taken from one key alone (the same order)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
@@ -170,7 +171,7 @@ class NameIndex:
     _genders: dict[str, int] = field(default_factory=dict)
     _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
     _arrays: _Arrays | None = None
-    _sides: dict[int, NameSide] = field(default_factory=dict)
+    _sides: dict[int, "_Cand"] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
 
@@ -233,6 +234,7 @@ class NameIndex:
             with self._lock:
                 if self._arrays is None:
                     self._arrays = self._freeze()
+                    _out_of_collector_sight()
                 arrays = self._arrays
         return arrays
 
@@ -364,8 +366,7 @@ class NameIndex:
                     taken = len(order)
                     break
                 name = int(names[at])
-                cand = self._side(arrays, name)
-                closer_bound = closer.bound(cand) + adjust[at]
+                closer_bound = closer.bound(self._cand(arrays, name)) + adjust[at]
                 if closer_bound > 0:
                     heapq.heappush(waiting, (-closer_bound, taken, name))
             if not waiting:
@@ -399,14 +400,17 @@ class NameIndex:
 
     def _side(self, arrays: _Arrays, name: int) -> NameSide:
         """A listed name's parts and weights, ready for alignment (kept for reuse)."""
+        return self._cand(arrays, name).side
+
+    def _cand(self, arrays: _Arrays, name: int) -> "_Cand":
         found = self._sides.get(name)
         if found is None:
             if len(self._sides) >= SIDES_KEPT:
                 self._sides.clear()
             start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
             ids = arrays.part_of[start:end].tolist()
-            found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
-            self._sides[name] = found
+            side = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
+            found = self._sides[name] = _Cand(side)
         return found
 
     def _explain(
@@ -515,6 +519,23 @@ class NameIndex:
         return bound + adjust, adjust  # not capped at 1: a document or a birth date still ranks
 
 
+class _Cand:
+    """A listed name ready for bounds and alignment: its side, its parts' tokens (None for
+    an initial) and its whole weight."""
+
+    __slots__ = ("joined", "side", "tokens", "total")
+
+    def __init__(self, side: NameSide) -> None:
+        self.side = side
+        self.tokens = [None if p.initial else _token(p) for p in side.parts]
+        self.joined = [
+            (i, a + b)
+            for i, (a, b) in enumerate(zip(self.tokens, self.tokens[1:], strict=False))
+            if a and b
+        ]
+        self.total = sum(side.weights)
+
+
 class _Closer:
     """A closer bound of a candidate's name score: only its parts that share a coarse key
     with a query part, and are similar enough to it, can count."""
@@ -533,47 +554,61 @@ class _Closer:
             else:
                 self.by_key.setdefault(_token(part), []).append((part, bits))
 
-    def bound(self, cand: NameSide) -> float:
+    def bound(self, cand: "_Cand") -> float:
         """At most the name score of ``cand`` (parts meeting only loosely aside)."""
         met_q, met_c, top = self.initials, 0, 0.0
         if met_q:
             top = INITIAL_SIMILARITY
-        by_key = self.by_key
-        parts = cand.parts
-        for i, part in enumerate(parts):
-            if part.initial or (self.letters and part.key[:1] in self.letters):
+        by_key, similar, letters = self.by_key, self.similar, self.letters
+        parts = cand.side.parts
+        for i, token in enumerate(cand.tokens):
+            part = parts[i]
+            if letters and part.key[:1] in letters:
                 met_c |= 1 << i
-                if part.initial:
-                    continue
-            for q, q_bits in by_key.get(_token(part), ()):
-                sim = self.similar(q, part)[0]
+            if token is None:  # an initial
+                met_c |= 1 << i
+                continue
+            for q, q_bits in by_key.get(token, ()):
+                sim = similar(q, part)[0]
                 if sim >= PAIR_FLOOR:
                     met_q |= q_bits
                     met_c |= 1 << i
                     if sim > top:
                         top = sim
-            # Two parts run together (rarely of use: compared only when a key meets).
-            if i + 1 < len(parts) and _token(part) + _token(parts[i + 1]) in by_key:
-                for unit, bits, _ in cand.units:
-                    if bits == 3 << i:
-                        for q, q_bits in by_key[_token(part) + _token(parts[i + 1])]:
-                            sim = self.similar(q, unit)[0]
-                            if sim >= PAIR_FLOOR:
-                                met_q |= q_bits
-                                met_c |= bits
-                                top = max(top, sim)
-        if not met_c or not self.total_q:
+        # Two parts run together (rarely of use: compared only when a key meets).
+        for i, token in cand.joined:
+            if token in by_key:
+                unit = next(u for u, bits, _ in cand.side.units if bits == 3 << i)
+                for q, q_bits in by_key[token]:
+                    sim = similar(q, unit)[0]
+                    if sim >= PAIR_FLOOR:
+                        met_q |= q_bits
+                        met_c |= 3 << i
+                        top = max(top, sim)
+        total_c = cand.total
+        if not met_c or not self.total_q or not total_c:
             return 0.0
         got_q = sum(w for i, w in enumerate(self.query.weights) if met_q >> i & 1)
-        got_c = sum(w for i, w in enumerate(cand.weights) if met_c >> i & 1)
-        total_c = sum(cand.weights)
-        if not total_c:
-            return 0.0
+        got_c = sum(w for i, w in enumerate(cand.side.weights) if met_c >> i & 1)
         return float(
             top
             * min(1.0, got_q / self.total_q) ** (1 - EXTRA_PARTS)
             * min(1.0, got_c / total_c) ** EXTRA_PARTS
         )
+
+
+def _out_of_collector_sight() -> None:
+    """Move every object alive now out of the cyclic garbage collector's sight.
+
+    An index of a million names holds millions of Python objects that live as long as it
+    does; each full collection would walk them all, and screening allocates enough to
+    trigger collections often (about a quarter of the time per query at 100,000 names).
+    Frozen objects are still freed by reference counting when the index is dropped (it
+    holds no reference cycles); only cyclic garbage that exists at this moment would stay,
+    hence the collection first.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _remembering(memo: dict[tuple[Part, Part], tuple[float, str]]) -> Similar:
