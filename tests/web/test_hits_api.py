@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -27,14 +26,6 @@ def calls(dependant: Dependant) -> set[object]:
     return found
 
 
-def build_app(store: Store) -> FastAPI:
-    """The app over ``store``, with the hits router (included here until create_app has it)."""
-    app = create_app(store)
-    if not any(getattr(r, "path", "") == "/api/hits" for r in app.routes):
-        app.include_router(hits.router)
-    return app
-
-
 @pytest.fixture
 def queued(store: Store) -> list[int]:
     """Three open hits for one traveller, on two watchlists."""
@@ -51,7 +42,7 @@ def queued(store: Store) -> list[int]:
 
 @pytest.fixture
 def client(store: Store) -> Iterator[TestClient]:
-    with TestClient(build_app(store)) as test_client:
+    with TestClient(create_app(store)) as test_client:
         yield test_client
 
 
@@ -140,7 +131,7 @@ def test_refused_decisions_are_422_and_change_nothing(
 
 
 def test_readable_watchlists_limit_the_queue(store: Store, queued: list[int]) -> None:
-    app = build_app(store)
+    app = create_app(store)
     app.dependency_overrides[readable_datasets] = lambda: frozenset({"national_list"})
     with TestClient(app) as client:
         page = client.get("/api/hits").json()
