@@ -11,9 +11,10 @@ from sqlalchemy import Connection
 
 from rasid.cli.common import console, err_console, fail, opened_store, print_json
 from rasid.cli.progress import count_progress
-from rasid.screen.batch import BadLine, read_subjects, subject_from
+from rasid.screen.batch import BadLine, match_all, read_subjects, subject_from
 from rasid.screen.engine import Screener, watchlist_names
 from rasid.screen.errors import ScreenError
+from rasid.screen.hits import record_results
 from rasid.screen.model import Match, Subject
 
 
@@ -33,12 +34,16 @@ def screen(
     output: Annotated[Path | None, typer.Option(help="Batch results (default stdout).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=50, help="Matches per subject.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (single name).")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Batch: processes matching in parallel.")
+    ] = 1,
 ) -> None:
     """Screen a name, or every subject of --input, against the watchlists.
 
     Every match carries entity_id, score (0..1), alert (score at or above the alert
     threshold) and the explanation of its score. A match proposes; a person decides.
-    Batch lines that are not subjects are reported on stderr with their line number.
+    Batch lines that are not subjects are reported on stderr with their line number;
+    --workers N matches in N processes sharing one index (results keep the file's order).
     """
     if (name is None) == (input_file is None):
         fail("give a NAME, or --input FILE for a batch")
@@ -50,7 +55,7 @@ def screen(
         screener = Screener()
         screener.index(uow.conn, datasets)
         if input_file is not None:
-            _batch(uow.conn, screener, datasets, input_file, output, limit)
+            _batch(uow.conn, screener, datasets, input_file, output, limit, workers)
             return
         found = subject_from(
             {"id": "", "name": name, "birth_date": birth_date, "nationality": nationality,
@@ -87,6 +92,7 @@ def _batch(
     path: Path,
     output: Path | None,
     limit: int,
+    workers: int,
 ) -> None:
     out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
     source = f"batch:{path.name}"
@@ -98,13 +104,14 @@ def _batch(
             path.open(encoding="utf-8", errors="replace") as stream,
             count_progress(f"screening {path.name}", "lines", output is not None) as progress,
         ):
-            for item in read_subjects(stream):
+            index = screener.index(conn, datasets)
+            for item, matches in match_all(index, read_subjects(stream), limit, workers):
                 progress(done + bad, lines)
                 if isinstance(item, BadLine):
                     bad += 1
                     err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)
                     continue
-                matches, _ = screener.screen_and_record(conn, item, datasets, source, limit)
+                record_results(conn, item, source, matches, index.datasets_of)
                 alerts += any(m.alert for m in matches)
                 out.write(json.dumps({"id": item.id, "matches": [m.to_dict() for m in matches]},
                                      ensure_ascii=False) + "\n")  # fmt: skip

@@ -1,11 +1,16 @@
-"""Batch screening files: one JSON subject per line in, one result per line out."""
+"""Batch screening files: one JSON subject per line in, one result per line out; the
+matching may run in several processes."""
 
 import json
-from collections.abc import Iterator
+import multiprocessing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rasid.screen.model import Subject
+from rasid.screen.model import Match, Subject
+
+if TYPE_CHECKING:
+    from rasid.names.index import NameIndex
 
 FIELDS = ("birth_date", "nationality", "gender", "document_number")
 MAX_NAME = 1000  # characters; a longer "name" is cut, not refused
@@ -61,3 +66,53 @@ def _is_date(text: str) -> bool:
     month = int(parts[1]) if len(parts) > 1 else 1
     day = int(parts[2]) if len(parts) > 2 else 1
     return 1 <= month <= 12 and 1 <= day <= 31
+
+
+CHUNK = 256  # lines a worker process screens at a time
+Item = Subject | BadLine
+
+_shared: "NameIndex | None" = None  # the index that worker processes inherit (fork)
+
+
+def _match_chunk(chunk: list[tuple[Item, int]]) -> list[tuple[Item, list[Match]]]:
+    """In a worker: the matches of each subject of a chunk (none for a bad line)."""
+    assert _shared is not None
+    index = _shared
+    return [
+        (item, [] if isinstance(item, BadLine) else index.match(item, limit))
+        for item, limit in chunk
+    ]
+
+
+def _chunks(items: Iterable[Item], limit: int) -> Iterator[list[tuple[Item, int]]]:
+    chunk: list[tuple[Item, int]] = []
+    for item in items:
+        chunk.append((item, limit))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def match_all(
+    index: "NameIndex", items: Iterable[Item], limit: int, workers: int = 1
+) -> Iterator[tuple[Item, list[Match]]]:
+    """Each item with its matches (none for a bad line), in the order given.
+
+    With ``workers`` > 1 the matching runs in that many forked processes that share the
+    built index (read-only, copied on write only); the caller keeps every database write.
+    Where processes cannot be forked, one process does the work."""
+    global _shared
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield item, [] if isinstance(item, BadLine) else index.match(item, limit)
+        return
+    index.prepare()  # built once, before the fork: no worker builds it again
+    _shared = index
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_match_chunk, _chunks(items, limit)):
+                yield from results
+    finally:
+        _shared = None
