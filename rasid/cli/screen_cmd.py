@@ -14,7 +14,7 @@ from rasid.cli.progress import count_progress
 from rasid.screen.batch import BadLine, match_all, read_subjects, subject_from
 from rasid.screen.engine import Screener, watchlist_names
 from rasid.screen.errors import ScreenError
-from rasid.screen.hits import record_results
+from rasid.screen.hits import record_batch
 from rasid.screen.model import Match, Subject
 
 
@@ -85,6 +85,9 @@ def _show(subject: Subject, matches: list[Match], as_json: bool) -> None:
     console.print(table)
 
 
+RECORD_EVERY = 500  # screened subjects written to the review queue at a time
+
+
 def _batch(
     conn: Connection,
     screener: Screener,
@@ -105,17 +108,22 @@ def _batch(
             count_progress(f"screening {path.name}", "lines", output is not None) as progress,
         ):
             index = screener.index(conn, datasets)
+            pending: list[tuple[Subject, list[Match]]] = []
             for item, matches in match_all(index, read_subjects(stream), limit, workers):
                 progress(done + bad, lines)
                 if isinstance(item, BadLine):
                     bad += 1
                     err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)
                     continue
-                record_results(conn, item, source, matches, index.datasets_of)
+                pending.append((item, matches))
+                if len(pending) >= RECORD_EVERY:
+                    record_batch(conn, pending, source, index.datasets_of)
+                    pending.clear()
                 alerts += any(m.alert for m in matches)
                 out.write(json.dumps({"id": item.id, "matches": [m.to_dict() for m in matches]},
                                      ensure_ascii=False) + "\n")  # fmt: skip
                 done += 1
+            record_batch(conn, pending, source, index.datasets_of)
     finally:
         if output:
             out.close()

@@ -174,10 +174,15 @@ def subject_key(subject: Subject, source: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _upsert_subject(conn: Connection, subject: Subject, source: str) -> str:
-    """Insert the subject or refresh the facts it was screened with; returns its key."""
-    now, key = utcnow(), subject_key(subject, source)
-    facts = {
+SUBJECT_FACTS = (
+    "source", "external_id", "name", "birth_date", "nationality", "gender", "document_number",
+    "last_screened",
+)  # fmt: skip
+
+
+def _subject_row(subject: Subject, source: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": subject_key(subject, source),
         "source": source,
         "external_id": subject.id.strip() or None,
         "name": subject.name,
@@ -185,11 +190,25 @@ def _upsert_subject(conn: Connection, subject: Subject, source: str) -> str:
         "nationality": subject.nationality,
         "gender": subject.gender,
         "document_number": subject.document_number,
+        "first_screened": now,
         "last_screened": now,
     }
-    ins = _insert(conn, screening_subject).values(id=key, first_screened=now, **facts)
-    conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=facts))
-    return key
+
+
+def _upsert_subjects(conn: Connection, subjects: Sequence[Subject], source: str) -> list[str]:
+    """Insert the subjects or refresh the facts they were screened with (one statement for
+    them all); returns their keys in order."""
+    now = utcnow()
+    rows = [_subject_row(s, source, now) for s in subjects]
+    ins = _insert(conn, screening_subject)
+    update = {column: ins.excluded[column] for column in SUBJECT_FACTS}
+    conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=update), rows)
+    return [r["id"] for r in rows]
+
+
+def _upsert_subject(conn: Connection, subject: Subject, source: str) -> str:
+    """Insert the subject or refresh the facts it was screened with; returns its key."""
+    return _upsert_subjects(conn, [subject], source)[0]
 
 
 def record_results(
@@ -228,6 +247,34 @@ def record_results(
         if hit_id is not None:
             ids.append(hit_id)
     return _load(conn, ids)
+
+
+def record_batch(
+    conn: Connection,
+    results: Sequence[tuple[Subject, Sequence[Match]]],
+    source: str,
+    watchlist_of: dict[str, str],
+) -> int:
+    """``record_results`` for many subjects screened together: the subjects are written in
+    one statement, then the hits of those with an alert. Returns the hits opened or
+    refreshed. (Two results for one subject in a batch: the first one's hits are made,
+    the second refreshes them.)"""
+    unique: dict[str, Subject] = {}
+    for subject, _ in results:
+        unique.setdefault(subject_key(subject, source), subject)
+    if unique:
+        _upsert_subjects(conn, list(unique.values()), source)
+    made = 0
+    for subject, matches in results:
+        alerting = _best_per_entity(m for m in matches if m.alert)
+        if not alerting:
+            continue
+        key = subject_key(subject, source)
+        latest = _latest_hits(conn, key, [m.entity_id for m in alerting])
+        for match in alerting:
+            if _apply(conn, key, match, watchlist_of.get(match.entity_id), latest) is not None:
+                made += 1
+    return made
 
 
 def _best_per_entity(matches: Iterable[Match]) -> list[Match]:

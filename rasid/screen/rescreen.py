@@ -109,9 +109,11 @@ def rescreen(
         done.changed_entities = len(changed)
         if not changed:
             return done
+        total = conn.execute(select(func.count()).select_from(screening_subject)).scalar_one()
+        if not total:  # nobody screened yet: no index to build
+            return done
         index = (screener or Screener()).index(conn, watchlist_names(conn))
         among = frozenset(changed)
-        total = conn.execute(select(func.count()).select_from(screening_subject)).scalar_one()
         for subject, source in stored_subjects(conn):
             done.subjects += 1
             matches = index.match(subject, limit=LIMIT, among=among)

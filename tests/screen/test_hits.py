@@ -10,6 +10,7 @@ from rasid.screen.hits import (
     decide,
     get_hit,
     list_hits,
+    record_batch,
     record_results,
     subject_key,
 )
@@ -333,3 +334,25 @@ def test_to_dict_is_json_ready(store: Store) -> None:
     ]
     assert data["subject"]["external_id"] == "pax-1" and "history" not in data
     assert isinstance(data["created_at"], str)
+
+
+def test_a_batch_records_as_one_screening_at_a_time_does(store: Store) -> None:
+    other = Subject("pax-2", "Ali Hassan")
+    quiet = Subject("pax-3", "Maria Lopez")
+    results = [
+        (SUBJECT, [match("un-1", 0.95), match("un-2", 0.5, alert=False)]),
+        (other, [match("nat-9", 0.91)]),
+        (quiet, [match("un-1", 0.3, alert=False)]),
+        (SUBJECT, [match("un-1", 0.97)]),  # the same subject again: refreshes its hit
+    ]
+    with store.uow() as uow:
+        made = record_batch(uow.conn, results, "batch:pax.jsonl", WATCHLISTS)
+        hits = list_hits(uow.conn)
+        subjects = uow.conn.execute(select(func.count()).select_from(screening_subject)).scalar()
+    assert made == 3 and subjects == 3  # every subject kept, the alert-free one too
+    assert sorted((h.subject.external_id, h.entity_id, round(h.score, 2)) for h in hits) == [
+        ("pax-1", "un-1", 0.97),
+        ("pax-2", "nat-9", 0.91),
+    ]
+    with store.uow() as uow:
+        assert record_batch(uow.conn, [], "batch:pax.jsonl", WATCHLISTS) == 0
