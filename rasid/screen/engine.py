@@ -8,7 +8,10 @@ people) and kept while those datasets are unchanged.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Lock
+from typing import Any
 
+from followthemoney import model
+from followthemoney.statement.util import BASE_ID
 from sqlalchemy import Connection, func, select
 
 from rasid.access.registry import get_dataset, list_datasets
@@ -16,11 +19,12 @@ from rasid.names.index import NameIndex
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitRecord, record_results
 from rasid.screen.model import Match, Subject
-from rasid.store.entities import EntityView, get_entities, list_entity_ids
 from rasid.store.tables import ingest_run, statement
 
 NAME_PROPS = ("name", "alias", "previousName")
 PAGE = 2000
+# Persons, organisations and every other kind of legal entity.
+LEGAL_ENTITIES = sorted({s.name for s in model["LegalEntity"].descendants} | {"LegalEntity"})
 
 
 def watchlist_names(conn: Connection, wanted: list[str] | None = None) -> list[str]:
@@ -36,33 +40,71 @@ def watchlist_names(conn: Connection, wanted: list[str] | None = None) -> list[s
     return found
 
 
-def _entities(conn: Connection, datasets: list[str]) -> Iterator[EntityView]:
-    offset = 0
+FACT_PROPS = ("birthDate", "nationality", "citizenship", "gender", "passportNumber", "idNumber")
+
+
+def _rows(conn: Connection, datasets: list[str]) -> Iterator[list[Any]]:
+    """The statements screening needs, read straight from the table (no entity assembled),
+    one entity's at a time, in id order."""
+    props = [BASE_ID, *NAME_PROPS, *FACT_PROPS]
+    after = ""
     while True:
-        ids = list_entity_ids(conn, datasets, "LegalEntity", limit=PAGE, offset=offset)
-        if not ids:
+        ids = select(statement.c.canonical_id).where(
+            statement.c.dataset.in_(datasets),
+            statement.c.prop == BASE_ID,
+            statement.c.schema.in_(LEGAL_ENTITIES),
+            statement.c.canonical_id > after,
+        )
+        page = [
+            r[0]
+            for r in conn.execute(ids.distinct().order_by(statement.c.canonical_id).limit(PAGE))
+        ]
+        if not page:
             return
-        yield from get_entities(conn, ids, datasets)
-        offset += PAGE
+        query = (
+            select(
+                statement.c.canonical_id,
+                statement.c.prop,
+                statement.c.value,
+                statement.c.dataset,
+            )
+            .where(
+                statement.c.dataset.in_(datasets),
+                statement.c.canonical_id.in_(page),
+                statement.c.prop.in_(props),
+            )
+            .order_by(statement.c.canonical_id, statement.c.id)
+        )
+        group: list[Any] = []
+        for row in conn.execute(query):
+            if group and group[0].canonical_id != row.canonical_id:
+                yield group
+                group = []
+            group.append(row)
+        if group:
+            yield group
+        after = page[-1]
 
 
 def build_index(conn: Connection, datasets: list[str]) -> NameIndex:
     """A name index over every person and organisation of the watchlists."""
     index = NameIndex()
-    for entity in _entities(conn, datasets):
-        proxy = entity.proxy
-        names = [v for prop in NAME_PROPS for v in proxy.get(prop, quiet=True)]
+    for rows in _rows(conn, datasets):
+        values: dict[str, list[str]] = {}
+        for row in rows:
+            values.setdefault(row.prop, []).append(row.value)
+        names = [v for prop in NAME_PROPS for v in values.get(prop, ())]
         if not names:
             continue
-        index.datasets_of[entity.id] = entity.datasets[0]
+        entity_id = rows[0].canonical_id
+        index.datasets_of[entity_id] = min(r.dataset for r in rows)
         index.add(
-            entity.id,
+            entity_id,
             names,
-            birth_dates=proxy.get("birthDate", quiet=True),
-            nationalities=proxy.get("nationality", quiet=True)
-            + proxy.get("citizenship", quiet=True),
-            gender=next(iter(proxy.get("gender", quiet=True)), None),
-            documents=proxy.get("passportNumber", quiet=True) + proxy.get("idNumber", quiet=True),
+            birth_dates=values.get("birthDate", []),
+            nationalities=values.get("nationality", []) + values.get("citizenship", []),
+            gender=next(iter(values.get("gender", [])), None),
+            documents=values.get("passportNumber", []) + values.get("idNumber", []),
         )
     index.prepare()
     return index
