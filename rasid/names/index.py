@@ -55,6 +55,7 @@ SINGLE_CAP = 50  # names taken from one key alone (the same order)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
+TINY = 1e-12  # a weight standing in for zero in divisions
 TABLE_BITS = 10  # queries of up to this many parts weigh sets of parts by a lookup table
 # What facts can add to a name score at most (see rasid.names.score.facts_adjustment).
 BIRTH_BONUS, NATIONALITY_BONUS, DOCUMENT_BONUS = 0.06, 0.02, 0.15
@@ -457,10 +458,10 @@ class NameIndex:
             chunks.append((arrays.single_name[start:end], arrays.single_weight[start:end], bits))
         names = np.concatenate([c[0] for c in chunks])
         name_got = np.concatenate([c[1] for c in chunks])
-        query_bits = np.concatenate([np.full(len(c[0]), c[2], dtype=np.int64) for c in chunks])
+        query_bits = np.repeat([c[2] for c in chunks], [len(c[0]) for c in chunks])
         order = np.argsort(names, kind="stable")
         names, name_got, query_bits = names[order], name_got[order], query_bits[order]
-        first = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+        first = np.concatenate(([0], np.flatnonzero(names[1:] != names[:-1]) + 1))
         return (
             names[first],
             np.bitwise_or.reduceat(query_bits, first),
@@ -493,10 +494,9 @@ class NameIndex:
             name_got = np.maximum(name_got, arrays.name_weight[names])
         # The candidate's side: the weight of its parts that met, from the postings' sum
         # (pairs overlap, so this is at most the candidate's whole weight).
-        total_c = arrays.name_weight[names]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cover_q = np.clip(got_q / total_q, 0.0, 1.0) if total_q else np.zeros(len(names))
-            cover_c = np.clip(np.nan_to_num(name_got / total_c), 0.0, 1.0)
+        total_c = np.maximum(arrays.name_weight[names], TINY)  # weights are never negative
+        cover_q = np.minimum(got_q / max(total_q, TINY), 1.0)
+        cover_c = np.minimum(name_got / total_c, 1.0)
         bound = cover_q ** (1 - EXTRA_PARTS) * cover_c**EXTRA_PARTS
         entries = arrays.name_entry[names]
         adjust = np.zeros(len(names))
