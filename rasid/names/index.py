@@ -14,7 +14,7 @@ remaining bound can beat the results found. Rarity (inverse document frequency o
 among indexed entities) weighs parts, so a shared "Mohammed" counts for less than a shared
 "Noureddine".
 
-The arrays are built once, on the first query after names were added.
+The arrays are built once, by ``prepare()`` or else by the first query after additions.
 """
 
 import gc
@@ -32,11 +32,19 @@ import numpy.typing as npt
 from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
+    BIRTH_YEARS_APART,
     EXTRA_PARTS,
+    OTHER_GENDER,
+    OTHER_NATIONALITY,
     PAIR_FLOOR,
+    SAME_BIRTH_DATE,
+    SAME_BIRTH_YEAR,
+    SAME_DOCUMENT,
+    SAME_NATIONALITY,
     Facts,
     NameSide,
     Similar,
+    birth_year,
     combine,
     facts_adjustment,
     idf_rarity,
@@ -57,10 +65,6 @@ SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
 TINY = 1e-12  # a weight standing in for zero in divisions
 TABLE_BITS = 10  # queries of up to this many parts weigh sets of parts by a lookup table
-# What facts can add to a name score at most (see rasid.names.score.facts_adjustment).
-BIRTH_BONUS, NATIONALITY_BONUS, DOCUMENT_BONUS = 0.06, 0.02, 0.15
-BIRTH_CONFLICT, GENDER_CONFLICT, NATIONALITY_CONFLICT = -0.2, -0.1, -0.05
-SAME_YEAR = 0.04
 MANY = -1  # an entry with several nationalities
 
 Ints = npt.NDArray[np.int64]
@@ -69,10 +73,9 @@ Floats = npt.NDArray[np.float64]
 
 @dataclass
 class Entry:
-    """One indexed entity: its names and facts."""
+    """One indexed entity: its id and facts (its names are in the index's name rows)."""
 
     entity_id: str
-    names: list[str]
     facts: Facts
 
 
@@ -86,7 +89,6 @@ class _Arrays:
     part_of: Ints  # part ids of all names, name after name
     name_weight: Floats  # per name: the sum of its parts' weights
     part_weight: list[float]  # per part id
-    part_weight_array: Floats
     tokens: dict[str, int]  # coarse key of a unit: token id
     pair_keys: Ints  # sorted unique pair codes
     pair_start: Ints  # where each pair's postings start (one more at the end)
@@ -139,25 +141,21 @@ def _birth_effect(arrays: "_Arrays", entries: "Ints", date: str) -> "Floats":
     low, high = arrays.year_low[entries], arrays.year_high[entries]
     dated = arrays.dated[entries]
     if year <= 0:  # unreadable: only the very same text could agree
-        return np.where(dated, BIRTH_BONUS, 0.0)
+        return np.where(dated, SAME_BIRTH_DATE, 0.0)
     known = low > 0
     apart = known & ((year < low - 1) | (year > high + 1))
-    several = np.where(apart, BIRTH_CONFLICT, np.where(known, BIRTH_BONUS, 0.0))
+    several = np.where(apart, BIRTH_YEARS_APART, np.where(known, SAME_BIRTH_DATE, 0.0))
     same_day = (arrays.birth_day[entries] == day) & (day > 0)
     one = np.where(
         same_day,
-        BIRTH_BONUS,
-        np.where(
-            low == year,
-            SAME_YEAR,
-            np.where(apart | ~known, np.where(known, BIRTH_CONFLICT, 0.0), 0.0),
-        ),
+        SAME_BIRTH_DATE,
+        np.where(low == year, SAME_BIRTH_YEAR, np.where(apart, BIRTH_YEARS_APART, 0.0)),
     )
     return np.where(low == high, one, several)
 
 
 def _year(date: str) -> int:
-    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else -1
+    return birth_year(date) or -1
 
 
 @dataclass
@@ -175,10 +173,6 @@ class NameIndex:
     _sides: dict[int, "_Cand"] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._similar = _remembering(self._memo)
-
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
@@ -198,7 +192,7 @@ class NameIndex:
             gender,
             tuple(normalise_document(d) for d in documents or ()),
         )
-        self.entries.append(Entry(entity_id, list(names), facts))
+        self.entries.append(Entry(entity_id, facts))
         keys: set[str] = set()
         for name in names:
             parts = parse(name)
@@ -301,7 +295,6 @@ class NameIndex:
             part_of=_np(part_of),
             name_weight=np.frombuffer(totals, dtype=np.float64).copy() if totals else np.zeros(0),
             part_weight=weights,
-            part_weight_array=np.array(weights, dtype=np.float64),
             tokens=tokens,
             pair_keys=pair_keys,
             pair_start=pair_start,
@@ -319,6 +312,17 @@ class NameIndex:
             gender=np.array(gender, dtype=np.int64),
             documents=documents,
         )
+
+    def _similar(self, q: Part, c: Part) -> tuple[float, str]:
+        """``part_similarity``, remembered: queries meet the same listed parts in many
+        candidates, and common names again and again."""
+        key = (q, c)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = part_similarity(q, c)
+        return found
 
     def _gender_code(self, gender: str | None) -> int:
         if not gender:
@@ -380,10 +384,7 @@ class NameIndex:
             scored = name_score(query, self._side(arrays, name), explain=False, similar=similar)
             if scored.score <= 0:
                 continue
-            effect = sum(
-                r.effect for r in facts_adjustment(facts, self.entries[entry_number].facts)
-            )
-            score = min(1.0, max(0.0, scored.score + effect))
+            score = combine(scored, facts_adjustment(facts, self.entries[entry_number].facts)).score
             held = best.get(entry_number)
             if score > 0 and (held is None or score > held[0]):
                 best[entry_number] = (score, name)
@@ -506,16 +507,16 @@ class NameIndex:
             theirs = arrays.nationality[entries]
             ours = arrays.nationality_codes.get(facts.nationalities[0], -2)
             same = (theirs == ours) | (theirs == MANY)  # several: one of them may be ours
-            effect = np.where(same, NATIONALITY_BONUS, NATIONALITY_CONFLICT)
+            effect = np.where(same, SAME_NATIONALITY, OTHER_NATIONALITY)
             adjust += np.where(theirs == 0, 0.0, effect)
         if facts.gender:
             code = self._genders.get(facts.gender)
             theirs = arrays.gender[entries]
-            adjust += np.where((theirs > 0) & (theirs != (code or -1)), GENDER_CONFLICT, 0.0)
+            adjust += np.where((theirs > 0) & (theirs != (code or -1)), OTHER_GENDER, 0.0)
         for document in facts.documents:
             holders = arrays.documents.get(document)
             if holders:
-                adjust += np.isin(entries, holders) * DOCUMENT_BONUS
+                adjust += np.isin(entries, holders) * SAME_DOCUMENT
         return bound + adjust, adjust  # not capped at 1: a document or a birth date still ranks
 
 
@@ -609,22 +610,6 @@ def _out_of_collector_sight() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-def _remembering(memo: dict[tuple[Part, Part], tuple[float, str]]) -> Similar:
-    """``part_similarity`` remembering its answers in ``memo``: queries meet the same listed
-    parts in many candidates, and common names again and again."""
-
-    def similar(q: Part, c: Part) -> tuple[float, str]:
-        key = (q, c)
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            found = memo[key] = part_similarity(q, c)
-        return found
-
-    return similar
 
 
 def _weight(bits: int, ids: tuple[int, ...], weights: list[float]) -> float:

@@ -240,7 +240,14 @@ def side(parts: Sequence[Part], rarity: dict[str, float] | None = None) -> NameS
     return NameSide(list(parts), [part_weight(p, known.get(p.key, 1.0)) for p in parts])
 
 
-def _year(date: str) -> int | None:
+# What facts do to a name score (rasid.names.index bounds scores with the same values).
+SAME_BIRTH_DATE, SAME_BIRTH_YEAR, BIRTH_YEARS_APART = 0.06, 0.04, -0.2
+SAME_NATIONALITY, OTHER_NATIONALITY = 0.02, -0.05
+OTHER_GENDER, SAME_DOCUMENT = -0.1, 0.15
+
+
+def birth_year(date: str) -> int | None:
+    """The year of a YYYY[-MM[-DD]] date, or None."""
     return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
 
 
@@ -251,27 +258,27 @@ def facts_adjustment(query: Facts, cand: Facts) -> list[Reason]:
         reasons.append(_birth_dates(query.birth_dates, cand.birth_dates))
     if query.nationalities and cand.nationalities:
         if set(query.nationalities) & set(cand.nationalities):
-            reasons.append(Reason("nationality", "same nationality", 0.02))
+            reasons.append(Reason("nationality", "same nationality", SAME_NATIONALITY))
         else:
-            reasons.append(Reason("nationality", "different nationality", -0.05))
+            reasons.append(Reason("nationality", "different nationality", OTHER_NATIONALITY))
     if query.gender and cand.gender and query.gender != cand.gender:
-        reasons.append(Reason("gender", f"{query.gender} ≠ {cand.gender}", -0.1))
+        reasons.append(Reason("gender", f"{query.gender} ≠ {cand.gender}", OTHER_GENDER))
     if query.documents and cand.documents and set(query.documents) & set(cand.documents):
-        reasons.append(Reason("document", "same document number", 0.15))
+        reasons.append(Reason("document", "same document number", SAME_DOCUMENT))
     return reasons
 
 
 def _birth_dates(query: tuple[str, ...], cand: tuple[str, ...]) -> Reason:
     if set(query) & set(cand) and any(len(d) >= 10 for d in set(query) & set(cand)):
-        return Reason("birth_date", "same date of birth", 0.06)
-    years_q = {y for y in map(_year, query) if y}
-    years_c = {y for y in map(_year, cand) if y}
+        return Reason("birth_date", "same date of birth", SAME_BIRTH_DATE)
+    years_q = {y for y in map(birth_year, query) if y}
+    years_c = {y for y in map(birth_year, cand) if y}
     if years_q & years_c:
-        return Reason("birth_date", "same year of birth", 0.04)
+        return Reason("birth_date", "same year of birth", SAME_BIRTH_YEAR)
     gap = min((abs(a - b) for a in years_q for b in years_c), default=0)
     if gap <= 1:
         return Reason("birth_date", "year of birth one apart", 0.0)
-    return Reason("birth_date", f"years of birth {gap} apart", -0.2)
+    return Reason("birth_date", f"years of birth {gap} apart", BIRTH_YEARS_APART)
 
 
 def combine(name: Scored, facts: list[Reason]) -> Scored:

@@ -77,11 +77,11 @@ _shared: "NameIndex | None" = None  # the index that worker processes inherit (f
 def _match_chunk(chunk: list[tuple[Item, int]]) -> list[tuple[Item, list[Match]]]:
     """In a worker: the matches of each subject of a chunk (none for a bad line)."""
     assert _shared is not None
-    index = _shared
-    return [
-        (item, [] if isinstance(item, BadLine) else index.match(item, limit))
-        for item, limit in chunk
-    ]
+    return [(item, _match_one(_shared, item, limit)) for item, limit in chunk]
+
+
+def _match_one(index: "NameIndex", item: Item, limit: int) -> list[Match]:
+    return [] if isinstance(item, BadLine) else index.match(item, limit)
 
 
 def _chunks(items: Iterable[Item], limit: int) -> Iterator[list[tuple[Item, int]]]:
@@ -106,7 +106,7 @@ def match_all(
     global _shared
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
-            yield item, [] if isinstance(item, BadLine) else index.match(item, limit)
+            yield item, _match_one(index, item, limit)
         return
     index.prepare()  # built once, before the fork: no worker builds it again
     _shared = index

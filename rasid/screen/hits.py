@@ -239,14 +239,7 @@ def record_results(
     # The subject row is written first: on PostgreSQL its row lock serialises concurrent
     # screenings of one subject, so two of them cannot both open a hit for one entity.
     key = _upsert_subject(conn, subject, source)
-    alerting = _best_per_entity(m for m in matches if m.alert)
-    latest = _latest_hits(conn, key, [m.entity_id for m in alerting])
-    ids: list[int] = []
-    for match in alerting:
-        hit_id = _apply(conn, key, match, watchlist_of.get(match.entity_id), latest)
-        if hit_id is not None:
-            ids.append(hit_id)
-    return _load(conn, ids)
+    return _load(conn, _record_hits(conn, key, matches, watchlist_of))
 
 
 def record_batch(
@@ -259,22 +252,30 @@ def record_batch(
     one statement, then the hits of those with an alert. Returns the hits opened or
     refreshed. (Two results for one subject in a batch: the first one's hits are made,
     the second refreshes them.)"""
+    keys = [subject_key(subject, source) for subject, _ in results]
     unique: dict[str, Subject] = {}
-    for subject, _ in results:
-        unique.setdefault(subject_key(subject, source), subject)
+    for key, (subject, _) in zip(keys, results, strict=True):
+        unique.setdefault(key, subject)
     if unique:
         _upsert_subjects(conn, list(unique.values()), source)
-    made = 0
-    for subject, matches in results:
-        alerting = _best_per_entity(m for m in matches if m.alert)
-        if not alerting:
-            continue
-        key = subject_key(subject, source)
-        latest = _latest_hits(conn, key, [m.entity_id for m in alerting])
-        for match in alerting:
-            if _apply(conn, key, match, watchlist_of.get(match.entity_id), latest) is not None:
-                made += 1
-    return made
+    return sum(
+        len(_record_hits(conn, key, matches, watchlist_of))
+        for key, (_, matches) in zip(keys, results, strict=True)
+    )
+
+
+def _record_hits(
+    conn: Connection, subject_id: str, matches: Sequence[Match], watchlist_of: dict[str, str]
+) -> list[int]:
+    """Open or refresh the hits of one stored subject's alerting matches; their ids."""
+    alerting = _best_per_entity(m for m in matches if m.alert)
+    latest = _latest_hits(conn, subject_id, [m.entity_id for m in alerting])
+    ids: list[int] = []
+    for match in alerting:
+        hit_id = _apply(conn, subject_id, match, watchlist_of.get(match.entity_id), latest)
+        if hit_id is not None:
+            ids.append(hit_id)
+    return ids
 
 
 def _best_per_entity(matches: Iterable[Match]) -> list[Match]:
