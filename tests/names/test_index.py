@@ -10,21 +10,24 @@ from rasid.ingest.formats import Source
 from rasid.ingest.records import ReadContext
 from rasid.ingest.unsc import read_un_sc
 from rasid.names.index import PAIR_CAP, NameIndex, subject_facts
+from rasid.names.keys import is_arabic
 from rasid.names.parts import parse
 from rasid.names.score import combine, facts_adjustment, name_score, side
 from rasid.screen.model import Subject
 
 
 def _un_people() -> list[tuple[str, list[str], list[str]]]:
-    """(id, Latin names, all other names) of the UN list's persons."""
+    """(id, [primary name], all other names) of the UN list's persons. The primary name is
+    the first Latin one in sorted order: FtM keeps values unordered, and the test must not
+    depend on the hash seed."""
     path = un_sc_path()
     people = []
     for item in read_un_sc(Source(path, path.name), ReadContext("unsc")):
         schema = getattr(item, "schema", None)
         if schema is None or schema.name != "Person":
             continue
-        names = item.get("name")  # type: ignore[attr-defined]
-        aliases = item.get("alias")  # type: ignore[attr-defined]
+        names = sorted(item.get("name"), key=lambda n: (is_arabic(n), n))  # type: ignore[attr-defined]
+        aliases = sorted(item.get("alias"))  # type: ignore[attr-defined]
         if names:
             people.append((str(item.id), names[:1], names[1:] + aliases))  # type: ignore[attr-defined]
     return people
