@@ -18,11 +18,10 @@ The arrays are built once, by ``prepare()`` or else by the first query after add
 """
 
 import gc
-import heapq
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -51,12 +50,14 @@ from rasid.names.score import (
     name_score,
     part_similarity,
     part_weight,
+    run_together,
     side,
 )
 from rasid.screen.model import Match, Subject
 
 CANDIDATES = 20  # names scored in full per query, at most
 REFINED = 120  # names given a closer bound per query, at most
+FIRST_CHUNK = 16  # names given closer bounds at once, at first (then twice as many)
 INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
 PAIR_CAP = 300  # names taken from one pair of keys (those with the fewest parts first)
 SINGLE_CAP = 50  # names taken from one key alone (the same order)
@@ -89,6 +90,12 @@ class _Arrays:
     part_of: Ints  # part ids of all names, name after name
     name_weight: Floats  # per name: the sum of its parts' weights
     part_weight: list[float]  # per part id
+    part_weights: Floats  # the same, as an array
+    part_token: Ints  # per part id: its token (-1: an initial, or no key)
+    part_initial: npt.NDArray[np.bool_]  # per part id
+    part_first: Ints  # per part id: the code of its key's first letter (0: none)
+    joined_token: Ints  # per place in part_of: the token of it and the next part run
+    # together (-1: the last part of its name, or an initial on either side)
     tokens: dict[str, int]  # coarse key of a unit: token id
     pair_keys: Ints  # sorted unique pair codes
     pair_start: Ints  # where each pair's postings start (one more at the end)
@@ -170,7 +177,7 @@ class NameIndex:
     _genders: dict[str, int] = field(default_factory=dict)
     _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
     _arrays: _Arrays | None = None
-    _sides: dict[int, "_Cand"] = field(default_factory=dict)
+    _sides: dict[int, NameSide] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -240,7 +247,7 @@ class NameIndex:
         offsets, part_of, totals = array("q", [0]), array("q"), array("d")
         pair_code, pair_name, pair_weight = array("q"), array("q"), array("d")
         single_token, single_name, single_weight = array("q"), array("q"), array("d")
-        lengths = array("q")
+        lengths, joined = array("q"), array("q")
         for number, (_, _, ids) in enumerate(self._names):
             part_of.extend(ids)
             offsets.append(len(part_of))
@@ -250,6 +257,11 @@ class NameIndex:
                 (tokens.setdefault(key, len(tokens)), bits, _weight(bits, ids, weights))
                 for key, bits in _units([self._parts[i] for i in ids])
             ]
+            run_together = [-1] * len(ids)
+            for token, bits, _ in units:
+                if bits & (bits - 1):  # two parts: 3 << i
+                    run_together[bits.bit_length() - 2] = token
+            joined.extend(run_together)
             for token, _, weight in units:
                 single_token.append(token)
                 single_name.append(number)
@@ -295,6 +307,14 @@ class NameIndex:
             part_of=_np(part_of),
             name_weight=np.frombuffer(totals, dtype=np.float64).copy() if totals else np.zeros(0),
             part_weight=weights,
+            part_weights=np.array(weights, dtype=np.float64),
+            part_token=np.array(
+                [-1 if p.initial else tokens.get(_token(p), -1) for p in self._parts],
+                dtype=np.int64,
+            ),
+            part_initial=np.array([p.initial for p in self._parts], dtype=bool),
+            part_first=np.array([ord(p.key[0]) if p.key else 0 for p in self._parts], np.int64),
+            joined_token=_np(joined),
             tokens=tokens,
             pair_keys=pair_keys,
             pair_start=pair_start,
@@ -349,39 +369,42 @@ class NameIndex:
             keep = np.isin(arrays.name_entry[names], wanted)
             names, query_bits, name_got = names[keep], query_bits[keep], name_got[keep]
         facts = subject_facts(subject)
-        bound, adjust = self._bound(arrays, query, names, query_bits, name_got, facts)
-        order = np.lexsort((names, -bound)).tolist()
+        weigh = _Weigher(query.weights)
+        bound, adjust = self._bound(arrays, query, weigh, names, query_bits, name_got, facts)
+        # Closer bounds, a chunk at a time in the order of the loose ones; full scores in
+        # the order of the closer bounds, while the best closer bound is at least the next
+        # loose one (then it is the best of all) and can still beat the results found.
+        chosen = np.lexsort((names, -bound))[:REFINED]
+        chosen = chosen[bound[chosen] > 0]
+        loose = np.append(bound[chosen], -np.inf)
+        closer = _Closer(query, weigh, self._similar, arrays.tokens)
+        refined = np.full(len(chosen), -np.inf)
         best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
-        floor = 0.0  # the limit-th best score so far, once there are that many
-        similar = self._similar
-        closer = _Closer(query, similar)
-        waiting: list[tuple[float, int, int]] = []  # closer bounds: (-bound, order, name)
+        floor = -np.inf  # the limit-th best score so far, once there are that many
         taken = scored_count = 0
+        chunk = FIRST_CHUNK
         while scored_count < CANDIDATES:
-            # Refine bounds in the order of the first, looser ones, until the best refined
-            # bound is at least the next loose one: then it is the best of all.
-            while (
-                taken < len(order)
-                and taken < REFINED
-                and (not waiting or -waiting[0][0] < bound[order[taken]])
-            ):
-                at = order[taken]
-                taken += 1
-                if len(best) >= limit and bound[at] <= floor:
-                    taken = len(order)
+            at = int(np.argmax(refined)) if taken else 0
+            while taken < len(chosen) and (not taken or refined[at] < loose[taken]):
+                if loose[taken] <= floor:
+                    taken = len(chosen)  # no name left to refine can beat the results
                     break
-                name = int(names[at])
-                closer_bound = closer.bound(self._cand(arrays, name)) + adjust[at]
-                if closer_bound > 0:
-                    heapq.heappush(waiting, (-closer_bound, taken, name))
-            if not waiting:
+                some = slice(taken, taken + chunk)
+                refined[some] = (
+                    closer.bounds(self, arrays, names[chosen[some]]) + adjust[chosen[some]]
+                )
+                taken, chunk = min(taken + chunk, len(chosen)), chunk * 2
+                at = int(np.argmax(refined))
+            top = refined[at] if taken else -np.inf
+            if top <= 0 or top <= floor:
                 break
-            top, _, name = heapq.heappop(waiting)
-            if len(best) >= limit and -top <= floor:
-                break
+            refined[at] = -np.inf
             scored_count += 1
+            name = int(names[chosen[at]])
             entry_number = int(arrays.name_entry[name])
-            scored = name_score(query, self._side(arrays, name), explain=False, similar=similar)
+            scored = name_score(
+                query, self._side(arrays, name), explain=False, similar=self._similar
+            )
             if scored.score <= 0:
                 continue
             score = combine(scored, facts_adjustment(facts, self.entries[entry_number].facts)).score
@@ -402,17 +425,14 @@ class NameIndex:
 
     def _side(self, arrays: _Arrays, name: int) -> NameSide:
         """A listed name's parts and weights, ready for alignment (kept for reuse)."""
-        return self._cand(arrays, name).side
-
-    def _cand(self, arrays: _Arrays, name: int) -> "_Cand":
         found = self._sides.get(name)
         if found is None:
             if len(self._sides) >= SIDES_KEPT:
                 self._sides.clear()
             start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
             ids = arrays.part_of[start:end].tolist()
-            side = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
-            found = self._sides[name] = _Cand(side)
+            found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
+            self._sides[name] = found
         return found
 
     def _explain(
@@ -473,6 +493,7 @@ class NameIndex:
         self,
         arrays: _Arrays,
         query: NameSide,
+        weigh: "_Weigher",
         names: Ints,
         query_bits: Ints,
         name_got: Floats,
@@ -484,13 +505,8 @@ class NameIndex:
         total_q = sum(query.weights)
         initials = [p.initial for p in query.parts[:MAX_BITS]]
         # An initial is not posted: it may meet any part, so it counts as met.
-        weights = np.array(query.weights[:MAX_BITS])
         met = query_bits | sum(1 << i for i, initial in enumerate(initials) if initial)
-        if len(weights) <= TABLE_BITS:  # the weight of every set of query parts, looked up
-            masks = np.arange(1 << len(weights))[:, None] >> np.arange(len(weights)) & 1
-            got_q = (masks @ weights)[met]
-        else:
-            got_q = ((met[:, None] >> np.arange(len(weights))) & 1) @ weights
+        got_q = weigh(met)
         if any(initials):
             name_got = np.maximum(name_got, arrays.name_weight[names])
         # The candidate's side: the weight of its parts that met, from the postings' sum
@@ -520,82 +536,110 @@ class NameIndex:
         return bound + adjust, adjust  # not capped at 1: a document or a birth date still ranks
 
 
-class _Cand:
-    """A listed name ready for bounds and alignment: its side, its parts' tokens (None for
-    an initial) and its whole weight."""
-
-    __slots__ = ("joined", "side", "tokens", "total")
-
-    def __init__(self, side: NameSide) -> None:
-        self.side = side
-        self.tokens = [None if p.initial else _token(p) for p in side.parts]
-        self.joined = [
-            (i, a + b)
-            for i, (a, b) in enumerate(zip(self.tokens, self.tokens[1:], strict=False))
-            if a and b
-        ]
-        self.total = sum(side.weights)
-
-
 class _Closer:
-    """A closer bound of a candidate's name score: only its parts that share a coarse key
-    with a query part, and are similar enough to it, can count."""
+    """Closer bounds of candidates' name scores, over arrays: only their parts that share a
+    coarse key with a query part, and are similar enough to it, can count."""
 
-    def __init__(self, query: NameSide, similar: Similar) -> None:
+    def __init__(
+        self, query: NameSide, weigh: "_Weigher", similar: Similar, tokens: dict[str, int]
+    ) -> None:
         self.query = query
+        self.weigh = weigh
         self.similar = similar
-        self.total_q = sum(query.weights)
-        self.by_key: dict[str, list[tuple[Part, int]]] = {}
         self.initials = 0  # query parts that are initials: counted as met, at best
-        self.letters = ""  # and their letters: listed parts beginning so may meet them
+        letters = set()  # and their letters: listed parts beginning so may meet them
+        by_token: dict[int, list[tuple[Part, int]]] = {}
         for part, bits, _ in query.units:
             if part.initial:
                 self.initials |= bits
-                self.letters += part.key[:1]
-            else:
-                self.by_key.setdefault(_token(part), []).append((part, bits))
+                letters.add(ord(part.key[0]) if part.key else 0)
+            elif (token := tokens.get(_token(part))) is not None:
+                by_token.setdefault(token, []).append((part, bits))
+        self.letters = np.array(sorted(letters), dtype=np.int64)
+        self.tokens = np.array(sorted(by_token), dtype=np.int64)
+        self.groups = [by_token[t] for t in sorted(by_token)]
+        self.total_q = sum(query.weights)
 
-    def bound(self, cand: "_Cand") -> float:
-        """At most the name score of ``cand`` (parts meeting only loosely aside)."""
-        met_q, met_c, top = self.initials, 0, 0.0
-        if met_q:
-            top = INITIAL_SIMILARITY
-        by_key, similar, letters = self.by_key, self.similar, self.letters
-        parts = cand.side.parts
-        for i, token in enumerate(cand.tokens):
-            part = parts[i]
-            if letters and part.key[:1] in letters:
-                met_c |= 1 << i
-            if token is None:  # an initial
-                met_c |= 1 << i
-                continue
-            for q, q_bits in by_key.get(token, ()):
-                sim = similar(q, part)[0]
-                if sim >= PAIR_FLOOR:
-                    met_q |= q_bits
-                    met_c |= 1 << i
-                    if sim > top:
-                        top = sim
-        # Two parts run together (rarely of use: compared only when a key meets).
-        for i, token in cand.joined:
-            if token in by_key:
-                unit = next(u for u, bits, _ in cand.side.units if bits == 3 << i)
-                for q, q_bits in by_key[token]:
-                    sim = similar(q, unit)[0]
-                    if sim >= PAIR_FLOOR:
-                        met_q |= q_bits
-                        met_c |= 3 << i
-                        top = max(top, sim)
-        total_c = cand.total
-        if not met_c or not self.total_q or not total_c:
-            return 0.0
-        got_q = sum(w for i, w in enumerate(self.query.weights) if met_q >> i & 1)
-        got_c = sum(w for i, w in enumerate(cand.side.weights) if met_c >> i & 1)
-        return float(
+    def bounds(self, index: "NameIndex", arrays: _Arrays, names: Ints) -> Floats:
+        """At most the name score of each of these names (parts meeting only loosely
+        aside)."""
+        count = len(names)
+        if not count or not self.total_q:
+            return np.zeros(count)
+        starts = arrays.name_offset[names]
+        lengths = arrays.name_offset[names + 1] - starts
+        row = np.repeat(np.arange(count), lengths)
+        first = lengths.cumsum() - lengths  # where each name's parts start in ``flat``
+        place = np.arange(len(row)) - first[row]  # a part's place in its name
+        flat = starts[row] + place
+        ids = arrays.part_of[flat]
+        met_c = arrays.part_initial[ids]
+        if len(self.letters):
+            met_c = met_c | np.isin(arrays.part_first[ids], self.letters)
+        met_q = np.full(count, self.initials, dtype=np.int64)
+        top = np.full(count, INITIAL_SIMILARITY if self.initials else 0.0)
+        if len(self.tokens):
+            parts = index._parts
+            met = self._meet(arrays.part_token[ids], ids, lambda i: parts[i], row, met_q, top)
+            met_c[met] = True
+            # Two listed parts run together, against the query's parts of their key.
+            pair_ids = ids * len(parts) + np.append(ids[1:], 0)
+            met = self._meet(
+                arrays.joined_token[flat],
+                pair_ids,
+                lambda i: run_together(*(parts[j] for j in divmod(i, len(parts)))),
+                row,
+                met_q,
+                top,
+            )
+            met_c[met] = True
+            met_c[met + 1] = True
+        got_c = np.add.reduceat(np.where(met_c, arrays.part_weights[ids], 0.0), first)
+        any_c = np.logical_or.reduceat(met_c, first)
+        total_c = np.maximum(arrays.name_weight[names], TINY)
+        got_q = self.weigh(met_q)
+        bound = (
             top
-            * min(1.0, got_q / self.total_q) ** (1 - EXTRA_PARTS)
-            * min(1.0, got_c / total_c) ** EXTRA_PARTS
+            * np.minimum(1.0, got_q / self.total_q) ** (1 - EXTRA_PARTS)
+            * np.minimum(1.0, got_c / total_c) ** EXTRA_PARTS
         )
+        return np.where(any_c, bound, 0.0)
+
+    def _meet(
+        self,
+        unit_tokens: Ints,
+        unit_ids: Ints,
+        unit: Callable[[int], Part],
+        row: Ints,
+        met_q: Ints,
+        top: Floats,
+    ) -> Ints:
+        """Compare listed units with the query parts of their token (each distinct pair
+        once), mark in ``met_q`` and ``top`` what met, and return the units that met.
+        ``unit`` makes a listed unit from its id (a part, or two parts run together)."""
+        at = np.minimum(np.searchsorted(self.tokens, unit_tokens), len(self.tokens) - 1)
+        hit = np.flatnonzero(self.tokens[at] == unit_tokens)
+        if not len(hit):
+            return hit
+        groups = np.int64(len(self.tokens))
+        pairs, where = np.unique(unit_ids[hit] * groups + at[hit], return_inverse=True)
+        bits_of, sim_of = [], []
+        similar = self.similar
+        for code in pairs.tolist():
+            unit_id, group = divmod(code, int(groups))
+            listed = unit(unit_id)
+            bits, best = 0, 0.0
+            for q, q_bits in self.groups[group]:
+                sim = similar(q, listed)[0]
+                if sim >= PAIR_FLOOR:
+                    bits |= q_bits
+                    best = max(best, sim)
+            bits_of.append(bits)
+            sim_of.append(best)
+        met_bits = np.array(bits_of, dtype=np.int64)[where]
+        np.bitwise_or.at(met_q, row[hit], met_bits)
+        np.maximum.at(top, row[hit], np.array(sim_of)[where])
+        return hit[met_bits > 0]
 
 
 def _out_of_collector_sight() -> None:
@@ -610,6 +654,24 @@ def _out_of_collector_sight() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+class _Weigher:
+    """The summed weight of the parts of one name that bitmasks cover (a lookup table of
+    every set of parts for a name of up to TABLE_BITS parts)."""
+
+    def __init__(self, weights: list[float]) -> None:
+        self.weights = np.array(weights[:MAX_BITS])
+        self.places = np.arange(len(self.weights))
+        self.table: Floats | None = None
+        if len(self.weights) <= TABLE_BITS:
+            masks = np.arange(1 << len(self.weights))[:, None] >> self.places & 1
+            self.table = masks @ self.weights
+
+    def __call__(self, bits: Ints) -> Floats:
+        if self.table is not None:
+            return self.table[bits]
+        return ((bits[:, None] >> self.places) & 1) @ self.weights  # type: ignore[no-any-return]
 
 
 def _weight(bits: int, ids: tuple[int, ...], weights: list[float]) -> float:

@@ -185,11 +185,15 @@ def _joined(side: NameSide) -> list[Unit]:
         a, b = side.parts[i], side.parts[i + 1]
         if a.initial or b.initial:
             continue
-        merged = Part(
-            f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True, arabic=a.arabic
-        )
-        found.append((merged, 3 << i, side.weights[i] + side.weights[i + 1]))
+        found.append((run_together(a, b), 3 << i, side.weights[i] + side.weights[i + 1]))
     return found
+
+
+def run_together(a: Part, b: Part) -> Part:
+    """Two adjacent parts as one, compared by key (Nureddin ~ Nur Din)."""
+    return Part(
+        f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True, arabic=a.arabic
+    )
 
 
 def name_score(

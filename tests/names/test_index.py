@@ -9,7 +9,7 @@ from rasid.data import un_sc_path
 from rasid.ingest.formats import Source
 from rasid.ingest.records import ReadContext
 from rasid.ingest.unsc import read_un_sc
-from rasid.names.index import PAIR_CAP, NameIndex, subject_facts
+from rasid.names.index import PAIR_CAP, NameIndex, _Weigher, subject_facts
 from rasid.names.keys import is_arabic
 from rasid.names.parts import parse
 from rasid.names.score import combine, facts_adjustment, name_score, side
@@ -154,7 +154,8 @@ def test_fact_bounds_agree_with_the_scorer(subject_date: str, nationality: str |
     arrays = index._frozen()
     entries = np.arange(len(listed))
     query = side(parse(subject.name))
-    _, adjust = index._bound(arrays, query, entries, np.zeros(len(listed), np.int64),
+    weigh = _Weigher(query.weights)
+    _, adjust = index._bound(arrays, query, weigh, entries, np.zeros(len(listed), np.int64),
                              np.zeros(len(listed)), facts)  # fmt: skip
     for number, entry in enumerate(index.entries):
         effect = sum(r.effect for r in facts_adjustment(facts, entry.facts))
