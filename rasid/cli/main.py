@@ -5,7 +5,16 @@ from typing import Annotated
 import typer
 
 from rasid import __version__
-from rasid.cli import browse, hits_cmd, ingest_cmd, registry_cmd, screen_cmd, serve_cmd
+from rasid.cli import (
+    audit_cmd,
+    browse,
+    hits_cmd,
+    ingest_cmd,
+    registry_cmd,
+    screen_cmd,
+    serve_cmd,
+    users_cmd,
+)
 from rasid.cli.common import console, database_url, fail
 from rasid.store.engine import Store, make_engine
 from rasid.store.errors import StoreError
@@ -78,3 +87,5 @@ browse.register(app)
 serve_cmd.register(app)
 screen_cmd.register(app)
 hits_cmd.register(app)
+users_cmd.register(app)
+audit_cmd.register(app)

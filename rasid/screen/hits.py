@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from rasid.access import audit
 from rasid.model.text import normalize_text
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.model import Match, Reason, Subject
@@ -378,6 +379,19 @@ def decide(
             reason=reason,
             decided_at=now,
         )
+    )
+    audit.append(
+        conn,
+        reviewer,
+        "hit.decide",
+        f"hit:{hit_id}",
+        detail={
+            "from": str(current.status),
+            "to": str(target),
+            "reason": reason,
+            "entity_id": current.entity_id,
+            "subject": current.subject.id,
+        },
     )
     return get_hit(conn, hit_id, datasets)
 

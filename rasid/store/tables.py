@@ -170,3 +170,59 @@ hit_decision = Table(
     Column("reason", Text, nullable=False),
     Column("decided_at", DateTime, nullable=False),
 )
+
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("password_hash", Text, nullable=False),  # Argon2id, in the PHC string format
+    Column("must_change_password", Boolean, nullable=False),
+    Column("totp_secret", String(64), nullable=False),  # base32
+    Column("last_totp_step", Integer, nullable=False, default=0),  # no code is used twice
+    Column("failed_sign_ins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("disabled_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_sign_in", DateTime),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", String(16), primary_key=True),  # public: the part of the token before the secret
+    Column("user_name", String(64), ForeignKey("app_user.name"), nullable=False, index=True),
+    Column("secret_hash", String(64), nullable=False),  # SHA-256 of the secret part
+    Column("scopes", Text, nullable=False),  # space-separated
+    Column("label", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(255), nullable=False, index=True),
+    Column("agency", String(64), index=True),
+    Column("action", String(64), nullable=False, index=True),
+    Column("target", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON object
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # one row: 1
+    Column("seq", Integer, nullable=False),  # the last record's number (0: none yet)
+    Column("hash", String(64), nullable=False),  # and its hash
+)

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import Connection, func, select
 
+from rasid.access import audit
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.hits import (
     HitRecord,
@@ -260,6 +261,15 @@ def test_history_keeps_every_decision_in_order(store: Store) -> None:
         ("dismissed", "new", "supervisor.b", "dismissed too fast"),
     ]
     assert reopened.to_dict()["history"][2]["to_status"] == "new"
+    with store.uow() as uow:  # each decision is in the audit log, and the chain holds
+        logged = audit.search(uow.conn, action="hit.decide")
+        assert audit.verify(uow.conn).ok
+    assert [(r.actor, r.target, r.detail["to"]) for r in logged] == [
+        ("supervisor.b", f"hit:{made.id}", "new"),
+        ("officer.a", f"hit:{made.id}", "dismissed"),
+        ("officer.a", f"hit:{made.id}", "escalated"),
+    ]
+    assert logged[0].detail["reason"] == "dismissed too fast"
 
 
 def test_a_failed_decision_writes_nothing(store: Store) -> None:
@@ -270,6 +280,8 @@ def test_a_failed_decision_writes_nothing(store: Store) -> None:
     with store.uow() as uow:
         kept = get_hit(uow.conn, made.id)
     assert kept.status == "new" and kept.history == ()
+    with store.uow() as uow:
+        assert audit.search(uow.conn, action="hit.decide") == []
 
 
 def test_unknown_hit(store: Store) -> None:
