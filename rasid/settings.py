@@ -37,6 +37,19 @@ class Settings(BaseSettings):
         default=5000, description="Statements written per round-trip during an import."
     )
 
+    session_idle_minutes: int = Field(
+        default=30, description="Minutes without a request after which a browser session ends."
+    )
+    session_hours: int = Field(
+        default=12, description="Hours after sign-in after which a browser session ends anyway."
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only. Browsers also accept it from "
+        "http://127.0.0.1 and http://localhost; set false only to test over plain HTTP on "
+        "another address.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -36,7 +36,7 @@ from rasid.access.passwords import (
 from rasid.access.registry import get_agency
 from rasid.access.totp import matching_step, new_secret
 from rasid.store.statements import utcnow
-from rasid.store.tables import api_token, app_user
+from rasid.store.tables import api_token, app_user, web_session
 
 LOCK_AFTER = 5  # failed sign-ins in a row that lock an account
 LOCK_MINUTES = 15
@@ -210,7 +210,14 @@ def reset_user(conn: Connection, name: str, actor: str) -> Enrolment:
         )
     )
     revoked = _revoke_all(conn, name)
-    audit.append(conn, actor, "user.reset", name, detail={"tokens_revoked": revoked})
+    ended = end_sessions(conn, name)
+    audit.append(
+        conn,
+        actor,
+        "user.reset",
+        name,
+        detail={"tokens_revoked": revoked, "sessions_ended": ended},
+    )
     return Enrolment(_require(conn, name), password, secret)
 
 
@@ -222,8 +229,25 @@ def set_disabled(conn: Connection, name: str, disabled: bool, actor: str) -> Use
         .where(app_user.c.name == name)
         .values(disabled_at=utcnow() if disabled else None)
     )
-    audit.append(conn, actor, "user.disable" if disabled else "user.enable", name)
+    ended = end_sessions(conn, name) if disabled else 0
+    audit.append(
+        conn,
+        actor,
+        "user.disable" if disabled else "user.enable",
+        name,
+        detail={"sessions_ended": ended} if disabled else {},
+    )
     return _require(conn, name)
+
+
+def end_sessions(conn: Connection, name: str) -> int:
+    """End every open browser session of a user; returns how many."""
+    result = conn.execute(
+        update(web_session)
+        .where(web_session.c.user_name == name, web_session.c.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return int(result.rowcount)
 
 
 def unlock(conn: Connection, name: str, actor: str) -> User:

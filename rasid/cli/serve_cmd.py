@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from rasid.cli.common import console, database_url, opened_store
 from rasid.cli.progress import import_progress
@@ -40,7 +41,8 @@ def demo(
 
     Without --database the demo uses demo.db in the working directory, apart from rasid.db.
     """
-    from rasid.demo.build import build_demo
+    from rasid.access.totp import provisioning_uri
+    from rasid.demo.build import build_demo, demo_accounts
 
     if ctx.obj.get("database") is None:
         ctx.obj["database"] = DEMO_DATABASE
@@ -48,10 +50,21 @@ def demo(
         _delete_sqlite(database_url(ctx))
     with opened_store(ctx) as store:
         summaries = build_demo(store, lambda label: import_progress(label))
+        accounts = demo_accounts(store)
     for s in summaries:
         console.print(
             f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
             f"{s.rejected} rejected"
+        )
+    console.print(
+        "\nDemo accounts (new credentials on every run). Sign in with the password and the "
+        "6-digit code of an authenticator app set up with the TOTP secret (or its URI):"
+    )
+    for a in accounts:
+        console.print(f"  {a.user:<18} {a.role:<12} {a.agency:<16} password {a.password}")
+        console.print(f"  {'':<18} TOTP secret {a.totp_secret}", highlight=False)
+        console.print(
+            f"  {'':<18} {escape(provisioning_uri(a.totp_secret, a.user))}", highlight=False
         )
     if not no_serve:
         _run(ctx, host, port)

@@ -6,12 +6,22 @@ goes through the same runner as ``rasid ingest``, so the demo exercises the real
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rasid.access.accounts import (
+    Role,
+    add_user,
+    change_password,
+    get_user,
+    reset_user,
+)
+from rasid.access.passwords import generate_password
+from rasid.access.policy import share_dataset
 from rasid.access.registry import add_agency, get_agency
 from rasid.data import un_sc_path
 from rasid.ingest.run import IngestRequest, ProgressFn, Summary, ingest
@@ -78,9 +88,24 @@ def requests(plan: dict[str, Any]) -> list[IngestRequest]:
     return found
 
 
+ACTOR = "demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo user's credentials, printed once by ``rasid demo``."""
+
+    user: str
+    agency: str
+    role: str
+    password: str
+    totp_secret: str
+
+
 def build_demo(store: Store, progress: ProgressFactory | None = None) -> list[Summary]:
     """Register the demo's agencies and import every dataset (idempotent: re-running it
-    leaves the same data). Returns one summary per dataset."""
+    leaves the same data), then share the datasets as the plan says. Returns one summary
+    per dataset."""
     plan = load_plan()
     agencies = [UN_AGENCY] + [Agency(**a) for a in plan["agencies"]]
     with store.uow() as uow:
@@ -94,4 +119,25 @@ def build_demo(store: Store, progress: ProgressFactory | None = None) -> list[Su
             continue
         with progress(request.dataset) as callback:
             summaries.append(ingest(store, request, callback))
+    with store.uow() as uow:
+        for d in plan["datasets"]:
+            for agency in d.get("shared_with", []):
+                share_dataset(uow.conn, d["name"], agency, ACTOR)
     return summaries
+
+
+def demo_accounts(store: Store) -> list[DemoAccount]:
+    """Create the plan's demo users, or give existing ones new credentials: a password
+    (no change required) and a TOTP secret."""
+    made = []
+    with store.uow() as uow:
+        for name, agency, role in load_plan()["users"]:
+            if get_user(uow.conn, name) is None:
+                password = generate_password()
+                enrolment = add_user(uow.conn, name, agency, Role(role), ACTOR, password=password)
+            else:
+                enrolment = reset_user(uow.conn, name, ACTOR)
+                password = generate_password()
+                change_password(uow.conn, name, enrolment.password, password)
+            made.append(DemoAccount(name, agency, role, password, enrolment.totp_secret))
+    return made

@@ -14,8 +14,9 @@ from sqlalchemy import Connection, column, func, select, text
 from rasid.model.statement import RasidStatement
 from rasid.model.text import tokens
 from rasid.store import fts
-from rasid.store.statements import dataset_filter, load_statements
+from rasid.store.statements import load_statements
 from rasid.store.tables import name_index, statement
+from rasid.store.visibility import dataset_filter
 
 _VIEW = FtmDataset.make({"name": "rasid_view", "title": "Rasid view"})
 

@@ -9,12 +9,12 @@ from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
 from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.model.markings import Marking
 from rasid.model.statement import RasidStatement
 from rasid.model.text import normalize_text
 from rasid.store.tables import name_index, statement
+from rasid.store.visibility import dataset_filter
 
 # On a repeated claim: the claim is seen again (last_seen) and may have been re-marked or
 # re-graded. first_seen and the retention dates derived from it stay as first recorded.
@@ -158,13 +158,6 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
             batch = []
     if batch:
         yield batch
-
-
-def dataset_filter(datasets: Iterable[str] | None) -> ColumnElement[bool] | None:
-    """The WHERE clause limiting statements to readable datasets (None: no limit)."""
-    if datasets is None:
-        return None
-    return statement.c.dataset.in_(sorted(set(datasets)))
 
 
 def load_statements(

@@ -226,3 +226,26 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),  # the last record's number (0: none yet)
     Column("hash", String(64), nullable=False),  # and its hash
 )
+
+dataset_share = Table(
+    "dataset_share",
+    metadata,
+    Column("dataset", String(64), ForeignKey("dataset.name"), primary_key=True),
+    Column("agency", String(64), primary_key=True),  # an agency's name, or "*": every agency
+    Column("granted_by", String(255), nullable=False),
+    Column("granted_at", DateTime, nullable=False),
+)
+
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the cookie's value
+    Column("user_name", String(64), ForeignKey("app_user.name"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("purpose", Text, nullable=False, default=""),  # the purpose the user works under
+    Column("source", Text, nullable=False, default=""),  # the client's address at sign-in
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # the absolute time-out
+    Column("ended_at", DateTime),
+)

@@ -5,9 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 import rasid
+from rasid.access.accounts import Scope
+from rasid.access.policy import record
 from rasid.store.migrate import current_revision, head_revision
 from rasid.web import views
-from rasid.web.deps import Readable, StoreDep, Uow
+from rasid.web.deps import ApiPurpose, Caller, Readable, StoreDep, Uow, scoped
+from rasid.web.errors import NotFound
 from rasid.web.models import (
     AgencyOut,
     DatasetOut,
@@ -16,6 +19,7 @@ from rasid.web.models import (
     ErrorOut,
     Health,
     Stats,
+    signed_in,
 )
 
 router = APIRouter(prefix="/api")
@@ -27,8 +31,13 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such entity readable by the caller"}
 }
 INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorOut, "description": "Invalid parameter (e.g. unknown schema)"}
+    422: {
+        "model": ErrorOut,
+        "description": "Invalid parameter (e.g. unknown schema), or no purpose",
+    }
 }
+SIGNED_IN = signed_in()
+READ = [scoped(Scope.READ)]
 
 
 @router.get("/health", response_model=Health, tags=["service"], summary="Service health")
@@ -57,11 +66,14 @@ def health(store: StoreDep, response: Response) -> Health:
     response_model=EntityPage,
     tags=["entities"],
     summary="Search or list entities",
-    responses=INVALID,
+    responses=INVALID | SIGNED_IN,
+    dependencies=READ,
 )
 def entities(
     uow: Uow,
+    caller: Caller,
     readable: Readable,
+    purpose: ApiPurpose,
     q: Annotated[str | None, Query(description="Name to search for (any script)")] = None,
     schema: Annotated[str | None, Query(description="FtM schema, e.g. Person")] = None,
     limit: Limit = 20,
@@ -76,8 +88,22 @@ def entities(
 
     `schema` keeps entities of that FtM schema and its descendants (`LegalEntity` includes
     `Person` and `Organization`). Pages carry no total: follow `next_offset` until it is null.
+
+    Needs the `read` scope and a purpose (the `X-Rasid-Purpose` header or `purpose`); the
+    search, its purpose and the ids returned go to the audit log.
     """
-    return views.find_entities(uow.conn, readable, q, schema, limit, offset)
+    found = views.find_entities(uow.conn, readable, q, schema, limit, offset)
+    record(
+        uow.conn,
+        caller,
+        "search",
+        found.q or "",
+        purpose,
+        schema=schema,
+        offset=offset,
+        results=[e.id for e in found.results],
+    )
+    return found
 
 
 @router.get(
@@ -85,37 +111,65 @@ def entities(
     response_model=EntityDetail,
     tags=["entities"],
     summary="One entity with provenance",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | INVALID | SIGNED_IN,
+    dependencies=READ,
 )
-def entity(entity_id: str, uow: Uow, readable: Readable) -> EntityDetail:
+def entity(
+    entity_id: str, uow: Uow, caller: Caller, readable: Readable, purpose: ApiPurpose
+) -> EntityDetail:
     """Return one entity and, in `statements`, every value with its provenance: the dataset
     and the agency that owns it, when it was first and last seen, its TLP marking and
     handling conditions, the source and information grades with their labels on the
     configured evaluation scale, the legal basis, and the retention class with the dates
     after which it is masked and deleted.
 
+    Only statements the caller may read are returned: their agency's, and those of datasets
+    shared with it (without TLP:RED ones). Needs the `read` scope and a purpose; every
+    read, found or not, goes to the audit log with its purpose.
+
     Answers 404 when no statement of the entity is readable by the caller.
     """
-    return views.entity_detail(uow.conn, readable, entity_id)
+    try:
+        found = views.entity_detail(uow.conn, readable, entity_id)
+    except NotFound:
+        record(uow.conn, caller, "entity.read", entity_id, purpose, outcome="not_found")
+        raise
+    datasets = sorted({s.dataset for s in found.statements})
+    record(uow.conn, caller, "entity.read", entity_id, purpose, datasets=datasets)
+    return found
 
 
-@router.get("/datasets", response_model=list[DatasetOut], tags=["registry"], summary="Datasets")
-def datasets(uow: Uow, readable: Readable) -> list[DatasetOut]:
+@router.get(
+    "/datasets",
+    response_model=list[DatasetOut],
+    tags=["registry"],
+    summary="Datasets",
+    responses=SIGNED_IN,
+)
+def datasets(uow: Uow, caller: Caller, readable: Readable) -> list[DatasetOut]:
     """List the datasets the caller may read, with the owning agency, purpose, legal basis,
     default marking and retention class, and how many entities, statements and quarantined
     records each holds."""
     return views.datasets(uow.conn, readable)
 
 
-@router.get("/agencies", response_model=list[AgencyOut], tags=["registry"], summary="Agencies")
-def agencies(uow: Uow, readable: Readable) -> list[AgencyOut]:
+@router.get(
+    "/agencies",
+    response_model=list[AgencyOut],
+    tags=["registry"],
+    summary="Agencies",
+    responses=SIGNED_IN,
+)
+def agencies(uow: Uow, caller: Caller, readable: Readable) -> list[AgencyOut]:
     """List the agencies of the federation, with how many of each one's datasets the caller
     may read."""
     return views.agencies(uow.conn, readable)
 
 
-@router.get("/stats", response_model=Stats, tags=["registry"], summary="Statistics")
-def stats(uow: Uow, readable: Readable) -> Stats:
+@router.get(
+    "/stats", response_model=Stats, tags=["registry"], summary="Statistics", responses=SIGNED_IN
+)
+def stats(uow: Uow, caller: Caller, readable: Readable) -> Stats:
     """Count what the caller's readable datasets hold: entities by schema, statements,
     datasets, and records quarantined by imports."""
     return views.stats(uow.conn, readable)

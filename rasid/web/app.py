@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 import rasid
 from rasid.store import Store
-from rasid.web import api, apidocs, errors, hits, pages, screen
+from rasid.web import account, api, apidocs, errors, hits, pages, screen
 
 DESCRIPTION = """\
 Rasid (راصد) is a fusion-cell platform for counter-terrorism and the crime–terror nexus.
@@ -58,6 +58,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(screen.router)
     app.include_router(hits.router)
     app.include_router(apidocs.router)
+    app.include_router(account.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     errors.install(app)

@@ -1,16 +1,44 @@
-"""Dependencies every route uses: the store, a unit of work, and the caller's readable datasets.
+"""Dependencies every route uses: the store, a unit of work, the signed-in caller, and what
+the policy lets the caller read.
 
 Routes declare them with the ``Annotated`` aliases below::
 
-    def get_entity(entity_id: str, uow: Uow, readable: Readable) -> EntityDetail: ...
+    def get_entity(entity_id: str, uow: Uow, caller: Caller, readable: Readable) -> ...
+
+A caller is identified by an ``Authorization: Bearer`` token (API clients) or by the session
+cookie (the browser). Every decision about what the caller may read or do is
+``rasid.access.policy``'s; this module only asks it.
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Query, Request, params
 
+from rasid.access import sessions
+from rasid.access.accounts import Scope, authenticate_token
+from rasid.access.policy import Principal, check_purpose, require, visibility
+from rasid.settings import get_settings
 from rasid.store import Store, UnitOfWork
+from rasid.store.visibility import Visibility
+
+SESSION_COOKIE = "rasid_session"
+CSRF_HEADER = "X-CSRF-Token"
+PURPOSE_HEADER = "X-Rasid-Purpose"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Unauthenticated(Exception):
+    """No valid token or session: 401 for the API, the sign-in page for pages."""
+
+
+class MustChangePassword(Exception):
+    """A session whose user still has a one-time password: pages send them to change it."""
+
+
+class CsrfRejected(Exception):
+    """A state-changing request made with the session cookie but without its CSRF token."""
 
 
 def get_store(request: Request) -> Store:
@@ -25,21 +53,89 @@ def unit_of_work(store: Annotated[Store, Depends(get_store)]) -> Iterator[UnitOf
         yield uow
 
 
-def readable_datasets() -> frozenset[str] | None:
-    """The names of the datasets the caller may read: the one need-to-know decision of the web
-    layer. Every route passes its result to every store call it makes.
-
-    Today Rasid has no users or sign-in, so there is no caller to restrict: this returns
-    ``None``, which the store reads as *every dataset*. When sign-in and the policy decision
-    point arrive (``rasid.access``), this function will identify the caller (session cookie or
-    ``Authorization: Bearer`` token) and return the set the policy grants (the datasets of the
-    caller's agency plus those shared with it), never None; routes will not change.
-    """
-    return None
-
-
 StoreDep = Annotated[Store, Depends(get_store)]
 # scope="function": the transaction ends (and the connection returns to the pool) before
 # the response is sent.
 Uow = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
-Readable = Annotated[frozenset[str] | None, Depends(readable_datasets)]
+
+
+def idle_timeout() -> timedelta:
+    """How long a session may go without a request."""
+    return timedelta(minutes=get_settings().session_idle_minutes)
+
+
+def open_session(request: Request, uow: UnitOfWork) -> sessions.Session | None:
+    """The open session of the request's cookie, remembered on the request."""
+    if not hasattr(request.state, "session"):
+        value = request.cookies.get(SESSION_COOKIE, "")
+        request.state.session = sessions.find(uow.conn, value, idle_timeout()) if value else None
+    return cast(sessions.Session | None, request.state.session)
+
+
+def current_principal(request: Request, uow: Uow) -> Principal:
+    """The signed-in caller, by bearer token or by session cookie; Unauthenticated when
+    there is neither (or it is invalid, expired, revoked, or its user disabled)."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        bearer = authenticate_token(uow.conn, value) if scheme.lower() == "bearer" else None
+        if bearer is None:
+            raise Unauthenticated("invalid, expired or revoked token")
+        principal = Principal(bearer.user, bearer.token.scopes)
+    else:
+        session = open_session(request, uow)
+        if session is None:
+            raise Unauthenticated("sign in first")
+        if session.user.must_change_password and request.url.path.startswith("/api/"):
+            raise Unauthenticated("change the one-time password first (sign in in a browser)")
+        if session.user.must_change_password:
+            raise MustChangePassword(session.user.name)
+        unsafe = request.method not in SAFE_METHODS and request.url.path.startswith("/api/")
+        if unsafe and request.headers.get(CSRF_HEADER) != session.csrf_token:
+            raise CsrfRejected(f"the {CSRF_HEADER} header is missing or wrong")
+        principal = Principal(session.user)
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def readable_datasets(caller: Caller, uow: Uow) -> Visibility:
+    """What the caller may read, as the policy decides: the one need-to-know decision of
+    the web layer. Every route passes it to every store call it makes."""
+    return visibility(uow.conn, caller)
+
+
+Readable = Annotated[Visibility, Depends(readable_datasets)]
+
+
+def scoped(scope: Scope) -> params.Depends:
+    """A dependency that lets the route run only for callers allowed ``scope``."""
+
+    def check(caller: Caller) -> Principal:
+        require(caller, scope)
+        return caller
+
+    return params.Depends(check)
+
+
+def api_purpose(
+    header: Annotated[
+        str | None,
+        Header(
+            alias=PURPOSE_HEADER,
+            description="Why the caller searches or reads personal data (a case or file "
+            "reference): required, and recorded in the audit log. The `purpose` query "
+            "parameter may be used instead.",
+        ),
+    ] = None,
+    purpose: Annotated[
+        str | None, Query(description=f"The purpose, when the {PURPOSE_HEADER} header is not set")
+    ] = None,
+) -> str:
+    """The purpose an API call states (header or query), checked."""
+    return check_purpose(header or purpose)
+
+
+ApiPurpose = Annotated[str, Depends(api_purpose)]

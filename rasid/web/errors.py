@@ -1,19 +1,23 @@
 """One table from Rasid's errors to HTTP responses: JSON under /api, an HTML page elsewhere."""
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from rasid.access.errors import AccessError
+from rasid.access.policy import Denied, PurposeMissing
 from rasid.model.errors import ModelError
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
+from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated
 from rasid.web.render import render_error
 
 
@@ -24,6 +28,11 @@ class NotFound(LookupError):
 
 # Most specific first: the first class an error is an instance of decides its status.
 ERRORS: tuple[tuple[type[Exception], int], ...] = (
+    (Unauthenticated, 401),
+    (MustChangePassword, 401),
+    (Denied, 403),
+    (CsrfRejected, 403),
+    (PurposeMissing, 422),
     (NotFound, 404),
     (UnknownHit, 404),
     (ModelError, 422),
@@ -45,10 +54,18 @@ def wants_json(request: Request) -> bool:
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:
-    """Answer one of the errors in ``ERRORS`` with its status and message."""
+    """Answer one of the errors in ``ERRORS`` with its status and message. A page that
+    needs a signed-in user sends the browser to sign in (and back here afterwards), or to
+    change a one-time password."""
     status = status_for(exc)
     if wants_json(request):
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+    if isinstance(exc, Unauthenticated):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
+    if isinstance(exc, MustChangePassword):
+        return RedirectResponse("/account/password", status_code=303)
     return render_error(request, status, str(exc))
 
 

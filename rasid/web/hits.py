@@ -11,11 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from rasid.access.accounts import Scope
 from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
-from rasid.web.deps import Readable, Uow
-from rasid.web.models import ErrorOut
+from rasid.web.deps import Caller, Readable, Uow, scoped
+from rasid.web.models import ErrorOut, signed_in
 
-router = APIRouter(prefix="/api/hits", tags=["hits"])
+router = APIRouter(
+    prefix="/api/hits",
+    tags=["hits"],
+    dependencies=[scoped(Scope.REVIEW)],
+    responses=signed_in(),
+)
 
 MAX_LIMIT = 500
 
@@ -95,7 +101,6 @@ class HitDecisionIn(BaseModel):
     status: HitStatus = Field(
         description="confirmed, dismissed or escalated; new reopens a closed hit"
     )
-    reviewer: str = Field(min_length=1, max_length=255, description="Who decides")
     reason: str = Field(min_length=1, description="Why (required, kept with the decision)")
 
 
@@ -103,7 +108,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such hit readable by the caller"}
 }
 REFUSED: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorOut, "description": "Change not allowed, or reason or reviewer blank"}
+    422: {"model": ErrorOut, "description": "Change not allowed, or a blank reason"}
 }
 
 
@@ -153,7 +158,9 @@ def hit(hit_id: int, uow: Uow, readable: Readable) -> HitDetail:
     summary="Decide on a hit",
     responses=NOT_FOUND | REFUSED,
 )
-def decision(hit_id: int, body: HitDecisionIn, uow: Uow, readable: Readable) -> HitDetail:
+def decision(
+    hit_id: int, body: HitDecisionIn, uow: Uow, caller: Caller, readable: Readable
+) -> HitDetail:
     """Record a person's decision on a hit and return the hit with its history.
 
     Allowed: `new` to `confirmed`, `dismissed` or `escalated`; `escalated` to `confirmed`
@@ -161,11 +168,11 @@ def decision(hit_id: int, body: HitDecisionIn, uow: Uow, readable: Readable) -> 
     supervisor). The reason is required. The decision is recorded with the reviewer, the
     reason and the time, and nothing else happens: the queue never acts on a person.
 
-    Sign-in does not exist yet, so the reviewer is given in the body; once it does, the
-    reviewer will be the signed-in user and this field will go.
+    The reviewer is the signed-in caller (the `review` scope is needed). A browser
+    session must send its CSRF token in the `X-CSRF-Token` header.
 
     Answers 404 for an unknown hit, 422 for a change that is not allowed (or was made by
     someone else meanwhile) and for a blank reason or reviewer.
     """
-    found = decide(uow.conn, hit_id, body.status, body.reviewer, body.reason, readable)
+    found = decide(uow.conn, hit_id, body.status, caller.name, body.reason, readable)
     return HitDetail.model_validate(found.to_dict())

@@ -1,6 +1,7 @@
 """Response models of the JSON API (they are its OpenAPI schemas, and feed the pages too)."""
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -127,3 +128,11 @@ class ErrorOut(_Model):
     """An error: what went wrong, in words."""
 
     detail: str
+
+
+def signed_in() -> dict[int | str, dict[str, Any]]:
+    """The responses of a route that needs a signed-in caller allowed to use it."""
+    return {
+        401: {"model": ErrorOut, "description": "No valid token or session"},
+        403: {"model": ErrorOut, "description": "The caller's role or token does not allow this"},
+    }

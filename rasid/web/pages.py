@@ -4,7 +4,7 @@ Pages read the store through the same ``views`` as the JSON API, with the same r
 datasets; they only add labels in the reader's language.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,12 +14,16 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 from starlette.responses import Response
 
+from rasid.access import sessions
+from rasid.access.policy import PURPOSE_MAX, check_purpose, record
 from rasid.model.gradings import get_scale
 from rasid.model.retention import retention_classes
+from rasid.store import UnitOfWork
 from rasid.web import views
-from rasid.web.deps import Readable, Uow
+from rasid.web.deps import SESSION_COOKIE, Caller, Readable, Uow, open_session
+from rasid.web.errors import NotFound
 from rasid.web.i18n import Translator
-from rasid.web.models import EntityDetail, EntityOut, StatementOut
+from rasid.web.models import EntityDetail, EntityOut, EntityPage, StatementOut
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
@@ -113,18 +117,56 @@ def schema_options(by_schema: dict[str, int], t: Translator) -> list[tuple[str, 
     return sorted(options, key=lambda o: o[1])
 
 
+def page_purpose(request: Request, uow: UnitOfWork, given: str | None) -> str:
+    """The purpose the user works under: ``given`` (remembered in the session from now
+    on), else the session's; "" when none was stated."""
+    if given is not None and given.strip():
+        purpose = check_purpose(given)
+        session = open_session(request, uow)
+        if session is not None and purpose != session.purpose:
+            sessions.set_purpose(uow.conn, request.cookies.get(SESSION_COOKIE, ""), purpose)
+            request.state.session = replace(session, purpose=purpose)
+        return purpose
+    session = open_session(request, uow)
+    return session.purpose if session is not None else ""
+
+
 @router.get("/", name="search")
 def search_page(
     request: Request,
     uow: Uow,
+    caller: Caller,
     readable: Readable,
     q: str = "",
     schema: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    purpose: Annotated[str | None, Query(max_length=PURPOSE_MAX)] = None,
 ) -> Response:
-    """The search page: a name search (or a list of all entities), filtered by schema."""
+    """The search page: a name search (or a list of all entities), filtered by schema,
+    once the user has stated the purpose of their work."""
     t = Translator(page_lang(request))
-    found = views.find_entities(uow.conn, readable, q, schema or None, PAGE_SIZE, offset)
+    stated = page_purpose(request, uow, purpose)
+    if stated:
+        found = views.find_entities(uow.conn, readable, q, schema or None, PAGE_SIZE, offset)
+        record(
+            uow.conn,
+            caller,
+            "search",
+            found.q or "",
+            stated,
+            schema=schema or None,
+            offset=offset,
+            results=[e.id for e in found.results],
+        )
+    else:
+        found = EntityPage(
+            q=q or None,
+            schema=schema or None,
+            limit=PAGE_SIZE,
+            offset=0,
+            next_offset=None,
+            results=[],
+        )
     by_schema = views.schema_counts(uow.conn, readable)
     titles = {d.name: d.title for d in views.dataset_refs(uow.conn, readable).values()}
     context = {
@@ -132,6 +174,7 @@ def search_page(
         "page": found,
         "q": q,
         "schema": schema,
+        "purpose": stated,
         "options": schema_options(by_schema, t),
         "facts": {e.id: result_facts(e, t) for e in found.results},
         "names": {e.id: display_name(e, t.lang) for e in found.results},
@@ -195,11 +238,33 @@ def linked_ids(entity: EntityDetail) -> set[str]:
 
 
 @router.get("/entities/{entity_id:path}", name="entity")
-def entity_page(request: Request, entity_id: str, uow: Uow, readable: Readable) -> Response:
+def entity_page(
+    request: Request,
+    entity_id: str,
+    uow: Uow,
+    caller: Caller,
+    readable: Readable,
+    purpose: Annotated[str | None, Query(max_length=PURPOSE_MAX)] = None,
+) -> Response:
     """One entity: its properties, every value with the dataset, agency, marking, grades,
-    dates and retention it comes with."""
+    dates and retention it comes with. Asks for the purpose first when none is stated."""
+    stated = page_purpose(request, uow, purpose)
+    if not stated:
+        return render(request, "purpose.html", {"nav": "", "entity_id": entity_id}, status=428)
     t = Translator(page_lang(request))
-    entity = views.entity_detail(uow.conn, readable, entity_id)
+    try:
+        entity = views.entity_detail(uow.conn, readable, entity_id)
+    except NotFound:
+        record(uow.conn, caller, "entity.read", entity_id, stated, outcome="not_found")
+        raise
+    record(
+        uow.conn,
+        caller,
+        "entity.read",
+        entity_id,
+        stated,
+        datasets=sorted({s.dataset for s in entity.statements}),
+    )
     links = views.summaries(uow.conn, readable, linked_ids(entity))
     context = {
         "nav": "",
@@ -215,7 +280,7 @@ def entity_page(request: Request, entity_id: str, uow: Uow, readable: Readable) 
 
 
 @router.get("/datasets", name="datasets")
-def datasets_page(request: Request, uow: Uow, readable: Readable) -> Response:
+def datasets_page(request: Request, uow: Uow, caller: Caller, readable: Readable) -> Response:
     """The readable datasets with their owners, rules and counts, and the agencies."""
     context = {
         "nav": "datasets",

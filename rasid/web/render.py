@@ -88,6 +88,8 @@ def render(
         "dir": t.dir,
         "switch_url": url_with(request, lang=t.other),
         "url_with": lambda **changes: url_with(request, **changes),
+        "me": getattr(getattr(request.state, "principal", None), "user", None),
+        "csrf_token": getattr(getattr(request.state, "session", None), "csrf_token", ""),
         **context,
     }
     response = templates.TemplateResponse(
@@ -98,7 +100,13 @@ def render(
     return response
 
 
-ERROR_TITLES = {404: "error.not_found", 422: "error.invalid", 503: "error.unavailable"}
+ERROR_TITLES = {
+    401: "error.unauthorised",
+    403: "error.forbidden",
+    404: "error.not_found",
+    422: "error.invalid",
+    503: "error.unavailable",
+}
 OTHER_ERROR_TITLE = "error.generic"
 
 

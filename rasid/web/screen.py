@@ -5,11 +5,13 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from rasid.access.accounts import Scope
+from rasid.access.policy import record
 from rasid.screen.batch import BadLine, subject_from
 from rasid.screen.engine import Screener, watchlist_names
 from rasid.screen.errors import ScreenError
-from rasid.web.deps import Readable, Uow
-from rasid.web.models import ErrorOut
+from rasid.web.deps import ApiPurpose, Caller, Readable, Uow, scoped
+from rasid.web.models import ErrorOut, signed_in
 
 router = APIRouter(prefix="/api", tags=["screening"])
 
@@ -83,9 +85,20 @@ ScreenerDep = Annotated[Screener, Depends(get_screener)]
     "/screen",
     response_model=ScreenOut,
     summary="Screen subjects against the watchlists",
-    responses={422: {"model": ErrorOut, "description": "No subject, or unknown watchlist"}},
+    responses={
+        422: {"model": ErrorOut, "description": "No subject, unknown watchlist, no purpose"},
+        **signed_in(),
+    },
+    dependencies=[scoped(Scope.SCREEN)],
 )
-def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) -> ScreenOut:
+def screen(
+    body: ScreenIn,
+    uow: Uow,
+    caller: Caller,
+    readable: Readable,
+    screener: ScreenerDep,
+    purpose: ApiPurpose,
+) -> ScreenOut:
     """Screen one subject or up to 1,000 against the watchlist datasets the caller may read.
 
     Each match carries `entity_id`, `score` (0..1), `alert` (the score reached the alert
@@ -95,13 +108,15 @@ def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) 
     screened. Matches only propose: every alert becomes a hit in the review queue
     (`/api/hits`), where a person confirms, dismisses or escalates it; screening the same
     subject again refreshes its open hit instead of adding another.
+
+    Needs the `screen` scope and a purpose (`X-Rasid-Purpose` or `purpose`); the screening
+    goes to the audit log with the subjects' ids and the hits it made.
     """
     items = body.subjects if body.subjects is not None else [body.subject] if body.subject else []
     if not items:
         raise ScreenError("give a subject or subjects")
     datasets = watchlist_names(uow.conn, body.watchlists)
-    if readable is not None:
-        datasets = [d for d in datasets if d in readable]
+    datasets = [d for d in datasets if d in readable]
     results = []
     for number, item in enumerate(items, start=1):
         data: dict[str, Any] = item.model_dump()
@@ -119,4 +134,13 @@ def screen(body: ScreenIn, uow: Uow, readable: Readable, screener: ScreenerDep) 
                 hits=[h.id for h in hits],
             )
         )
+    record(
+        uow.conn,
+        caller,
+        "screen",
+        f"{len(items)} subject(s)",
+        purpose,
+        subjects=[r.id for r in results],
+        hits=sorted({h for r in results for h in r.hits}),
+    )
     return ScreenOut(watchlists=datasets, results=results)

@@ -19,6 +19,7 @@ from rasid.model.statement import RasidStatement
 from rasid.settings import get_settings
 from rasid.store.entities import EntityView, get_entities, list_entity_ids, search_entity_ids
 from rasid.store.statements import count_statements, entities_by_schema
+from rasid.store.visibility import Visibility
 from rasid.web.errors import NotFound
 from rasid.web.models import (
     AgencyOut,
@@ -32,7 +33,7 @@ from rasid.web.models import (
     Stats,
 )
 
-Readable = frozenset[str] | None
+Readable = Visibility | None
 
 
 def may_read(readable: Readable, dataset: str) -> bool:

@@ -44,11 +44,27 @@ def test_the_server_answers(database_url: str, tmp_path: Path, command: str) -> 
     try:
         status, body = _get(f"http://127.0.0.1:{port}/api/health", timeout=120)
         assert status == 200 and json.loads(body)["status"] == "ok"
+        # Pages need a signed-in user: the browser is sent to the sign-in form.
         status, page = _get(f"http://127.0.0.1:{port}/")
-        assert status == 200 and b'dir="rtl"' in page
+        assert status == 200 and b'dir="rtl"' in page and b'action="/sign-in"' in page
         if command == "demo":
-            status, body = _get(f"http://127.0.0.1:{port}/api/stats")
-            assert json.loads(body)["entities_by_schema"]["Person"] >= 684 + 500
+            # A token for a demo user, made with the command line beside the server.
+            made = subprocess.run(
+                [*args[:-1], "tokens", "create", "analyst.police"],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/stats",
+                headers={"Authorization": f"Bearer {made.stdout.strip()}"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                stats = json.loads(response.read())
+            # The police read their own data, the shared datasets and the public UN list.
+            assert stats["entities_by_schema"]["Person"] >= 684 + 500
+            assert stats["datasets"] == 5
     finally:
         proc.terminate()
         proc.wait(timeout=30)

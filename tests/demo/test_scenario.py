@@ -19,6 +19,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 import rasid.demo
+from rasid.access.accounts import Role, check_user_name
 from rasid.demo.scenario import cell_text, main, write_scenario
 from rasid.model.markings import Marking
 from rasid.model.registry import Agency, Dataset
@@ -134,12 +135,17 @@ def test_datasets_file_describes_agencies_and_files() -> None:
     assert all(ARABIC.search(a.label_ar) for a in agencies)
     for entry in config["datasets"]:
         extra = {k: entry.pop(k) for k in ("file", "format", "mapping") if k in entry}
+        shared_with = entry.pop("shared_with", [])
         dataset = Dataset(**entry | {"default_marking": Marking.parse(entry["default_marking"])})
         assert dataset.agency in {a.name for a in agencies}
+        assert set(shared_with) <= {"*"} | {a.name for a in agencies} - {dataset.agency}
         assert (DEMO / extra["file"]).is_file()
         assert extra["format"] in ("csv", "xlsx", "ftm")
         assert extra["format"] == "ftm" or (DEMO / extra["mapping"]).is_file()
         assert dataset.legal_basis and dataset.purpose
+    roles = {r.value for r in Role}
+    for user, agency, role in config["users"]:
+        assert check_user_name(user) and agency in {a.name for a in agencies} and role in roles
 
 
 @pytest.mark.parametrize("dataset", sorted(TABULAR))

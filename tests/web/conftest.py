@@ -10,14 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from rasid.access.policy import share_dataset
 from rasid.access.registry import add_agency
 from rasid.ingest.run import IngestRequest, ingest
 from rasid.model.markings import Marking
 from rasid.model.registry import Agency
 from rasid.store import Store, open_store
 from rasid.store.engine import normalise_url
-from rasid.web.app import create_app
 from tests.conftest import BACKENDS, PG_URL, pg_schema_url
+from tests.web.helpers import session_client
 
 XSS_NAME = "<script>alert('x')</script> Evil"
 
@@ -106,6 +107,9 @@ def load_sample(store: Store, folder: Path) -> None:
     fiu = write_jsonl(folder / "fiu.jsonl", FIU)
     request = IngestRequest(str(fiu), "fiu_reports", agency="fiu", marking=Marking.AMBER)
     ingest(store, request)
+    # The FIU shares its reports with the police: all but the statements marked TLP:RED.
+    with store.uow() as uow:
+        share_dataset(uow.conn, "fiu_reports", "police", "fiu.admin")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -141,13 +145,21 @@ def _pg_admin(sql: str) -> None:
 
 @pytest.fixture
 def client(loaded: Store) -> Iterator[TestClient]:
-    """A test client of the app over the sample."""
-    with TestClient(create_app(loaded)) as test_client:
+    """A police analyst's signed-in client of the app over the sample (a session, with a
+    purpose stated)."""
+    with session_client(loaded, "police") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fiu_client(loaded: Store) -> Iterator[TestClient]:
+    """An FIU analyst's signed-in client."""
+    with session_client(loaded, "fiu") as test_client:
         yield test_client
 
 
 @pytest.fixture
 def empty_client(store: Store) -> Iterator[TestClient]:
-    """A test client of the app over an empty store."""
-    with TestClient(create_app(store)) as test_client:
+    """A signed-in client of the app over an empty store."""
+    with session_client(store, "police") as test_client:
         yield test_client

@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from rasid.model.errors import ModelError
 from rasid.store import Store
 from rasid.store.errors import NotInitialised
+from rasid.store.visibility import Visibility
 from rasid.web import api, apidocs, pages, views
-from rasid.web.app import create_app
 from rasid.web.deps import readable_datasets, unit_of_work
+from tests.web.helpers import session_client
 
 ALL_IDS = {"p-ahmad", "p-yusuf", "o-nur", "m-ahmad-nur", "p-evil", "case/2024/7"}
 
@@ -115,12 +116,20 @@ def statement(body: dict[str, Any], prop: str, dataset: str) -> dict[str, Any]:
     return found[0]
 
 
-def test_entity_with_provenance(client: TestClient) -> None:
-    body = client.get("/api/entities/p-ahmad").json()
+def test_entity_with_provenance(client: TestClient, fiu_client: TestClient) -> None:
+    # The police read the FIU's shared report, but not its TLP:RED phone number.
+    police = client.get("/api/entities/p-ahmad").json()
+    assert police["datasets"] == ["fiu_reports", "police_records"]
+    assert "phone" not in police["properties"]
+    assert statement(police, "name", "fiu_reports")["marking"] == "TLP:AMBER+STRICT"
+    # The FIU reads all of its own statements, and only those: the police do not share.
+    body = fiu_client.get("/api/entities/p-ahmad").json()
     assert body["schema"] == "Person"
-    assert body["datasets"] == ["fiu_reports", "police_records"]
-    assert set(body["properties"]["name"]) == {"مُحَمَّد عبد الله الأحمد", "Mohamed Abdallah Al Ahmad"}
+    names = {"مُحَمَّد عبد الله الأحمد", "Mohamed Abdallah Al Ahmad"}
+    assert set(police["properties"]["name"]) == names
     assert body["grading_scale"] == "uk-3x5x2"
+    assert body["datasets"] == ["fiu_reports"]
+    assert body["properties"]["name"] == ["Mohamed Abdallah Al Ahmad"]
     phone = statement(body, "phone", "fiu_reports")
     assert phone["agency"] == "fiu"
     assert phone["marking"] == "TLP:RED"
@@ -132,13 +141,13 @@ def test_entity_with_provenance(client: TestClient) -> None:
     assert phone["retention_class"] == "intelligence-5y"
     assert phone["delete_after"] > phone["first_seen"][:10]
     assert phone["first_seen"] <= phone["last_seen"]
-    name = statement(body, "name", "police_records")
+    name = statement(police, "name", "police_records")
     assert name["agency"] == "police"
     assert name["marking"] == "TLP:AMBER"
     assert name["legal_basis"] == "Police Act art. 12"
     assert name["source_grade"] is None and name["info_grade"] is None
     assert statement(body, "name", "fiu_reports")["lang"] == "eng"
-    assert all(s["prop"] != "id" for s in body["statements"])
+    assert all(s["prop"] != "id" for s in body["statements"] + police["statements"])
 
 
 def test_entity_id_with_slashes(client: TestClient) -> None:
@@ -203,9 +212,10 @@ def test_empty_store(empty_client: TestClient) -> None:
 
 
 def test_every_route_reads_through_readable_datasets(loaded: Store) -> None:
-    app = create_app(loaded)
-    app.dependency_overrides[readable_datasets] = lambda: frozenset({"police_records"})
-    with TestClient(app) as client:
+    client = session_client(loaded, "police")
+    overrides = client.app.dependency_overrides  # type: ignore[attr-defined]
+    overrides[readable_datasets] = lambda: Visibility(frozenset({"police_records"}))
+    with client:
         body = client.get("/api/entities/p-ahmad").json()
         assert body["datasets"] == ["police_records"]
         assert "phone" not in body["properties"]
@@ -217,8 +227,8 @@ def test_every_route_reads_through_readable_datasets(loaded: Store) -> None:
         assert stats["datasets"] == 1 and stats["statements"] < 25
         agencies = {a["name"]: a["datasets"] for a in client.get("/api/agencies").json()}
         assert agencies == {"fiu": 0, "police": 1}
-    app.dependency_overrides[readable_datasets] = lambda: frozenset({"fiu_reports"})
-    with TestClient(app) as client:
+    overrides[readable_datasets] = lambda: Visibility(frozenset({"fiu_reports"}))
+    with client:
         assert ids(client.get("/api/entities").json()) == ["p-ahmad"]
         assert client.get("/api/entities/o-nur").status_code == 404
         assert client.get("/entities/o-nur").status_code == 404

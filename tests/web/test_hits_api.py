@@ -8,12 +8,17 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from rasid.access.accounts import Role
+from rasid.access.registry import add_dataset, ensure_agency
+from rasid.model.markings import Marking
+from rasid.model.registry import Dataset
 from rasid.screen.hits import record_results
 from rasid.screen.model import Match, Reason, Subject
 from rasid.store import Store
+from rasid.store.visibility import Visibility
 from rasid.web import hits
-from rasid.web.app import create_app
 from rasid.web.deps import readable_datasets, unit_of_work
+from tests.web.helpers import session_client
 
 WATCHLISTS = {"un-1": "un_sc", "un-2": "un_sc", "nat-9": "national_list"}
 
@@ -36,18 +41,23 @@ def queued(store: Store) -> list[int]:
         Match("nat-9", 0.86, True, "عبدالرحمن حسن", []),
     ]
     with store.uow() as uow:
+        # The UN list is public (TLP:CLEAR); the national list is the police's.
+        ensure_agency(uow.conn, "un")
+        ensure_agency(uow.conn, "police")
+        add_dataset(uow.conn, Dataset("un_sc", "un", "UN", default_marking=Marking.CLEAR))
+        add_dataset(uow.conn, Dataset("national_list", "police", "National list"))
         made = record_results(uow.conn, subject, "api", matches, WATCHLISTS)
     return [h.id for h in made]
 
 
 @pytest.fixture
 def client(store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store)) as test_client:
+    with session_client(store, "police", Role.PIU_OFFICER) as test_client:
         yield test_client
 
 
 def decision(client: TestClient, hit_id: int, status: str, reason: str = "checked") -> Any:
-    body = {"status": status, "reviewer": "piu.officer", "reason": reason}
+    body = {"status": status, "reason": reason}
     return client.post(f"/api/hits/{hit_id}/decision", json=body)
 
 
@@ -94,7 +104,7 @@ def test_one_hit_with_history(client: TestClient, queued: list[int]) -> None:
     assert body["status"] == "confirmed" and body["next_statuses"] == ["new"]
     [entry] = body["history"]
     assert entry["from_status"] == "new" and entry["to_status"] == "confirmed"
-    assert entry["reviewer"] == "piu.officer"
+    assert entry["reviewer"].startswith("police.piu-officer.")  # the signed-in user
     assert entry["reason"] == "same passport number as the listing"
     assert client.get(f"/api/hits/{queued[0]}").json()["history"] == body["history"]
 
@@ -131,9 +141,10 @@ def test_refused_decisions_are_422_and_change_nothing(
 
 
 def test_readable_watchlists_limit_the_queue(store: Store, queued: list[int]) -> None:
-    app = create_app(store)
-    app.dependency_overrides[readable_datasets] = lambda: frozenset({"national_list"})
-    with TestClient(app) as client:
+    client = session_client(store, "police", Role.PIU_OFFICER)
+    overrides = client.app.dependency_overrides  # type: ignore[attr-defined]
+    overrides[readable_datasets] = lambda: Visibility(frozenset({"national_list"}))
+    with client:
         page = client.get("/api/hits").json()
         assert [h["id"] for h in page["results"]] == [queued[2]]
         assert page["counts"]["new"] == 1
@@ -161,4 +172,4 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         assert operation["summary"] and len(operation.get("description", "")) > 100, path
     post = paths["/api/hits/{hit_id}/decision"]["post"]
     assert {"200", "404", "422"} <= set(post["responses"])
-    assert "reviewer" in post["description"] and "sign-in" in post["description"].lower()
+    assert "reviewer" in post["description"] and "signed-in" in post["description"].lower()

@@ -8,6 +8,7 @@ import pytest
 from followthemoney import model
 from followthemoney.types import registry
 
+from rasid.web import account
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
 
@@ -34,6 +35,7 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     # Keys built at run time: error titles and dataset kinds.
     used |= {*ERROR_TITLES.values(), OTHER_ERROR_TITLE}
     used |= {f"datasets.kind_{k}" for k in DATASET_KINDS}
+    used |= set(account.MESSAGES)
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"

@@ -2,13 +2,21 @@
 
 from fastapi.testclient import TestClient
 
+from rasid.access import audit
+from rasid.access.accounts import Role, Scope
 from rasid.store import Store
-from rasid.web.app import create_app
 from tests.screen.conftest import watchlist  # noqa: F401  (fixture)
+from tests.web.helpers import api_client, share_all_with
+
+
+def officer(store: Store, **options: object) -> TestClient:
+    """A border PIU officer's API client (a bearer token), who may read the watchlist."""
+    share_all_with(store, "border")
+    return api_client(store, "border", Role.PIU_OFFICER, **options)  # type: ignore[arg-type]
 
 
 def test_screen_one_and_a_batch(watchlist: Store) -> None:  # noqa: F811
-    client = TestClient(create_app(watchlist))
+    client = officer(watchlist)
     one = client.post("/api/screen", json={"subject": {"name": "أيمن الظواهري"}})
     assert one.status_code == 200
     body = one.json()
@@ -35,7 +43,7 @@ def test_screen_one_and_a_batch(watchlist: Store) -> None:  # noqa: F811
 
 
 def test_screen_errors(watchlist: Store) -> None:  # noqa: F811
-    client = TestClient(create_app(watchlist))
+    client = officer(watchlist)
     assert client.post("/api/screen", json={}).status_code == 422
     unknown = client.post("/api/screen", json={"subject": {"name": "x"}, "watchlists": ["nope"]})
     assert unknown.status_code == 422 and "unknown watchlist" in unknown.text
@@ -44,7 +52,7 @@ def test_screen_errors(watchlist: Store) -> None:  # noqa: F811
 
 
 def test_alerts_become_one_open_hit_each(watchlist: Store) -> None:  # noqa: F811
-    client = TestClient(create_app(watchlist))
+    client = officer(watchlist)
     body = {"subject": {"name": "Ayman al-Zawahiri", "birth_date": "1951"}}
     first = client.post("/api/screen", json=body).json()["results"][0]
     again = client.post("/api/screen", json=body).json()["results"][0]
@@ -54,8 +62,26 @@ def test_alerts_become_one_open_hit_each(watchlist: Store) -> None:  # noqa: F81
     assert hit["status"] == "new" and hit["entity_id"] == "w-zawahiri"
     decided = client.post(
         f"/api/hits/{hit_id}/decision",
-        json={"status": "dismissed", "reviewer": "piu.officer", "reason": "different person"},
+        json={"status": "dismissed", "reason": "different person"},
     )
     assert decided.status_code == 200 and decided.json()["status"] == "dismissed"
     third = client.post("/api/screen", json=body).json()["results"][0]
     assert third["hits"] == []  # dismissed, same evidence: no new hit
+
+
+def test_screening_needs_a_purpose_and_the_screen_scope(watchlist: Store) -> None:  # noqa: F811
+    body = {"subject": {"name": "Ayman al-Zawahiri"}}
+    without = officer(watchlist, purpose=None).post("/api/screen", json=body)
+    assert without.status_code == 422 and "purpose" in without.json()["detail"]
+    stated = officer(watchlist, purpose=None).post(
+        "/api/screen", json=body, params={"purpose": "flight XY123 arrivals"}
+    )
+    assert stated.status_code == 200
+    read_only = officer(watchlist, scopes=frozenset({Scope.READ})).post("/api/screen", json=body)
+    assert read_only.status_code == 403 and "screen" in read_only.json()["detail"]
+    analyst_of_the_dpo = api_client(watchlist, "border", Role.DPO).post("/api/screen", json=body)
+    assert analyst_of_the_dpo.status_code == 403
+    with watchlist.uow() as uow:
+        [record] = audit.search(uow.conn, action="screen")
+    assert record.purpose == "flight XY123 arrivals" and record.agency == "border"
+    assert record.detail["via"] == "token" and record.detail["hits"]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from rasid.data import un_sc_path
 from rasid.ingest.run import IngestRequest, ingest
 from rasid.store import open_store
-from rasid.web.app import create_app
+from tests.web.helpers import session_client, share_all_with
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,10 @@ def un_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         title="UN Security Council consolidated list",
     )
     ingest(store, request)
-    with TestClient(create_app(store)) as client:
+    # The list is shared with the police (as the demo shares its public copy, marked
+    # TLP:CLEAR, with every agency).
+    share_all_with(store, "police")
+    with session_client(store, "police") as client:
         yield client
     store.dispose()
 
@@ -67,7 +70,7 @@ def test_entity_page_shows_the_arabic_name(un_client: TestClient) -> None:
     assert "خاضع للجزاءات" in html  # the topic, in Arabic
     assert "UN Security Council consolidated list" in html
     english = un_client.get(f"/entities/{org['id']}?lang=en").text
-    un_client.cookies.clear()  # the client is shared: forget the language choice
+    un_client.cookies.delete("rasid_lang")  # the client is shared: forget the language
     assert "<h1><bdi>AL-QAIDA</bdi></h1>" in english
 
 

@@ -1,0 +1,201 @@
+"""The policy decision point: the one place that decides what a caller may read and do.
+
+Every API route and page asks this module (through ``rasid.web.deps``); the store executes
+what it decides and decides nothing.
+
+Reading (need-to-know):
+- a user reads every statement of the datasets their agency owns;
+- and the statements of datasets shared with their agency (or with every agency, as a
+  dataset marked TLP:CLEAR by default is), except those marked TLP:RED, which reach only
+  the recipients named in a dissemination;
+- TLP:AMBER+STRICT statements reach the recipient agency and no one beyond it (re-sharing
+  asks the originator).
+
+Doing: a role allows a set of scopes (what kind of work), and an API token narrows its
+user's scopes to its own. Searching or reading personal data needs a stated purpose, which
+goes to the audit log with the read.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, select
+
+from rasid.access import audit
+from rasid.access.accounts import Role, Scope, User
+from rasid.access.errors import AccessError
+from rasid.access.registry import get_agency, get_dataset, list_datasets
+from rasid.model.markings import Marking
+from rasid.store.statements import utcnow
+from rasid.store.tables import dataset_share
+from rasid.store.visibility import Visibility
+
+EVERY_AGENCY = "*"
+WITHHELD_FROM_SHARES = frozenset({Marking.RED.value})
+PURPOSE_MAX = 500
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.ANALYST: frozenset({Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.INGEST, Scope.EXCHANGE}),
+    Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE}),
+    Role.PIU_OFFICER: frozenset({Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE}),
+    Role.SUPERVISOR: frozenset(
+        {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE, Scope.AUDIT}
+    ),
+    Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
+    Role.ADMIN: frozenset({Scope.AUDIT}),
+}
+"""What each role may do. An administrator manages accounts (from the command line) and
+reads the audit log, but reads no agency data."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in caller: the user, and the token's scopes when the call came with one."""
+
+    user: User
+    token_scopes: frozenset[Scope] | None = None  # None: a browser session
+
+    @property
+    def name(self) -> str:
+        """The user's name."""
+        return self.user.name
+
+    @property
+    def agency(self) -> str:
+        """The user's agency."""
+        return self.user.agency
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        """What this caller may do: the role's scopes, narrowed by the token's."""
+        allowed = ROLE_SCOPES[self.user.role]
+        return allowed if self.token_scopes is None else allowed & self.token_scopes
+
+    def may(self, scope: Scope) -> bool:
+        """True when the caller may do work of this kind."""
+        return scope in self.scopes
+
+
+class Denied(AccessError):
+    """The caller may not do this (a 403, and a denied record in the audit log)."""
+
+
+def require(principal: Principal, scope: Scope) -> None:
+    """Raise Denied unless the caller may do work of ``scope``."""
+    if not principal.may(scope):
+        how = "this token" if principal.token_scopes is not None else "the role"
+        raise Denied(f"{how} does not allow {scope.value} ({principal.user.role.value})")
+
+
+class PurposeMissing(AccessError):
+    """Personal data was searched or read without a stated purpose (or with too long a one)."""
+
+
+def check_purpose(purpose: str | None) -> str:
+    """The purpose as recorded (trimmed); PurposeMissing when it is missing or too long."""
+    text = " ".join((purpose or "").split())
+    if not text:
+        raise PurposeMissing(
+            "a purpose is required to search or read personal data (a case or file "
+            "reference, or why)"
+        )
+    if len(text) > PURPOSE_MAX:
+        raise PurposeMissing(f"the purpose is longer than {PURPOSE_MAX} characters")
+    return text
+
+
+def visibility(conn: Connection, principal: Principal) -> Visibility:
+    """What the caller may read: their agency's datasets whole, and the datasets shared
+    with it without the markings shares withhold. Nothing for a caller whose scopes do not
+    include reading."""
+    if not principal.may(Scope.READ):
+        return Visibility(frozenset())
+    return agency_visibility(conn, principal.agency)
+
+
+def agency_visibility(conn: Connection, agency: str) -> Visibility:
+    """What any user of ``agency`` may read (before role and token limits). A dataset whose
+    default marking is TLP:CLEAR (a public list, such as the UN's) is shared with every
+    agency."""
+    datasets = list_datasets(conn)
+    own = frozenset(d.name for d in datasets if d.agency == agency)
+    public = frozenset(d.name for d in datasets if d.default_marking == Marking.CLEAR)
+    rows = conn.execute(
+        select(dataset_share.c.dataset).where(dataset_share.c.agency.in_([agency, EVERY_AGENCY]))
+    )
+    shared = (frozenset(r.dataset for r in rows) | public) - own
+    return Visibility(own, shared, WITHHELD_FROM_SHARES)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A dataset shared with an agency (or every agency: ``*``)."""
+
+    dataset: str
+    agency: str
+    granted_by: str
+
+
+def share_dataset(conn: Connection, dataset: str, agency: str, actor: str) -> Share:
+    """Share a dataset with an agency, or with every agency (``*``)."""
+    found = get_dataset(conn, dataset)
+    if found is None:
+        raise AccessError(f"unknown dataset {dataset!r}")
+    if agency != EVERY_AGENCY and get_agency(conn, agency) is None:
+        raise AccessError(f"unknown agency {agency!r}")
+    if agency == found.agency:
+        raise AccessError(f"{agency} owns {dataset}: no need to share it")
+    exists = conn.execute(
+        select(dataset_share).where(
+            dataset_share.c.dataset == dataset, dataset_share.c.agency == agency
+        )
+    ).first()
+    if exists is None:
+        conn.execute(
+            dataset_share.insert().values(
+                dataset=dataset, agency=agency, granted_by=actor, granted_at=utcnow()
+            )
+        )
+        audit.append(conn, actor, "dataset.share", dataset, detail={"with": agency})
+    return Share(dataset, agency, actor)
+
+
+def unshare_dataset(conn: Connection, dataset: str, agency: str, actor: str) -> bool:
+    """Stop sharing a dataset with an agency; False when it was not shared with it."""
+    removed = conn.execute(
+        delete(dataset_share).where(
+            dataset_share.c.dataset == dataset, dataset_share.c.agency == agency
+        )
+    ).rowcount
+    if removed:
+        audit.append(conn, actor, "dataset.unshare", dataset, detail={"with": agency})
+    return bool(removed)
+
+
+def list_shares(conn: Connection, dataset: str | None = None) -> list[Share]:
+    """Shares (of one dataset, if given), by dataset and agency."""
+    query = select(dataset_share).order_by(dataset_share.c.dataset, dataset_share.c.agency)
+    if dataset:
+        query = query.where(dataset_share.c.dataset == dataset)
+    return [Share(r.dataset, r.agency, r.granted_by) for r in conn.execute(query)]
+
+
+def record(
+    conn: Connection,
+    principal: Principal,
+    action: str,
+    target: str = "",
+    purpose: str = "",
+    outcome: str = "ok",
+    **detail: object,
+) -> None:
+    """Put what a caller did (a read, a search, a decision) in the audit log."""
+    audit.append(
+        conn,
+        principal.name,
+        action,
+        target,
+        agency=principal.agency,
+        purpose=purpose,
+        outcome=outcome,
+        detail={"via": "token" if principal.token_scopes is not None else "session", **detail},
+    )

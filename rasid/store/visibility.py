@@ -1,0 +1,66 @@
+"""Which statements a read may return.
+
+This is the mechanism only: ``rasid.access.policy`` decides, for a caller, which datasets
+are readable whole, which only in part (shared by another agency) and which markings a
+share withholds; the store turns that into a WHERE clause and decides nothing.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from rasid.store.tables import statement
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Datasets readable whole, datasets readable except statements with a withheld
+    marking, and those markings. Iterating gives every dataset name readable at all."""
+
+    whole: frozenset[str]
+    partial: frozenset[str] = frozenset()
+    withheld: frozenset[str] = field(default_factory=frozenset)  # marking values
+
+    @property
+    def datasets(self) -> frozenset[str]:
+        """Every dataset of which something is readable."""
+        return self.whole | self.partial
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.datasets))
+
+    def __contains__(self, dataset: object) -> bool:
+        return dataset in self.whole or dataset in self.partial
+
+    def __len__(self) -> int:
+        return len(self.datasets)
+
+    def shows(self, dataset: str, marking: str) -> bool:
+        """True when a statement of ``dataset`` with ``marking`` is readable."""
+        return dataset in self.whole or (dataset in self.partial and marking not in self.withheld)
+
+
+Readable = Visibility | Iterable[str] | None
+"""What a read may see: a Visibility, plain dataset names (readable whole), or None (all)."""
+
+
+def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
+    """The WHERE clause on ``statement`` for ``readable`` (None: no limit)."""
+    if readable is None:
+        return None
+    if not isinstance(readable, Visibility):
+        return statement.c.dataset.in_(sorted(set(readable)))
+    clauses: list[ColumnElement[bool]] = []
+    if readable.whole:
+        clauses.append(statement.c.dataset.in_(sorted(readable.whole)))
+    partial = sorted(readable.partial - readable.whole)
+    if partial:
+        clause: ColumnElement[bool] = statement.c.dataset.in_(partial)
+        if readable.withheld:
+            clause = and_(clause, statement.c.marking.not_in(sorted(readable.withheld)))
+        clauses.append(clause)
+    if not clauses:
+        return statement.c.dataset.in_([])  # nothing readable
+    return or_(*clauses)
