@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 import rasid
 from rasid.access.accounts import Scope
@@ -116,7 +117,7 @@ def entities(
 )
 def entity(
     entity_id: str, uow: Uow, caller: Caller, readable: Readable, purpose: ApiPurpose
-) -> EntityDetail:
+) -> EntityDetail | JSONResponse:
     """Return one entity and, in `statements`, every value with its provenance: the dataset
     and the agency that owns it, when it was first and last seen, its TLP marking and
     handling conditions, the source and information grades with their labels on the
@@ -131,9 +132,10 @@ def entity(
     """
     try:
         found = views.entity_detail(uow.conn, readable, entity_id)
-    except NotFound:
+    except NotFound as exc:
+        # Answered, not raised: the transaction (and so the audit record) must commit.
         record(uow.conn, caller, "entity.read", entity_id, purpose, outcome="not_found")
-        raise
+        return JSONResponse({"detail": str(exc)}, status_code=404)
     datasets = sorted({s.dataset for s in found.statements})
     record(uow.conn, caller, "entity.read", entity_id, purpose, datasets=datasets)
     return found

@@ -4,6 +4,7 @@ app = create_app(open_store(get_settings().database_url))
 """
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
@@ -42,6 +43,34 @@ async def security_headers(
     return response
 
 
+PUBLIC_API = frozenset({"/api/health"})  # the API routes that need no caller
+
+
+def document_security(app: FastAPI) -> None:
+    """Declare in the OpenAPI document that API routes take a bearer token (a browser's
+    session cookie works too, with its CSRF token on writes)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearer"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token made with `rasid tokens create USER`.",
+        }
+        for path, item in schema.get("paths", {}).items():
+            if path not in PUBLIC_API:
+                for operation in item.values():
+                    operation["security"] = [{"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(store: Store) -> FastAPI:
     """The web application (JSON API and pages) over ``store``."""
     app = FastAPI(
@@ -61,5 +90,6 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(account.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
+    document_security(app)
     errors.install(app)
     return app

@@ -24,7 +24,7 @@ from rasid.web.deps import SESSION_COOKIE, Caller, Readable, Uow, open_session
 from rasid.web.errors import NotFound
 from rasid.web.i18n import Translator
 from rasid.web.models import EntityDetail, EntityOut, EntityPage, StatementOut
-from rasid.web.render import page_lang, render
+from rasid.web.render import page_lang, render, render_error
 
 router = APIRouter(include_in_schema=False)
 
@@ -254,9 +254,10 @@ def entity_page(
     t = Translator(page_lang(request))
     try:
         entity = views.entity_detail(uow.conn, readable, entity_id)
-    except NotFound:
+    except NotFound as exc:
+        # Answered, not raised: the transaction (and so the audit record) must commit.
         record(uow.conn, caller, "entity.read", entity_id, stated, outcome="not_found")
-        raise
+        return render_error(request, 404, str(exc))
     record(
         uow.conn,
         caller,

@@ -11,13 +11,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import uvicorn
 
-from rasid.store import open_store
+from rasid.access.accounts import totp_secret
+from rasid.access.policy import share_dataset
+from rasid.access.totp import code_at
+from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.web.conftest import load_sample
+from tests.web.helpers import PASSWORD, PURPOSE, new_user
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -39,11 +44,14 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running server over the sample data; its address."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+    """A running server over the sample data: its address and its store. The police share
+    their records with the FIU, whose analysts sign in below."""
     folder = tmp_path_factory.mktemp("browser")
     store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
     load_sample(store, folder)
+    with store.uow() as uow:
+        share_dataset(uow.conn, "police_records", "fiu", "police.admin")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
@@ -54,7 +62,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
@@ -73,10 +81,36 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (own cookies) at a desktop size."""
+def base_url(served: tuple[str, Store]) -> str:
+    """The server's address."""
+    return served[0]
+
+
+def sign_in(page: Any, served: tuple[str, Store], agency: str = "fiu") -> str:
+    """Sign a new user in through the form (password and TOTP code), state a purpose, and
+    return the user's name."""
+    base, store = served
+    user = new_user(store, agency)
+    with store.uow() as uow:
+        secret = totp_secret(uow.conn, user)
+    page.goto(base + "/")
+    page.wait_for_url("**/sign-in?next=*")
+    page.fill("#user", user)
+    page.fill("#password", PASSWORD)
+    page.fill("#code", code_at(secret))
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.goto(base + "/?" + urlencode({"purpose": PURPOSE}))
+    return user
+
+
+@pytest.fixture
+def page(browser: Any, served: tuple[str, Store]) -> Iterator[Any]:
+    """A fresh page (own cookies) at a desktop size, signed in."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    fresh = context.new_page()
+    sign_in(fresh, served)
+    yield fresh
     context.close()
 
 
@@ -95,6 +129,7 @@ def style(page: Any, selector: str, name: str) -> str:
 def test_arabic_search_then_entity(page: Any, base_url: str, tmp_path: Path) -> None:
     page.goto(base_url + "/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.input_value("#purpose") == PURPOSE  # remembered for the session
     page.fill("#q", "محمد")
     page.press("#q", "Enter")
     page.wait_for_url("**/?q=*")
@@ -163,9 +198,12 @@ def test_datasets_and_docs_pages(page: Any, base_url: str, tmp_path: Path) -> No
     page.screenshot(path=str(tmp_path / "apidocs-ar.png"))
 
 
-def test_narrow_screen_has_no_sideways_scroll(browser: Any, base_url: str, tmp_path: Path) -> None:
+def test_narrow_screen_has_no_sideways_scroll(
+    browser: Any, served: tuple[str, Store], base_url: str, tmp_path: Path
+) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
+    sign_in(phone, served)
     for path in ("/?q=محمد", "/entities/p-ahmad"):
         phone.goto(base_url + path)
         overflow = phone.evaluate(

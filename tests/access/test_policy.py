@@ -1,0 +1,136 @@
+"""The policy decision point: what each caller may read and do, on SQLite and PostgreSQL."""
+
+import pytest
+
+from rasid.access import audit
+from rasid.access.accounts import Role, Scope, User
+from rasid.access.errors import AccessError
+from rasid.access.policy import (
+    ROLE_SCOPES,
+    Denied,
+    Principal,
+    PurposeMissing,
+    check_purpose,
+    list_shares,
+    require,
+    share_dataset,
+    unshare_dataset,
+    visibility,
+)
+from rasid.access.registry import add_agency, add_dataset
+from rasid.model.markings import Marking
+from rasid.model.registry import Agency, Dataset
+from rasid.store import Store
+from rasid.store.entities import get_entities
+from tests.store.helpers import stmt, write
+
+
+def person(role: Role = Role.ANALYST, agency: str = "police") -> Principal:
+    return Principal(User("u", agency, role))
+
+
+@pytest.fixture
+def federation(store: Store) -> Store:
+    """Three agencies; the police and the FIU each hold a statement of each marking about
+    one man, and the UN list is public."""
+    with store.uow() as uow:
+        for name in ("police", "fiu", "prisons", "un"):
+            add_agency(uow.conn, Agency(name, name))
+        add_dataset(uow.conn, Dataset("police_files", "police", "Police files"))
+        add_dataset(uow.conn, Dataset("fiu_reports", "fiu", "FIU reports"))
+        add_dataset(uow.conn, Dataset("prison_register", "prisons", "Prison register"))
+        add_dataset(
+            uow.conn,
+            Dataset("un_sc", "un", "UN list", default_marking=Marking.CLEAR, kind="watchlist"),
+        )
+        rows = [
+            stmt("nk-1", "name", f"{dataset} {marking.name}", dataset=dataset, marking=marking)
+            for dataset in ("police_files", "fiu_reports", "prison_register", "un_sc")
+            for marking in Marking
+        ]
+        write(uow.conn, *rows)
+    return store
+
+
+def names(store: Store, principal: Principal) -> set[str]:
+    with store.uow() as uow:
+        seen = visibility(uow.conn, principal)
+        found = get_entities(uow.conn, ["nk-1"], seen)
+    return set(found[0].to_dict()["properties"].get("name", [])) if found else set()
+
+
+def test_own_data_whole_shared_data_without_red_public_lists_for_all(federation: Store) -> None:
+    police = names(federation, person())
+    assert {n for n in police if n.startswith("police_files")} == {
+        f"police_files {m.name}" for m in Marking
+    }
+    assert not any(n.startswith(("fiu_reports", "prison_register")) for n in police)
+    assert {n for n in police if n.startswith("un_sc")} == {
+        f"un_sc {m.name}" for m in Marking if m is not Marking.RED
+    }
+    with federation.uow() as uow:
+        share_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+        share_dataset(uow.conn, "prison_register", "*", "prisons.head")
+    police = names(federation, person())
+    for dataset in ("fiu_reports", "prison_register"):
+        shared = {n for n in police if n.startswith(dataset)}
+        assert shared == {f"{dataset} {m.name}" for m in Marking if m is not Marking.RED}
+    # The FIU still reads none of the police's files, and all of its own.
+    fiu = names(federation, person(agency="fiu"))
+    assert not any(n.startswith("police_files") for n in fiu)
+    assert f"fiu_reports {Marking.RED.name}" in fiu
+    with federation.uow() as uow:
+        assert unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+        assert not unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+        assert [(s.dataset, s.agency) for s in list_shares(uow.conn)] == [("prison_register", "*")]
+        actions = [r.action for r in audit.search(uow.conn, action="dataset.*")]
+    assert actions == ["dataset.unshare", "dataset.share", "dataset.share"]
+    assert not any(n.startswith("fiu_reports") for n in names(federation, person()))
+
+
+def test_sharing_is_checked(federation: Store) -> None:
+    with federation.uow() as uow:
+        with pytest.raises(AccessError, match="unknown dataset"):
+            share_dataset(uow.conn, "nope", "police", "x")
+        with pytest.raises(AccessError, match="unknown agency"):
+            share_dataset(uow.conn, "fiu_reports", "customs", "x")
+        with pytest.raises(AccessError, match="owns"):
+            share_dataset(uow.conn, "fiu_reports", "fiu", "x")
+        share_dataset(uow.conn, "fiu_reports", "police", "x")
+        share_dataset(uow.conn, "fiu_reports", "police", "x")  # twice: one share
+        assert len(list_shares(uow.conn, "fiu_reports")) == 1
+
+
+def test_roles_that_do_not_read_see_nothing(federation: Store) -> None:
+    assert names(federation, person(Role.ADMIN)) == set()
+    token = Principal(User("u", "police", Role.ANALYST), frozenset({Scope.SCREEN}))
+    assert names(federation, token) == set()
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("scope", list(Scope))
+def test_scopes_by_role_and_token(role: Role, scope: Scope) -> None:
+    session = person(role)
+    assert session.may(scope) == (scope in ROLE_SCOPES[role])
+    narrowed = Principal(User("u", "police", role), frozenset({Scope.READ}))
+    assert narrowed.may(scope) == (scope is Scope.READ and Scope.READ in ROLE_SCOPES[role])
+    if not narrowed.may(scope):
+        with pytest.raises(Denied):
+            require(narrowed, scope)
+
+
+def test_every_role_has_a_job_and_no_token_widens_it() -> None:
+    assert all(ROLE_SCOPES[role] for role in Role)
+    assert Scope.AUDIT in ROLE_SCOPES[Role.DPO] and Scope.READ not in ROLE_SCOPES[Role.ADMIN]
+    everything = Principal(User("u", "police", Role.FOCAL_POINT), frozenset(Scope))
+    assert everything.scopes == ROLE_SCOPES[Role.FOCAL_POINT]
+
+
+@pytest.mark.parametrize("given", [None, "", "   ", "x" * 501])
+def test_a_purpose_is_required(given: str | None) -> None:
+    with pytest.raises(PurposeMissing):
+        check_purpose(given)
+
+
+def test_a_purpose_is_kept_tidy() -> None:
+    assert check_purpose("  case\n 2026/17  ") == "case 2026/17"
