@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from rasid.store.tables import audit_event, audit_head
 
@@ -227,10 +227,17 @@ def search(
     until: datetime | None = None,
     limit: int = 100,
     before_seq: int | None = None,
+    within: tuple[str, frozenset[str]] | None = None,
 ) -> list[AuditRecord]:
     """Records matching every filter given, newest first. ``action`` ending in ``.`` or
-    ``*`` matches a family (``entity.*``); ``before_seq`` pages back."""
+    ``*`` matches a family (``entity.*``); ``before_seq`` pages back. ``within`` (an agency
+    and its datasets) keeps the records of that agency's people and those that name one of
+    its datasets (reads of its data by anyone)."""
     query = select(audit_event).order_by(audit_event.c.seq.desc()).limit(limit)
+    if within is not None:
+        own, datasets = within
+        naming = [audit_event.c.detail.contains(json.dumps(d), autoescape=True) for d in datasets]
+        query = query.where(or_(audit_event.c.agency == own, *naming))
     if actor:
         query = query.where(audit_event.c.actor == actor)
     if agency:

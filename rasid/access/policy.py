@@ -199,3 +199,14 @@ def record(
         outcome=outcome,
         detail={"via": "token" if principal.token_scopes is not None else "session", **detail},
     )
+
+
+def audit_scope(conn: Connection, principal: Principal) -> tuple[str, frozenset[str]] | None:
+    """Which audit records the caller may read: None for all (an administrator), else the
+    records of their agency's people and of reads of their agency's data (for a supervisor
+    or a data-protection officer). Denied without the audit scope."""
+    require(principal, Scope.AUDIT)
+    if principal.user.role is Role.ADMIN:
+        return None
+    own = frozenset(d.name for d in list_datasets(conn) if d.agency == principal.agency)
+    return principal.agency, own

@@ -13,6 +13,7 @@ from rasid.web import views
 from rasid.web.deps import ApiPurpose, Caller, Readable, StoreDep, Uow, scoped
 from rasid.web.errors import NotFound
 from rasid.web.models import (
+    MAX_OFFSET,
     AgencyOut,
     DatasetOut,
     EntityDetail,
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api")
 
 MAX_LIMIT = 500
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1 to 500")]
-Offset = Annotated[int, Query(ge=0, description="How many results to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many results to skip")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such entity readable by the caller"}
 }
@@ -103,6 +104,7 @@ def entities(
         schema=schema,
         offset=offset,
         results=[e.id for e in found.results],
+        datasets=sorted({d for e in found.results for d in e.datasets}),
     )
     return found
 

@@ -8,13 +8,13 @@ one table in ``rasid.web.errors``: UnknownHit is 404, ScreenError (a refused dec
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
 from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
 from rasid.web.deps import Caller, Readable, Uow, scoped
-from rasid.web.models import ErrorOut, signed_in
+from rasid.web.models import MAX_OFFSET, ErrorOut, signed_in
 
 router = APIRouter(
     prefix="/api/hits",
@@ -24,6 +24,7 @@ router = APIRouter(
 )
 
 MAX_LIMIT = 500
+HitId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The hit's number")]
 
 
 class HitReasonOut(BaseModel):
@@ -119,7 +120,7 @@ def hits(
     status: Annotated[HitStatus | None, Query(description="Only hits in this status")] = None,
     subject: Annotated[str | None, Query(description="Only hits on this subject key")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1 to 500")] = 50,
-    offset: Annotated[int, Query(ge=0, description="How many hits to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many hits to skip")] = 0,
 ) -> HitPage:
     """List the hits of the screening review queue, best score first (oldest first among
     equal scores), optionally of one status (`new`, `escalated`: still open; `confirmed`,
@@ -142,7 +143,7 @@ def hits(
 
 
 @router.get("/{hit_id}", response_model=HitDetail, summary="One hit", responses=NOT_FOUND)
-def hit(hit_id: int, uow: Uow, readable: Readable) -> HitDetail:
+def hit(hit_id: HitId, uow: Uow, readable: Readable) -> HitDetail:
     """Return one hit: the screened subject, the watchlist entity and name that matched, the
     score with the reasons that produced it, its status, and in `history` every decision
     taken on it (from and to which status, by whom, why, when), oldest first.
@@ -159,7 +160,7 @@ def hit(hit_id: int, uow: Uow, readable: Readable) -> HitDetail:
     responses=NOT_FOUND | REFUSED,
 )
 def decision(
-    hit_id: int, body: HitDecisionIn, uow: Uow, caller: Caller, readable: Readable
+    hit_id: HitId, body: HitDecisionIn, uow: Uow, caller: Caller, readable: Readable
 ) -> HitDetail:
     """Record a person's decision on a hit and return the hit with its history.
 

@@ -136,3 +136,6 @@ def signed_in() -> dict[int | str, dict[str, Any]]:
         401: {"model": ErrorOut, "description": "No valid token or session"},
         403: {"model": ErrorOut, "description": "The caller's role or token does not allow this"},
     }
+
+
+MAX_OFFSET = 1_000_000_000  # results a page may skip (databases hold 64-bit integers)

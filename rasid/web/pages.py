@@ -23,7 +23,7 @@ from rasid.web import views
 from rasid.web.deps import SESSION_COOKIE, Caller, Readable, Uow, open_session
 from rasid.web.errors import NotFound
 from rasid.web.i18n import Translator
-from rasid.web.models import EntityDetail, EntityOut, EntityPage, StatementOut
+from rasid.web.models import MAX_OFFSET, EntityDetail, EntityOut, EntityPage, StatementOut
 from rasid.web.render import page_lang, render, render_error
 
 router = APIRouter(include_in_schema=False)
@@ -139,7 +139,7 @@ def search_page(
     readable: Readable,
     q: str = "",
     schema: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     purpose: Annotated[str | None, Query(max_length=PURPOSE_MAX)] = None,
 ) -> Response:
     """The search page: a name search (or a list of all entities), filtered by schema,
@@ -157,6 +157,7 @@ def search_page(
             schema=schema or None,
             offset=offset,
             results=[e.id for e in found.results],
+            datasets=sorted({d for e in found.results for d in e.datasets}),
         )
     else:
         found = EntityPage(

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import Response
 
+from rasid.access.accounts import Scope
 from rasid.web.i18n import COOKIE, DEFAULT_LANG, Translator, pick_lang
 
 ONE_YEAR = 365 * 24 * 3600
@@ -73,6 +74,11 @@ def url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
+def _may_audit(request: Request) -> bool:
+    principal = getattr(request.state, "principal", None)
+    return principal is not None and bool(principal.may(Scope.AUDIT))
+
+
 def render(
     request: Request,
     name: str,
@@ -89,6 +95,7 @@ def render(
         "switch_url": url_with(request, lang=t.other),
         "url_with": lambda **changes: url_with(request, **changes),
         "me": getattr(getattr(request.state, "principal", None), "user", None),
+        "may_audit": _may_audit(request),
         "csrf_token": getattr(getattr(request.state, "session", None), "csrf_token", ""),
         **context,
     }

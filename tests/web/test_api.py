@@ -283,6 +283,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/hits",
         "/api/hits/{hit_id}",
         "/api/hits/{hit_id}/decision",
+        "/api/audit",
     }
     assert set(spec["paths"]) == expected
     for path, item in spec["paths"].items():
