@@ -9,14 +9,15 @@ Reading (need-to-know):
   dataset marked TLP:CLEAR by default is), except those marked TLP:RED, which reach only
   the recipients named in a dissemination;
 - TLP:AMBER+STRICT statements reach the recipient agency and no one beyond it (re-sharing
-  asks the originator).
+  asks the originator);
+- and the statements a dissemination disclosed to their agency, or to them by name.
 
 Doing: a role allows a set of scopes (what kind of work), and an API token narrows its
 user's scopes to its own. Searching or reading personal data needs a stated purpose, which
 goes to the audit log with the read.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, delete, select
 
@@ -109,7 +110,8 @@ def visibility(conn: Connection, principal: Principal) -> Visibility:
     include reading."""
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
-    return agency_visibility(conn, principal.agency)
+    shared = agency_visibility(conn, principal.agency)
+    return replace(shared, grantee=(principal.agency, principal.name))
 
 
 def agency_visibility(conn: Connection, agency: str) -> Visibility:

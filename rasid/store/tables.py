@@ -249,3 +249,73 @@ web_session = Table(
     Column("expires_at", DateTime, nullable=False),  # the absolute time-out
     Column("ended_at", DateTime),
 )
+
+message = Table(
+    "message",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(16), nullable=False),  # message, rfi, answer, report
+    Column("sender", String(64), ForeignKey("app_user.name"), nullable=False, index=True),
+    Column("sender_agency", String(64), nullable=False, index=True),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("marking", String(20), nullable=False),
+    Column("handling", Text, nullable=False),
+    Column("source_grade", String(4), nullable=False),
+    Column("info_grade", String(4), nullable=False),
+    Column("in_reply_to", String(32), ForeignKey("message.id"), index=True),
+    Column("due_at", DateTime),  # a request for information's deadline
+    Column("closed_at", DateTime),  # a request answered
+    Column("created_at", DateTime, nullable=False),
+)
+
+message_recipient = Table(
+    "message_recipient",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(32), ForeignKey("message.id"), nullable=False, index=True),
+    Column("agency", String(64), nullable=False, index=True),
+    Column("user_name", String(64)),  # a named recipient; None: the whole agency
+    Column("via_reshare", Integer),  # the re-share that added this recipient, if one did
+    Column("delivered_at", DateTime, nullable=False),
+    Column("read_at", DateTime),
+    Column("read_by", String(64)),
+    Column("acknowledged_at", DateTime),
+    Column("acknowledged_by", String(64)),
+)
+
+message_entity = Table(
+    "message_entity",
+    metadata,
+    Column("message_id", String(32), ForeignKey("message.id"), primary_key=True),
+    Column("entity_id", String(255), primary_key=True),
+)
+
+disclosure = Table(
+    "disclosure",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(32), ForeignKey("message.id"), nullable=False, index=True),
+    Column("statement_id", String(40), nullable=False),
+    Column("agency", String(64), nullable=False),
+    Column("user_name", String(64)),  # for TLP:RED, the named recipient
+    Column("granted_at", DateTime, nullable=False),
+    Index("ix_disclosure_agency_statement_id", "agency", "statement_id"),
+)
+
+reshare = Table(
+    "reshare",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(32), ForeignKey("message.id"), nullable=False, index=True),
+    Column("requested_by", String(64), nullable=False),
+    Column("requester_agency", String(64), nullable=False),
+    Column("to_agency", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("owner_agency", String(64), nullable=False, index=True),  # decides
+    Column("status", String(16), nullable=False),  # pending, approved, refused
+    Column("requested_at", DateTime, nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime),
+    Column("decision_reason", Text),
+)

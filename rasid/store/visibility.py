@@ -8,20 +8,23 @@ share withholds; the store turns that into a WHERE clause and decides nothing.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from rasid.store.tables import statement
+from rasid.store.tables import disclosure, statement
 
 
 @dataclass(frozen=True)
 class Visibility:
     """Datasets readable whole, datasets readable except statements with a withheld
-    marking, and those markings. Iterating gives every dataset name readable at all."""
+    marking, and those markings; and whose disclosures (statements a dissemination gave to
+    an agency or a named user) are readable too. Iterating gives every dataset name
+    readable as a whole or in part."""
 
     whole: frozenset[str]
     partial: frozenset[str] = frozenset()
     withheld: frozenset[str] = field(default_factory=frozenset)  # marking values
+    grantee: tuple[str, str] | None = None  # (agency, user): statements disclosed to them
 
     @property
     def datasets(self) -> frozenset[str]:
@@ -61,6 +64,13 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
         if readable.withheld:
             clause = and_(clause, statement.c.marking.not_in(sorted(readable.withheld)))
         clauses.append(clause)
+    if readable.grantee is not None:
+        agency, user = readable.grantee
+        disclosed = select(disclosure.c.statement_id).where(
+            disclosure.c.agency == agency,
+            or_(disclosure.c.user_name.is_(None), disclosure.c.user_name == user),
+        )
+        clauses.append(statement.c.id.in_(disclosed))
     if not clauses:
         return statement.c.dataset.in_([])  # nothing readable
     return or_(*clauses)
