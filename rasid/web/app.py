@@ -12,7 +12,17 @@ from starlette.responses import Response
 
 import rasid
 from rasid.store import Store
-from rasid.web import account, api, apidocs, audit, errors, hits, pages, screen
+from rasid.web import (
+    account,
+    api,
+    apidocs,
+    audit,
+    errors,
+    exchange,
+    hits,
+    pages,
+    screen,
+)
 
 DESCRIPTION = """\
 Rasid (راصد) is a fusion-cell platform for counter-terrorism and the crime–terror nexus.
@@ -87,6 +97,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(screen.router)
     app.include_router(hits.router)
     app.include_router(audit.router)
+    app.include_router(exchange.router)
     app.include_router(apidocs.router)
     app.include_router(account.router)
     app.include_router(pages.router)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
+from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
@@ -34,6 +35,8 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (CsrfRejected, 403),
     (PurposeMissing, 422),
     (NotFound, 404),
+    (UnknownMessage, 404),
+    (ExchangeError, 422),
     (UnknownHit, 404),
     (ModelError, 422),
     (ScreenError, 422),

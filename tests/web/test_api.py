@@ -284,6 +284,13 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/hits/{hit_id}",
         "/api/hits/{hit_id}/decision",
         "/api/audit",
+        "/api/messages",
+        "/api/messages/overdue",
+        "/api/messages/{message_id}",
+        "/api/messages/{message_id}/acknowledge",
+        "/api/messages/{message_id}/reshare",
+        "/api/reshares",
+        "/api/reshares/{reshare_id}/decision",
     }
     assert set(spec["paths"]) == expected
     for path, item in spec["paths"].items():

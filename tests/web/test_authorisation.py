@@ -122,6 +122,7 @@ def test_no_route_answers_without_a_caller(federation: Store) -> None:
         assert len(routes) >= 9
         for method, template in routes:
             path = template.replace("{entity_id}", OWN).replace("{hit_id}", "1")
+            path = path.replace("{message_id}", "m1").replace("{reshare_id}", "1")
             for headers in (
                 {},
                 {"Authorization": "Bearer nonsense"},
