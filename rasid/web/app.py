@@ -19,6 +19,7 @@ from rasid.web import (
     audit,
     errors,
     exchange,
+    exchange_pages,
     hits,
     pages,
     screen,
@@ -100,6 +101,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(exchange.router)
     app.include_router(apidocs.router)
     app.include_router(account.router)
+    app.include_router(exchange_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     document_security(app)

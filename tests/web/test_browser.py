@@ -212,3 +212,50 @@ def test_narrow_screen_has_no_sideways_scroll(
         assert overflow <= 0, path
     phone.screenshot(path=str(tmp_path / "entity-ar-narrow.png"), full_page=True)
     context.close()
+
+
+def test_a_report_sent_and_acknowledged(
+    browser: Any, served: tuple[str, Store], base_url: str, tmp_path: Path
+) -> None:
+    """The police find a man by his Arabic name and send a report on him to the FIU; an FIU
+    analyst reads and acknowledges it; the police see the receipt."""
+    police_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    police = police_context.new_page()
+    sign_in(police, served, "police")
+    police.fill("#q", "محمد")
+    police.press("#q", "Enter")
+    police.wait_for_url("**/?q=*")
+    police.click("text=محمّد يوسف")
+    police.wait_for_url("**/entities/p-yusuf")
+    police.click("a.button[href^='/messages/new']")
+    police.wait_for_url("**/messages/new?entity=p-yusuf")
+    police.check("input[name=recipients][value=fiu]")
+    police.fill("#subject", "محمد يوسف: سفر إلى الحدود")
+    police.fill("#body", "رُصد في المعبر الحدودي مرتين هذا الشهر.")
+    police.select_option("#source_grade", "2")
+    police.select_option("#info_grade", "B")
+    police.screenshot(path=str(tmp_path / "compose-ar.png"), full_page=True)
+    police.click("form.compose button[type=submit]")
+    police.wait_for_url("**/messages/*")
+    message_url = police.url
+    assert police.locator("h1").inner_text() == "محمد يوسف: سفر إلى الحدود"
+    assert police.locator("td.ack").inner_text() == ""
+
+    fiu_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    fiu = fiu_context.new_page()
+    fiu_user = sign_in(fiu, served, "fiu")
+    fiu.click("nav.main-nav >> text=صندوق الوارد")
+    fiu.wait_for_url("**/inbox")
+    fiu.click("text=محمد يوسف: سفر إلى الحدود")
+    fiu.wait_for_url(message_url)
+    assert "رُصد في المعبر الحدودي" in fiu.locator(".body").inner_text()
+    fiu.click("text=الإقرار بالاستلام")
+    fiu.wait_for_url(message_url)
+    assert fiu.locator("form[action$='/acknowledge']").count() == 0
+    fiu.screenshot(path=str(tmp_path / "message-fiu-ar.png"), full_page=True)
+
+    police.reload()
+    assert police.locator("td.ack").inner_text().endswith(fiu_user)
+    police.screenshot(path=str(tmp_path / "receipts-ar.png"), full_page=True)
+    police_context.close()
+    fiu_context.close()

@@ -8,6 +8,7 @@ import pytest
 from followthemoney import model
 from followthemoney.types import registry
 
+from rasid.exchange.messages import Kind
 from rasid.web import account
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
@@ -36,6 +37,7 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     used |= {*ERROR_TITLES.values(), OTHER_ERROR_TITLE}
     used |= {f"datasets.kind_{k}" for k in DATASET_KINDS}
     used |= set(account.MESSAGES)
+    used |= {f"kind.{k.value}" for k in Kind}
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"

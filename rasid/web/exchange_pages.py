@@ -1,0 +1,194 @@
+"""The exchange in the browser: the inbox (with overdue requests and re-shares to decide),
+a message with its receipts, acknowledging, and composing a message or report.
+
+Pages go through the same services as the API (``rasid.exchange``); forms carry the
+session's CSRF token.
+"""
+
+import hmac
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rasid.access.accounts import Scope, list_users
+from rasid.access.policy import require
+from rasid.access.registry import list_agencies
+from rasid.exchange import reshare
+from rasid.exchange.errors import ExchangeError
+from rasid.exchange.messages import (
+    BODY_MAX,
+    SUBJECT_MAX,
+    Draft,
+    Kind,
+    Recipient,
+    acknowledge,
+    get_message,
+    inbox,
+    overdue,
+    send,
+    sent_box,
+)
+from rasid.model.gradings import get_scale
+from rasid.model.markings import Marking
+from rasid.screen.hits import count_by_status
+from rasid.settings import get_settings
+from rasid.store.statements import utcnow
+from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, open_session
+from rasid.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _check_csrf(request: Request, uow: Uow, token: str) -> None:
+    session = open_session(request, uow)
+    if session is None or not hmac.compare_digest(session.csrf_token, token):
+        raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
+
+
+@router.get("/inbox", name="inbox")
+def inbox_page(request: Request, uow: Uow, caller: Caller, readable: Readable) -> Response:
+    """The dashboard of the exchange: overdue requests, received and sent messages, hits
+    awaiting review and re-shares to decide."""
+    require(caller, Scope.EXCHANGE)
+    now = utcnow()
+    hits = count_by_status(uow.conn, readable) if caller.may(Scope.REVIEW) else None
+    context = {
+        "nav": "inbox",
+        "overdue": overdue(uow.conn, caller, now),
+        "received": inbox(uow.conn, caller, 50),
+        "sent": sent_box(uow.conn, caller, 20),
+        "reshares": reshare.pending(uow.conn, caller),
+        "hits": hits,
+        "now": now,
+        "me_agency": caller.agency,
+        "me_name": caller.name,
+    }
+    return render(request, "inbox.html", context)
+
+
+@router.get("/messages/new", name="compose")
+def compose_page(
+    request: Request, uow: Uow, caller: Caller, entity: str = "", reply_to: str = ""
+) -> Response:
+    """The form to write a message, request or report (about an entity, when given)."""
+    require(caller, Scope.EXCHANGE)
+    return _compose(request, uow, caller, {"entity_ids": entity, "in_reply_to": reply_to})
+
+
+def _compose(
+    request: Request,
+    uow: Uow,
+    caller: Caller,
+    values: dict[str, str],
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    scale = get_scale(get_settings().grading_scale)
+    agencies = [a for a in list_agencies(uow.conn) if a.name != caller.agency]
+    people = [u for u in list_users(uow.conn) if u.active and u.name != caller.name]
+    context = {
+        "nav": "inbox",
+        "values": values,
+        "error": error,
+        "kinds": [k for k in Kind],
+        "markings": list(Marking),
+        "scale": scale,
+        "agencies": agencies,
+        "people": people,
+        "subject_max": SUBJECT_MAX,
+        "body_max": BODY_MAX,
+    }
+    return render(request, "compose.html", context, status=status)
+
+
+@router.post("/messages/new")
+def compose_submit(
+    request: Request,
+    uow: Uow,
+    caller: Caller,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+    kind: Annotated[str, Form(max_length=16)] = "report",
+    subject: Annotated[str, Form(max_length=SUBJECT_MAX)] = "",
+    body: Annotated[str, Form(max_length=BODY_MAX)] = "",
+    recipients: Annotated[list[str] | None, Form()] = None,
+    people: Annotated[str, Form(max_length=2000)] = "",
+    marking: Annotated[str, Form(max_length=20)] = "TLP:AMBER",
+    handling: Annotated[str, Form(max_length=2000)] = "",
+    source_grade: Annotated[str, Form(max_length=4)] = "",
+    info_grade: Annotated[str, Form(max_length=4)] = "",
+    entity_ids: Annotated[str, Form(max_length=20_000)] = "",
+    due_at: Annotated[str, Form(max_length=32)] = "",
+    in_reply_to: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """Send what the form says; on a refusal, show the form again with the reason."""
+    _check_csrf(request, uow, csrf_token)
+    values = {
+        "kind": kind,
+        "subject": subject,
+        "body": body,
+        "people": people,
+        "marking": marking,
+        "handling": handling,
+        "source_grade": source_grade,
+        "info_grade": info_grade,
+        "entity_ids": entity_ids,
+        "due_at": due_at,
+        "in_reply_to": in_reply_to,
+        "recipients": " ".join(recipients or []),
+    }
+    try:
+        chosen = [Recipient(a) for a in recipients or []]
+        chosen += [Recipient.parse(p) for p in people.replace(",", " ").split()]
+        draft = Draft(
+            kind=Kind(kind),
+            subject=subject,
+            body=body,
+            recipients=chosen,
+            marking=Marking.parse(marking),
+            source_grade=source_grade,
+            info_grade=info_grade,
+            handling=handling,
+            entity_ids=entity_ids.replace(",", " ").split(),
+            due_at=datetime.fromisoformat(due_at) if due_at else None,
+            in_reply_to=in_reply_to or None,
+        )
+        sent = send(uow.conn, caller, draft)
+    except (ExchangeError, ValueError) as exc:
+        return _compose(request, uow, caller, values, str(exc), 422)
+    return RedirectResponse(f"/messages/{sent.id}", status_code=303)
+
+
+@router.get("/messages/{message_id}", name="message")
+def message_page(request: Request, message_id: str, uow: Uow, caller: Caller) -> Response:
+    """One message: marking, evaluation, body, attached entities and receipts."""
+    require(caller, Scope.EXCHANGE)
+    found = get_message(uow.conn, caller, message_id)
+    mine = [
+        r for r in found.receipts if r.agency == caller.agency and r.user in (None, caller.name)
+    ]
+    context = {
+        "nav": "inbox",
+        "message": found,
+        "scale": get_scale(get_settings().grading_scale),
+        "can_acknowledge": any(r.acknowledged_at is None for r in mine),
+        "sent_by_us": found.sender_agency == caller.agency,
+        "now": utcnow(),
+    }
+    return render(request, "message.html", context)
+
+
+@router.post("/messages/{message_id}/acknowledge")
+def acknowledge_submit(
+    request: Request,
+    message_id: str,
+    uow: Uow,
+    caller: Caller,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Acknowledge the message, then show it again."""
+    _check_csrf(request, uow, csrf_token)
+    acknowledge(uow.conn, caller, message_id)
+    return RedirectResponse(f"/messages/{message_id}", status_code=303)
