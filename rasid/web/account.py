@@ -24,7 +24,7 @@ from rasid.access import sessions
 from rasid.access.accounts import change_password, sign_in
 from rasid.access.errors import AccessError
 from rasid.settings import get_settings
-from rasid.web.deps import SESSION_COOKIE, Uow, open_session
+from rasid.web.deps import SESSION_COOKIE, Uow, form_session, open_session
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -157,20 +157,12 @@ def sign_in_submit(
     return response
 
 
-def check_csrf(request: Request, uow: Uow, token: str) -> sessions.Session | None:
-    """The session when ``token`` is its CSRF token, else None."""
-    session = open_session(request, uow)
-    if session is None or not hmac.compare_digest(session.csrf_token, token):
-        return None
-    return session
-
-
 @router.post("/sign-out", name="sign_out")
 def sign_out(
     request: Request, uow: Uow, csrf_token: Annotated[str, Form(max_length=64)] = ""
 ) -> Response:
     """End the session."""
-    if check_csrf(request, uow, csrf_token) is not None:
+    if form_session(request, uow, csrf_token) is not None:
         sessions.end(uow.conn, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -208,7 +200,7 @@ def password_submit(
     csrf_token: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Change the password: the current one, and the new one twice."""
-    session = check_csrf(request, uow, csrf_token)
+    session = form_session(request, uow, csrf_token)
     if session is None:
         return RedirectResponse("/sign-in?next=/account/password", status_code=303)
     if new != repeat:

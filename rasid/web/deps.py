@@ -10,6 +10,7 @@ cookie (the browser). Every decision about what the caller may read or do is
 ``rasid.access.policy``'s; this module only asks it.
 """
 
+import hmac
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated, cast
@@ -70,6 +71,15 @@ def open_session(request: Request, uow: UnitOfWork) -> sessions.Session | None:
         value = request.cookies.get(SESSION_COOKIE, "")
         request.state.session = sessions.find(uow.conn, value, idle_timeout()) if value else None
     return cast(sessions.Session | None, request.state.session)
+
+
+def form_session(request: Request, uow: UnitOfWork, token: str) -> sessions.Session | None:
+    """The session when ``token`` (a form's ``csrf_token`` field) is its CSRF token, else
+    None."""
+    session = open_session(request, uow)
+    if session is None or not hmac.compare_digest(session.csrf_token, token):
+        return None
+    return session
 
 
 def current_principal(request: Request, uow: Uow) -> Principal:

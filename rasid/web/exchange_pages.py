@@ -5,7 +5,6 @@ Pages go through the same services as the API (``rasid.exchange``); forms carry 
 session's CSRF token.
 """
 
-import hmac
 from datetime import datetime
 from typing import Annotated
 
@@ -36,15 +35,14 @@ from rasid.model.markings import Marking
 from rasid.screen.hits import count_by_status
 from rasid.settings import get_settings
 from rasid.store.statements import utcnow
-from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, open_session
+from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, form_session
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 
 def _check_csrf(request: Request, uow: Uow, token: str) -> None:
-    session = open_session(request, uow)
-    if session is None or not hmac.compare_digest(session.csrf_token, token):
+    if form_session(request, uow, token) is None:
         raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
 
 
