@@ -24,7 +24,7 @@ from sqlalchemy import Connection, delete, select
 from rasid.access import audit
 from rasid.access.accounts import Role, Scope, User
 from rasid.access.errors import AccessError
-from rasid.access.registry import get_agency, get_dataset, list_datasets
+from rasid.access.registry import get_agency, get_dataset, list_agencies, list_datasets
 from rasid.model.markings import Marking
 from rasid.store.statements import utcnow
 from rasid.store.tables import dataset_share
@@ -46,6 +46,14 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
 }
 """What each role may do. An administrator manages accounts (from the command line) and
 reads the audit log, but reads no agency data."""
+
+ROLE_CLOSED_AGENCY_KINDS: dict[Role, frozenset[str]] = {
+    Role.PIU_OFFICER: frozenset({"prisons", "intelligence"}),
+}
+"""Data a role does not read even when its agency may: a passenger-information officer
+sees travel data and watchlists, not the shared datasets of prisons or intelligence
+services (by the kind of the agency that owns them). A dissemination addressed to the
+officer's agency still reaches them: a person chose to send it."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,14 @@ def visibility(conn: Connection, principal: Principal) -> Visibility:
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
     shared = agency_visibility(conn, principal.agency)
+    closed = ROLE_CLOSED_AGENCY_KINDS.get(principal.user.role, frozenset())
+    if closed:
+        kinds = {a.name: a.kind for a in list_agencies(conn)}
+        owners = {d.name: d.agency for d in list_datasets(conn)}
+        keep = frozenset(
+            d for d in shared.partial if kinds.get(owners.get(d, ""), "") not in closed
+        )
+        shared = replace(shared, partial=keep)
     return replace(shared, grantee=(principal.agency, principal.name))
 
 

@@ -35,7 +35,7 @@ def federation(store: Store) -> Store:
     one man, and the UN list is public."""
     with store.uow() as uow:
         for name in ("police", "fiu", "prisons", "un"):
-            add_agency(uow.conn, Agency(name, name))
+            add_agency(uow.conn, Agency(name, name, kind=name))
         add_dataset(uow.conn, Dataset("police_files", "police", "Police files"))
         add_dataset(uow.conn, Dataset("fiu_reports", "fiu", "FIU reports"))
         add_dataset(uow.conn, Dataset("prison_register", "prisons", "Prison register"))
@@ -134,3 +134,17 @@ def test_a_purpose_is_required(given: str | None) -> None:
 
 def test_a_purpose_is_kept_tidy() -> None:
     assert check_purpose("  case\n 2026/17  ") == "case 2026/17"
+
+
+def test_a_piu_officer_does_not_read_prison_intelligence(federation: Store) -> None:
+    with federation.uow() as uow:
+        share_dataset(uow.conn, "prison_register", "*", "prisons.head")
+        share_dataset(uow.conn, "fiu_reports", "*", "fiu.head")
+    analyst = names(federation, person(Role.ANALYST, "border"))
+    officer = names(federation, person(Role.PIU_OFFICER, "border"))
+    assert any(n.startswith("prison_register") for n in analyst)
+    assert not any(n.startswith("prison_register") for n in officer)
+    # Everything else the agency may read, the officer reads too.
+    assert {n for n in officer if not n.startswith("prison_register")} == {
+        n for n in analyst if not n.startswith("prison_register")
+    }
