@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         default=12, description="Hours after sign-in after which a browser session ends anyway."
     )
+    db_pool_size: int = Field(
+        default=10, ge=1, description="Database connections kept open in the pool."
+    )
+    db_pool_overflow: int = Field(
+        default=40,
+        ge=0,
+        description="Connections opened beyond the pool under load. Pool and overflow "
+        "together should cover the web server's 40 worker threads.",
+    )
     cookie_secure: bool = Field(
         default=True,
         description="Send the session cookie over HTTPS only. Browsers also accept it from "

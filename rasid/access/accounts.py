@@ -37,6 +37,7 @@ from rasid.access.registry import get_agency
 from rasid.access.totp import matching_step, new_secret
 from rasid.store.statements import utcnow
 from rasid.store.tables import api_token, app_user, web_session
+from rasid.store.uow import at_commit
 
 LOCK_AFTER = 5  # failed sign-ins in a row that lock an account
 LOCK_MINUTES = 15
@@ -540,5 +541,6 @@ def authenticate_token(conn: Connection, text: str, now: datetime | None = None)
     if user is None or not user.active or not token.usable(at):
         return None
     if token.last_used_at is None or at - token.last_used_at >= timedelta(minutes=1):
-        conn.execute(update(api_token).where(api_token.c.id == token_id).values(last_used_at=at))
+        touch = update(api_token).where(api_token.c.id == token_id).values(last_used_at=at)
+        at_commit(conn, lambda c: c.execute(touch), f"token:{token_id}")
     return Bearer(user, token)

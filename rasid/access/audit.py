@@ -6,10 +6,11 @@ action, target, purpose, outcome, detail and the previous record's hash, so edit
 deleting or reordering any record breaks the chain from that record on, and ``verify``
 names the first one that does not hold.
 
-The ``audit_head`` row holds the last record's number and hash. Appending first raises the
-number in that row, which locks it until the transaction ends: appends are serialised
-on SQLite and PostgreSQL alike, and a record commits or rolls back with the work it
-records. Records removed from the end show as a head that points past the last record.
+The ``audit_head`` row holds the last record's number and hash. A transaction's records
+are written just before it commits: raising the number in that row locks it until the
+commit, a few milliseconds later, so appends are serialised on SQLite and PostgreSQL
+alike, and a record commits or rolls back with the work it records. Records removed
+from the end show as a head that points past the last record.
 Anyone able to rewrite the whole table could recompute every hash; against that, ``head``
 gives the current number and hash to keep elsewhere (a printed register, another agency),
 and ``verify`` checks such anchors.
@@ -18,13 +19,14 @@ and ``verify`` checks such anchors.
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
 from rasid.store.tables import audit_event, audit_head
+from rasid.store.uow import at_commit, transaction_state
 
 GENESIS = "0" * 64  # the "previous hash" of the first record
 PAGE = 5000  # records read at a time while verifying
@@ -75,20 +77,13 @@ def append(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> AuditRecord:
-    """Add a record at the end of the log, in the caller's transaction."""
-    moved = conn.execute(
-        update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + 1)
-    )
-    if moved.rowcount != 1:
-        raise RuntimeError("the audit log has no head row: the database was not migrated")
-    head = conn.execute(
-        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
-    ).one()
-    when = at or utcnow_precise()
-    record = AuditRecord(
-        seq=head.seq,
-        at=when,
+) -> None:
+    """Add a record at the end of the log, in the caller's transaction: written when its
+    unit of work commits (with every other record of the transaction, under one short
+    lock of the head), and never if it rolls back."""
+    entry = AuditRecord(
+        seq=0,
+        at=at or utcnow_precise(),
         actor=actor,
         action=action,
         target=target,
@@ -96,13 +91,38 @@ def append(
         purpose=purpose,
         outcome=outcome,
         detail=json.loads(json.dumps(detail or {}, default=str)),
-        prev_hash=head.hash,
     )
-    record = _with_hash(record)
-    detail_text = json.dumps(record.detail, ensure_ascii=False, sort_keys=True)
-    conn.execute(audit_event.insert().values({**vars(record), "detail": detail_text}))
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=record.hash))
-    return record
+    state = transaction_state(conn)
+    if state is None:
+        _write(conn, [entry])
+        return
+    pending: list[AuditRecord] | None = state.get("audit")
+    if pending is None:
+        pending = state["audit"] = []
+        at_commit(conn, lambda c: _write(c, pending), "audit")
+    pending.append(entry)
+
+
+def _write(conn: Connection, pending: list[AuditRecord]) -> None:
+    """Chain and write records at the end of the log."""
+    if not pending:
+        return
+    moved = conn.execute(
+        update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + len(pending))
+    )
+    if moved.rowcount != 1:
+        raise RuntimeError("the audit log has no head row: the database was not migrated")
+    head = conn.execute(
+        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+    ).one()
+    previous, rows = head.hash, []
+    for number, entry in enumerate(pending, start=head.seq - len(pending) + 1):
+        record = _with_hash(replace(entry, seq=number, prev_hash=previous))
+        previous = record.hash
+        detail_text = json.dumps(record.detail, ensure_ascii=False, sort_keys=True)
+        rows.append({**vars(record), "detail": detail_text})
+    conn.execute(audit_event.insert(), rows)
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=previous))
 
 
 def _with_hash(record: AuditRecord) -> AuditRecord:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select, update
 from rasid.access.accounts import User, get_user
 from rasid.store.statements import utcnow
 from rasid.store.tables import web_session
+from rasid.store.uow import at_commit
 
 TOUCH_EVERY = timedelta(seconds=30)  # last_seen is written at most this often
 
@@ -73,7 +74,8 @@ def find(
     if user is None or not user.active:
         return None
     if at - row.last_seen >= TOUCH_EVERY:
-        conn.execute(update(web_session).where(web_session.c.id_hash == key).values(last_seen=at))
+        touch = update(web_session).where(web_session.c.id_hash == key).values(last_seen=at)
+        at_commit(conn, lambda c: c.execute(touch), f"session:{key}")
     return Session(user, row.csrf_token, row.purpose, row.created_at, row.expires_at)
 
 

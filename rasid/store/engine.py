@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
+from rasid.settings import get_settings
 from rasid.store.errors import NotInitialised, StoreError
 from rasid.store.uow import UnitOfWork
 
@@ -34,14 +35,22 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        engine = create_engine(url, **_pool())
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise StoreError(
             f"unsupported database {parsed.get_backend_name()!r}: SQLite or PostgreSQL"
         )
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_pool())
+
+
+def _pool() -> dict[str, int]:
+    """Connection pool sizes. Together they must cover the web server's worker threads
+    (40): a request holding a connection must never wait for a thread that is itself
+    waiting for a connection."""
+    settings = get_settings()
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_overflow}
 
 
 class Store:

@@ -5,12 +5,40 @@
 
 commits when the block ends normally and rolls back on any exception, including
 KeyboardInterrupt, so an interrupted import leaves the database as it was.
+
+Writes that every request makes to the same rows (the audit log's head, a token's or a
+session's last use) are deferred with ``at_commit``: they run just before the commit, in
+the same thread and transaction, so the row locks they take are held for milliseconds.
+Taken earlier, such a lock would be held while the request waits for a server thread,
+and under load every thread could end up waiting for it.
 """
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
+
+_STATE = "rasid_transaction"  # conn.info key: what this transaction keeps until it ends
+
+
+def transaction_state(conn: Connection) -> dict[str, Any] | None:
+    """A dictionary that lives as long as the unit of work owning ``conn`` (None when it
+    belongs to none), for services that gather writes until the commit."""
+    state: dict[str, Any] | None = conn.info.get(_STATE)
+    return state
+
+
+def at_commit(conn: Connection, write: Callable[[Connection], object], key: str = "") -> None:
+    """Run ``write`` just before the unit of work that owns ``conn`` commits (not at all if
+    it rolls back); at once when ``conn`` belongs to no unit of work. A ``key`` given again
+    in the same transaction replaces the earlier write (the newest touch wins)."""
+    state = transaction_state(conn)
+    if state is None:
+        write(conn)
+        return
+    hooks: dict[str, Callable[[Connection], object]] = state.setdefault("at_commit", {})
+    hooks[key or f"#{len(hooks)}"] = write
 
 
 class UnitOfWork:
@@ -35,6 +63,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._conn = self._engine.connect()
         self._conn.begin()
+        self._conn.info[_STATE] = {}
         return self
 
     def __exit__(
@@ -45,9 +74,13 @@ class UnitOfWork:
     ) -> None:
         conn, self._conn = self.conn, None
         try:
+            state = conn.info.pop(_STATE, {})
             if exc_type is None:
+                for write in state.get("at_commit", {}).values():
+                    write(conn)
                 conn.commit()
             else:
                 conn.rollback()
         finally:
+            conn.info.pop(_STATE, None)
             conn.close()

@@ -138,6 +138,7 @@ def test_user_names_agencies_roles_are_checked(police: Store) -> None:
         assert set_role(uow.conn, "amina", Role.SUPERVISOR, "cli:admin").role is Role.SUPERVISOR
         assert [u.name for u in list_users(uow.conn, "police")] == ["amina"]
         assert list_users(uow.conn, "border") == []
+    with police.uow() as uow:  # audit records are written when the transaction commits
         assert audit.search(uow.conn, action="user.role")[0].detail == {
             "from": "analyst",
             "to": "supervisor",
@@ -159,11 +160,13 @@ def test_tokens_are_scoped_shown_once_and_revocable(police: Store) -> None:
         assert authenticate_token(uow.conn, text[:-2] + "xx", NOW) is None
         assert authenticate_token(uow.conn, "Bearer nonsense", NOW) is None
         assert authenticate_token(uow.conn, f"rasid_000000000000_{text[-10:]}", NOW) is None
+    with police.uow() as uow:  # the last use is written when the transaction commits
         listed = list_tokens(uow.conn, "amina")
         assert [t.id for t in listed] == [token.id] and listed[0].last_used_at == NOW
     with police.uow() as uow:
         revoke_token(uow.conn, token.id, "cli:admin")
         assert authenticate_token(uow.conn, text, NOW) is None
+    with police.uow() as uow:
         actions = [r.action for r in audit.search(uow.conn, target="amina")]
     assert actions == ["token.revoke", "token.create", "user.add"]
 

@@ -14,21 +14,20 @@ from rasid.store.tables import audit_event, audit_head
 
 
 def _fill(store: Store, count: int = 6) -> list[audit.AuditRecord]:
-    made = []
+    """Append ``count`` records in one transaction; return them as written (oldest first)."""
     with store.uow() as uow:
         for n in range(count):
-            made.append(
-                audit.append(
-                    uow.conn,
-                    f"user{n % 2}",
-                    "entity.read" if n % 3 else "search",
-                    f"NK-{n}",
-                    agency="police",
-                    purpose="case 2026/17",
-                    detail={"n": n, "name": "محمد عبد الله"},
-                )
+            audit.append(
+                uow.conn,
+                f"user{n % 2}",
+                "entity.read" if n % 3 else "search",
+                f"NK-{n}",
+                agency="police",
+                purpose="case 2026/17",
+                detail={"n": n, "name": "محمد عبد الله"},
             )
-    return made
+    with store.uow() as uow:
+        return list(reversed(audit.search(uow.conn, limit=count)))
 
 
 def _verify(store: Store, anchors: dict[int, str] | None = None) -> audit.Verification:
@@ -44,6 +43,13 @@ def test_an_untouched_log_verifies(store: Store) -> None:
     assert made[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(made))
     assert _verify(store, {3: made[2].hash, 6: made[5].hash}).ok
+
+
+def test_records_outside_a_unit_of_work_are_written_at_once(store: Store) -> None:
+    with store.engine.begin() as conn:
+        audit.append(conn, "system", "retention.run", "all")
+        assert audit.head(conn)[0] == 1
+    assert _verify(store).ok
 
 
 def test_a_rolled_back_action_leaves_no_record(store: Store) -> None:

@@ -83,6 +83,7 @@ def test_own_data_whole_shared_data_without_red_public_lists_for_all(federation:
         assert unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
         assert not unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
         assert [(s.dataset, s.agency) for s in list_shares(uow.conn)] == [("prison_register", "*")]
+    with federation.uow() as uow:
         actions = [r.action for r in audit.search(uow.conn, action="dataset.*")]
     assert actions == ["dataset.unshare", "dataset.share", "dataset.share"]
     assert not any(n.startswith("fiu_reports") for n in names(federation, person()))

@@ -1,0 +1,248 @@
+"""API load benchmark: a served Rasid instance on loopback over PostgreSQL holding about
+1,000,000 statements, with concurrent clients doing name searches and entity reads.
+
+1. Generate the synthetic FtM file of ``bench/ingest.py`` (same generator and seed) and
+   import it into an empty PostgreSQL database as the dataset of one agency.
+2. Create a user of that agency and an API token.
+3. Start ``rasid serve`` in its own process on a free local port.
+4. Run ``--clients`` concurrent clients (asyncio, one HTTP connection each) for
+   ``--seconds`` after a short warm-up; each request is a name search
+   (``GET /api/entities?q=``) or an entity read (``GET /api/entities/{id}``), half and
+   half, with the token and a purpose, as a real client sends them. Every call is also
+   written to the audit log by the server, as in production.
+5. Report latency p50/p95/p99 per kind and overall, throughput and errors (anything but
+   200, and exceptions).
+
+It is a benchmark, not a test. ``python bench/api_load.py --help`` lists the options.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ingest as data
+
+from rasid.access.accounts import Role, Scope, add_user, create_token
+from rasid.access.registry import ensure_agency
+from rasid.ingest.run import IngestRequest
+from rasid.ingest.run import ingest as run_ingest
+from rasid.store import open_store
+from rasid.store.migrate import current_revision
+
+POSTGRES_ENV = "RASID_BENCH_DATABASE_URL"
+AGENCY, DATASET, USER = "bench_agency", "bench", "bench.analyst"
+PURPOSE = "load benchmark"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare(url: str, statements: int, seed: int, workdir: Path) -> tuple[list[str], str, dict]:
+    """Import the generated file into the empty database; returns entity ids, a token and
+    facts about the input."""
+    store = open_store(url, create=True)
+    try:
+        with store.uow() as uow:
+            count = uow.conn.exec_driver_sql("SELECT count(*) FROM statement").scalar_one()
+        if count:
+            raise SystemExit(f"the database is not empty ({count} statements): use a new one")
+        print(f"generating ~{statements:,} statements (seed {seed})", flush=True)
+        generated = data.generate(workdir / "bench.ftm.jsonl", statements, seed)
+        print(f"importing {generated.statements:,} statements", flush=True)
+        start = time.perf_counter()
+        with store.uow() as uow:
+            ensure_agency(uow.conn, AGENCY)
+        summary = run_ingest(
+            store, IngestRequest(str(generated.path), DATASET, agency=AGENCY, fmt="ftm")
+        )
+        seconds = time.perf_counter() - start
+        with store.uow() as uow:
+            add_user(uow.conn, USER, AGENCY, Role.ANALYST, "bench", "a long bench passphrase")
+            _, token = create_token(uow.conn, USER, frozenset({Scope.READ}), "bench")
+        facts = {
+            "statements": summary.statements,
+            "entities": summary.entities,
+            "import_seconds": round(seconds, 1),
+            "revision": current_revision(store.engine),
+        }
+        return generated.ids, token, facts
+    finally:
+        store.dispose()
+
+
+def serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``rasid serve`` on the port (its output in ``log``), waiting until it answers."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rasid.cli", "--database", url, "serve", "--port", str(port)],
+            env={**os.environ, "RASID_DATABASE_URL": url},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("the server did not start")
+
+
+async def client(
+    base: str,
+    token: str,
+    ids: list[str],
+    queries: list[str],
+    seed: int,
+    until: float,
+    warm_until: float,
+    out: dict[str, list[float]],
+    errors: list[str],
+) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}", "X-Rasid-Purpose": PURPOSE}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        while time.monotonic() < until:
+            kind = "search" if rng.random() < 0.5 else "read"
+            if kind == "search":
+                path, params = "/api/entities", {"q": rng.choice(queries), "limit": 20}
+            else:
+                path, params = f"/api/entities/{rng.choice(ids)}", {}
+            start = time.perf_counter()
+            try:
+                response = await http.get(path, params=params)
+                ok = response.status_code == 200
+                problem = f"{kind} {response.status_code}"
+            except httpx.HTTPError as exc:
+                ok, problem = False, f"{kind} {exc.__class__.__name__}"
+            elapsed = time.perf_counter() - start
+            if time.monotonic() < warm_until:
+                continue
+            out[kind].append(elapsed)
+            if not ok:
+                errors.append(problem)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))] * 1000
+
+    return {
+        "requests": len(values),
+        "p50_ms": round(at(0.50), 1),
+        "p95_ms": round(at(0.95), 1),
+        "p99_ms": round(at(0.99), 1),
+        "mean_ms": round(statistics.fmean(values) * 1000, 1),
+    }
+
+
+async def load(
+    base: str, token: str, ids: list[str], clients: int, seconds: float, warm: float, seed: int
+) -> dict[str, Any]:
+    queries = data.search_queries(seed)
+    out: dict[str, list[float]] = {"search": [], "read": []}
+    errors: list[str] = []
+    now = time.monotonic()
+    tasks = [
+        client(base, token, ids, queries, seed + n, now + warm + seconds, now + warm, out, errors)
+        for n in range(clients)
+    ]
+    await asyncio.gather(*tasks)
+    every = out["search"] + out["read"]
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "throughput_rps": round(len(every) / seconds, 1),
+        "all": percentiles(every),
+        "search": percentiles(out["search"]),
+        "read": percentiles(out["read"]),
+        "errors": len(errors),
+        "error_kinds": {e: errors.count(e) for e in sorted(set(errors))},
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Load benchmark of Rasid's API over PostgreSQL (see bench/README.md).",
+        epilog=f"The database ({POSTGRES_ENV} or --postgres) must be empty.",
+    )
+    parser.add_argument("--postgres", metavar="URL", help=f"PostgreSQL URL (or ${POSTGRES_ENV})")
+    parser.add_argument("--statements", type=int, default=1_000_000, help="default: %(default)s")
+    parser.add_argument("--clients", type=int, default=50, help="default: %(default)s")
+    parser.add_argument("--seconds", type=float, default=60, help="measured (default: %(default)s)")
+    parser.add_argument("--warm-up", type=float, default=10, help="default: %(default)s s")
+    parser.add_argument("--seed", type=int, default=data.SEED, help="default: %(default)s")
+    parser.add_argument("--output", type=Path, help="write the results as JSON")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    url = args.postgres or os.environ.get(POSTGRES_ENV)
+    if not url:
+        raise SystemExit(f"give --postgres URL or set ${POSTGRES_ENV}")
+    with tempfile.TemporaryDirectory(prefix="rasid-load-") as tmp:
+        ids, token, facts = prepare(url, args.statements, args.seed, Path(tmp))
+        port = free_port()
+        server = serve(url, port, Path(tmp) / "server.log")
+        try:
+            result = run_load(args, port, token, ids)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": data.machine(),
+        "input": facts,
+        "load": result,
+    }
+    print(json.dumps(report["load"], indent=2))
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def run_load(args: argparse.Namespace, port: int, token: str, ids: list[str]) -> dict[str, Any]:
+    """The clients' run against the server on ``port``."""
+    print(f"{args.clients} clients for {args.seconds:.0f} s", flush=True)
+    return asyncio.run(
+        load(
+            f"http://127.0.0.1:{port}",
+            token,
+            ids,
+            args.clients,
+            args.seconds,
+            args.warm_up,
+            args.seed,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
