@@ -112,11 +112,9 @@ def _write(conn: Connection, pending: list[AuditRecord]) -> None:
     )
     if moved.rowcount != 1:
         raise RuntimeError("the audit log has no head row: the database was not migrated")
-    head = conn.execute(
-        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
-    ).one()
-    previous, rows = head.hash, []
-    for number, entry in enumerate(pending, start=head.seq - len(pending) + 1):
+    last, previous = head(conn)
+    rows = []
+    for number, entry in enumerate(pending, start=last - len(pending) + 1):
         record = _with_hash(replace(entry, seq=number, prev_hash=previous))
         previous = record.hash
         detail_text = json.dumps(record.detail, ensure_ascii=False, sort_keys=True)
@@ -126,7 +124,7 @@ def _write(conn: Connection, pending: list[AuditRecord]) -> None:
 
 
 def _with_hash(record: AuditRecord) -> AuditRecord:
-    return AuditRecord(**{**vars(record), "hash": _digest(record)})
+    return replace(record, hash=_digest(record))
 
 
 def utcnow_precise() -> datetime:
@@ -186,14 +184,12 @@ def _records(conn: Connection) -> Iterator[Any]:
 def verify(conn: Connection, anchors: dict[int, str] | None = None) -> Verification:
     """Check every record against its hash and its predecessor, the head against the last
     record, and the given anchors (record number: hash kept elsewhere)."""
-    head = conn.execute(
-        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
-    ).one()
+    head_seq, head_hash = head(conn)
     expected_seq, previous, checked = 1, GENESIS, 0
     wanted = dict(anchors or {})
 
     def bad(seq: int, reason: str) -> Verification:
-        return Verification(False, checked, head.seq, head.hash, seq, reason)
+        return Verification(False, checked, head_seq, head_hash, seq, reason)
 
     for row in _records(conn):
         if row.seq != expected_seq:
@@ -214,18 +210,18 @@ def verify(conn: Connection, anchors: dict[int, str] | None = None) -> Verificat
             return bad(row.seq, "its hash differs from the anchor kept for it")
         previous, expected_seq, checked = record.hash, expected_seq + 1, checked + 1
     last = expected_seq - 1
-    if head.seq != last or head.hash != previous:
-        if head.seq > last:
+    if head_seq != last or head_hash != previous:
+        if head_seq > last:
             return bad(
                 last + 1,
-                f"the log ends at record {last} but its head says {head.seq}: "
+                f"the log ends at record {last} but its head says {head_seq}: "
                 "records removed from the end",
             )
-        return bad(head.seq, "the head does not match the last record")
+        return bad(head_seq, "the head does not match the last record")
     if wanted:
         seq = min(wanted)
         return bad(seq, f"anchored record {seq} is not in the log")
-    return Verification(True, checked, head.seq, head.hash)
+    return Verification(True, checked, head_seq, head_hash)
 
 
 def head(conn: Connection) -> tuple[int, str]:

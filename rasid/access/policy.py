@@ -17,7 +17,7 @@ user's scopes to its own. Searching or reading personal data needs a stated purp
 goes to the audit log with the read.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, select
 
@@ -114,34 +114,27 @@ def check_purpose(purpose: str | None) -> str:
 
 def visibility(conn: Connection, principal: Principal) -> Visibility:
     """What the caller may read: their agency's datasets whole, and the datasets shared
-    with it without the markings shares withhold. Nothing for a caller whose scopes do not
-    include reading."""
+    with it (a dataset whose default marking is TLP:CLEAR, such as the UN's list, is
+    shared with every agency) without the markings shares withhold, less those the role
+    does not read; and what disseminations disclosed to them. Nothing for a caller whose
+    scopes do not include reading."""
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
-    shared = agency_visibility(conn, principal.agency)
+    datasets = list_datasets(conn)
+    own = frozenset(d.name for d in datasets if d.agency == principal.agency)
+    public = frozenset(d.name for d in datasets if d.default_marking == Marking.CLEAR)
+    rows = conn.execute(
+        select(dataset_share.c.dataset).where(
+            dataset_share.c.agency.in_([principal.agency, EVERY_AGENCY])
+        )
+    )
+    shared = (frozenset(r.dataset for r in rows) | public) - own
     closed = ROLE_CLOSED_AGENCY_KINDS.get(principal.user.role, frozenset())
     if closed:
         kinds = {a.name: a.kind for a in list_agencies(conn)}
-        owners = {d.name: d.agency for d in list_datasets(conn)}
-        keep = frozenset(
-            d for d in shared.partial if kinds.get(owners.get(d, ""), "") not in closed
-        )
-        shared = replace(shared, partial=keep)
-    return replace(shared, grantee=(principal.agency, principal.name))
-
-
-def agency_visibility(conn: Connection, agency: str) -> Visibility:
-    """What any user of ``agency`` may read (before role and token limits). A dataset whose
-    default marking is TLP:CLEAR (a public list, such as the UN's) is shared with every
-    agency."""
-    datasets = list_datasets(conn)
-    own = frozenset(d.name for d in datasets if d.agency == agency)
-    public = frozenset(d.name for d in datasets if d.default_marking == Marking.CLEAR)
-    rows = conn.execute(
-        select(dataset_share.c.dataset).where(dataset_share.c.agency.in_([agency, EVERY_AGENCY]))
-    )
-    shared = (frozenset(r.dataset for r in rows) | public) - own
-    return Visibility(own, shared, WITHHELD_FROM_SHARES)
+        owners = {d.name: d.agency for d in datasets}
+        shared = frozenset(d for d in shared if kinds.get(owners.get(d, ""), "") not in closed)
+    return Visibility(own, shared, WITHHELD_FROM_SHARES, (principal.agency, principal.name))
 
 
 @dataclass(frozen=True)

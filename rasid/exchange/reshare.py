@@ -53,20 +53,8 @@ class Reshare:
 
 
 def _reshare(row: Any) -> Reshare:
-    return Reshare(
-        id=row.id,
-        message_id=row.message_id,
-        requested_by=row.requested_by,
-        requester_agency=row.requester_agency,
-        to_agency=row.to_agency,
-        reason=row.reason,
-        owner_agency=row.owner_agency,
-        status=Status(row.status),
-        requested_at=row.requested_at,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_reason=row.decision_reason,
-    )
+    """A row of the ``reshare`` table (its columns are the fields) as a Reshare."""
+    return Reshare(**{**row._mapping, "status": Status(row.status)})
 
 
 def _reason(text: str) -> str:

@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse
 
 import rasid
 from rasid.access.accounts import Scope
-from rasid.access.policy import record
 from rasid.store.migrate import current_revision, head_revision
 from rasid.web import views
 from rasid.web.deps import ApiPurpose, Caller, Readable, StoreDep, Uow, scoped
@@ -94,19 +93,7 @@ def entities(
     Needs the `read` scope and a purpose (the `X-Rasid-Purpose` header or `purpose`); the
     search, its purpose and the ids returned go to the audit log.
     """
-    found = views.find_entities(uow.conn, readable, q, schema, limit, offset)
-    record(
-        uow.conn,
-        caller,
-        "search",
-        found.q or "",
-        purpose,
-        schema=schema,
-        offset=offset,
-        results=[e.id for e in found.results],
-        datasets=sorted({d for e in found.results for d in e.datasets}),
-    )
-    return found
+    return views.search_entities(uow.conn, caller, readable, purpose, q, schema, limit, offset)
 
 
 @router.get(
@@ -132,14 +119,9 @@ def entity(
 
     Answers 404 when no statement of the entity is readable by the caller.
     """
-    try:
-        found = views.entity_detail(uow.conn, readable, entity_id)
-    except NotFound as exc:
-        # Answered, not raised: the transaction (and so the audit record) must commit.
-        record(uow.conn, caller, "entity.read", entity_id, purpose, outcome="not_found")
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-    datasets = sorted({s.dataset for s in found.statements})
-    record(uow.conn, caller, "entity.read", entity_id, purpose, datasets=datasets)
+    found = views.read_entity(uow.conn, caller, readable, entity_id, purpose)
+    if isinstance(found, NotFound):  # answered, not raised, so that the record commits
+        return JSONResponse({"detail": str(found)}, status_code=404)
     return found
 
 

@@ -15,7 +15,7 @@ from followthemoney.types import registry
 from starlette.responses import Response
 
 from rasid.access import sessions
-from rasid.access.policy import PURPOSE_MAX, check_purpose, record
+from rasid.access.policy import PURPOSE_MAX, check_purpose
 from rasid.model.gradings import get_scale
 from rasid.model.retention import retention_classes
 from rasid.store import UnitOfWork
@@ -147,17 +147,8 @@ def search_page(
     t = Translator(page_lang(request))
     stated = page_purpose(request, uow, purpose)
     if stated:
-        found = views.find_entities(uow.conn, readable, q, schema or None, PAGE_SIZE, offset)
-        record(
-            uow.conn,
-            caller,
-            "search",
-            found.q or "",
-            stated,
-            schema=schema or None,
-            offset=offset,
-            results=[e.id for e in found.results],
-            datasets=sorted({d for e in found.results for d in e.datasets}),
+        found = views.search_entities(
+            uow.conn, caller, readable, stated, q, schema or None, PAGE_SIZE, offset
         )
     else:
         found = EntityPage(
@@ -253,20 +244,9 @@ def entity_page(
     if not stated:
         return render(request, "purpose.html", {"nav": "", "entity_id": entity_id}, status=428)
     t = Translator(page_lang(request))
-    try:
-        entity = views.entity_detail(uow.conn, readable, entity_id)
-    except NotFound as exc:
-        # Answered, not raised: the transaction (and so the audit record) must commit.
-        record(uow.conn, caller, "entity.read", entity_id, stated, outcome="not_found")
-        return render_error(request, 404, str(exc))
-    record(
-        uow.conn,
-        caller,
-        "entity.read",
-        entity_id,
-        stated,
-        datasets=sorted({s.dataset for s in entity.statements}),
-    )
+    entity = views.read_entity(uow.conn, caller, readable, entity_id, stated)
+    if isinstance(entity, NotFound):  # answered, not raised, so that the record commits
+        return render_error(request, 404, str(entity))
     links = views.summaries(uow.conn, readable, linked_ids(entity))
     context = {
         "nav": "",

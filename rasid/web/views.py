@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from followthemoney import model
 from sqlalchemy import Connection
 
+from rasid.access.policy import Principal, record
 from rasid.access.registry import dataset_counts, list_agencies, list_datasets
 from rasid.model import gradings
 from rasid.model.errors import ModelError
@@ -76,6 +77,48 @@ def find_entities(
         next_offset=offset + limit if more else None,
         results=[entity_out(e) for e in entities],
     )
+
+
+def search_entities(
+    conn: Connection,
+    caller: Principal,
+    readable: Readable,
+    purpose: str,
+    q: str | None,
+    schema: str | None,
+    limit: int,
+    offset: int,
+) -> EntityPage:
+    """``find_entities``, recorded in the audit log with the purpose, the ids found and
+    the datasets they came from."""
+    found = find_entities(conn, readable, q, schema, limit, offset)
+    record(
+        conn,
+        caller,
+        "search",
+        found.q or "",
+        purpose,
+        schema=schema,
+        offset=offset,
+        results=[e.id for e in found.results],
+        datasets=sorted({d for e in found.results for d in e.datasets}),
+    )
+    return found
+
+
+def read_entity(
+    conn: Connection, caller: Principal, readable: Readable, entity_id: str, purpose: str
+) -> EntityDetail | NotFound:
+    """``entity_detail``, recorded in the audit log found or not. A NotFound is returned,
+    not raised: raising would roll the transaction, and so the record, back."""
+    try:
+        found = entity_detail(conn, readable, entity_id)
+    except NotFound as exc:
+        record(conn, caller, "entity.read", entity_id, purpose, outcome="not_found")
+        return exc
+    datasets = sorted({s.dataset for s in found.statements})
+    record(conn, caller, "entity.read", entity_id, purpose, datasets=datasets)
+    return found
 
 
 def summaries(conn: Connection, readable: Readable, ids: Iterable[str]) -> dict[str, EntityOut]:
