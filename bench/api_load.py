@@ -4,9 +4,12 @@
 1. Generate the synthetic FtM file of ``bench/ingest.py`` (same generator and seed) and
    import it into an empty PostgreSQL database as the dataset of one agency.
 2. Create a user of that agency and an API token.
-3. Start ``rasid serve`` in its own process on a free local port.
+3. Start ``rasid serve --workers N`` (one process per core by default) on a free local
+   port.
 4. Run ``--clients`` concurrent clients (asyncio, one HTTP connection each) for
-   ``--seconds`` after a short warm-up; each request is a name search
+   ``--seconds`` after a short warm-up, once for each ``--think`` value: the mean pause
+   of a client between two requests (0: back to back, which saturates the server and
+   measures its capacity; 1 s: people reading answers). Each request is a name search
    (``GET /api/entities?q=``) or an entity read (``GET /api/entities/{id}``), half and
    half, with the token and a purpose, as a real client sends them. Every call is also
    written to the audit log by the server, as in production.
@@ -88,11 +91,12 @@ def prepare(url: str, statements: int, seed: int, workdir: Path) -> tuple[list[s
         store.dispose()
 
 
-def serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def serve(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """``rasid serve`` on the port (its output in ``log``), waiting until it answers."""
+    command = ["--database", url, "serve", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rasid.cli", "--database", url, "serve", "--port", str(port)],
+            [sys.executable, "-m", "rasid.cli", *command],
             env={**os.environ, "RASID_DATABASE_URL": url},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -118,6 +122,7 @@ async def client(
     warm_until: float,
     out: dict[str, list[float]],
     errors: list[str],
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {token}", "X-Rasid-Purpose": PURPOSE}
@@ -141,6 +146,8 @@ async def client(
             out[kind].append(elapsed)
             if not ok:
                 errors.append(problem)
+            if think:  # a person reading the answer before the next request
+                await asyncio.sleep(rng.expovariate(1 / think))
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -161,20 +168,39 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 async def load(
-    base: str, token: str, ids: list[str], clients: int, seconds: float, warm: float, seed: int
+    base: str,
+    token: str,
+    ids: list[str],
+    clients: int,
+    seconds: float,
+    warm: float,
+    seed: int,
+    think: float = 0.0,
 ) -> dict[str, Any]:
     queries = data.search_queries(seed)
     out: dict[str, list[float]] = {"search": [], "read": []}
     errors: list[str] = []
     now = time.monotonic()
     tasks = [
-        client(base, token, ids, queries, seed + n, now + warm + seconds, now + warm, out, errors)
+        client(
+            base,
+            token,
+            ids,
+            queries,
+            seed + n,
+            now + warm + seconds,
+            now + warm,
+            out,
+            errors,
+            think,
+        )
         for n in range(clients)
     ]
     await asyncio.gather(*tasks)
     every = out["search"] + out["read"]
     return {
         "clients": clients,
+        "think_seconds": think,
         "seconds": seconds,
         "throughput_rps": round(len(every) / seconds, 1),
         "all": percentiles(every),
@@ -196,6 +222,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60, help="measured (default: %(default)s)")
     parser.add_argument("--warm-up", type=float, default=10, help="default: %(default)s s")
     parser.add_argument("--seed", type=int, default=data.SEED, help="default: %(default)s")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[0.0, 1.0],
+        metavar="SECONDS",
+        help="runs to make, each with this mean pause of a client between requests (0: "
+        "back to back, the server saturated) (default: %(default)s)",
+    )
     parser.add_argument("--output", type=Path, help="write the results as JSON")
     return parser.parse_args(argv)
 
@@ -208,9 +249,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="rasid-load-") as tmp:
         ids, token, facts = prepare(url, args.statements, args.seed, Path(tmp))
         port = free_port()
-        server = serve(url, port, Path(tmp) / "server.log")
+        server = serve(url, port, Path(tmp) / "server.log", args.workers)
         try:
-            result = run_load(args, port, token, ids)
+            result = [run_load(args, port, token, ids, think) for think in args.think]
         finally:
             server.terminate()
             try:
@@ -221,6 +262,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": data.machine(),
         "input": facts,
+        "workers": args.workers,
         "load": result,
     }
     print(json.dumps(report["load"], indent=2))
@@ -228,9 +270,11 @@ def main(argv: list[str] | None = None) -> None:
         args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
-def run_load(args: argparse.Namespace, port: int, token: str, ids: list[str]) -> dict[str, Any]:
+def run_load(
+    args: argparse.Namespace, port: int, token: str, ids: list[str], think: float = 0.0
+) -> dict[str, Any]:
     """The clients' run against the server on ``port``."""
-    print(f"{args.clients} clients for {args.seconds:.0f} s", flush=True)
+    print(f"{args.clients} clients for {args.seconds:.0f} s, pausing {think} s", flush=True)
     return asyncio.run(
         load(
             f"http://127.0.0.1:{port}",
@@ -240,6 +284,7 @@ def run_load(args: argparse.Namespace, port: int, token: str, ids: list[str]) ->
             args.seconds,
             args.warm_up,
             args.seed,
+            think,
         )
     )
 

@@ -43,14 +43,22 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         default=12, description="Hours after sign-in after which a browser session ends anyway."
     )
+    server_threads: int = Field(
+        default=8,
+        ge=1,
+        le=400,
+        description="Threads per server process that run requests (each holds a database "
+        "connection while it does). Few threads queue requests in order of arrival; many "
+        "make them take turns, which lengthens the slowest responses under load.",
+    )
     db_pool_size: int = Field(
         default=10, ge=1, description="Database connections kept open in the pool."
     )
     db_pool_overflow: int = Field(
-        default=40,
+        default=10,
         ge=0,
         description="Connections opened beyond the pool under load. Pool and overflow "
-        "together should cover the web server's 40 worker threads.",
+        "together should cover RASID_SERVER_THREADS.",
     )
     cookie_secure: bool = Field(
         default=True,

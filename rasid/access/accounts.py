@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -517,6 +517,14 @@ def _revoke_all(conn: Connection, user_name: str) -> int:
     return int(result.rowcount)
 
 
+# A token and its user in one query (every API request asks it).
+_TOKEN_WITH_USER = select(
+    app_user,
+    *(c for c in api_token.c if c.name != "created_at"),
+    api_token.c.created_at.label("token_created_at"),
+).join(app_user, app_user.c.name == api_token.c.user_name)
+
+
 @dataclass(frozen=True)
 class Bearer:
     """Who a valid token speaks for, and within which scopes."""
@@ -533,12 +541,12 @@ def authenticate_token(conn: Connection, text: str, now: datetime | None = None)
     token_id, _, secret = rest.partition("_")
     if prefix != TOKEN_PREFIX or not token_id or not secret:
         return None
-    row = conn.execute(select(api_token).where(api_token.c.id == token_id)).first()
+    row = conn.execute(_TOKEN_WITH_USER.where(api_token.c.id == token_id)).first()
     if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
         return None
-    token = _token(row)
-    user = get_user(conn, token.user_name)
-    if user is None or not user.active or not token.usable(at):
+    token = replace(_token(row), created_at=row.token_created_at)
+    user = _user(row)
+    if not user.active or not token.usable(at):
         return None
     if token.last_used_at is None or at - token.last_used_at >= timedelta(minutes=1):
         touch = update(api_token).where(api_token.c.id == token_id).values(last_used_at=at)

@@ -108,11 +108,14 @@ def _write(conn: Connection, pending: list[AuditRecord]) -> None:
     if not pending:
         return
     moved = conn.execute(
-        update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + len(pending))
-    )
-    if moved.rowcount != 1:
+        update(audit_head)
+        .where(audit_head.c.id == 1)
+        .values(seq=audit_head.c.seq + len(pending))
+        .returning(audit_head.c.seq, audit_head.c.hash)
+    ).first()
+    if moved is None:
         raise RuntimeError("the audit log has no head row: the database was not migrated")
-    last, previous = head(conn)
+    last, previous = int(moved.seq), str(moved.hash)
     rows = []
     for number, entry in enumerate(pending, start=last - len(pending) + 1):
         record = _with_hash(replace(entry, seq=number, prev_hash=previous))

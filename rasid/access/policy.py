@@ -8,8 +8,8 @@ Reading (need-to-know):
 - and the statements of datasets shared with their agency (or with every agency, as a
   dataset marked TLP:CLEAR by default is), except those marked TLP:RED, which reach only
   the recipients named in a dissemination;
-- TLP:AMBER+STRICT statements reach the recipient agency and no one beyond it (re-sharing
-  asks the originator);
+- TLP:AMBER+STRICT statements reach only an agency a dataset is shared with by name (not
+  a share with every agency), and no one beyond it (re-sharing asks the originator);
 - and the statements a dissemination disclosed to their agency, or to them by name.
 
 Doing: a role allows a set of scopes (what kind of work), and an API token narrows its
@@ -17,14 +17,23 @@ user's scopes to its own. Searching or reading personal data needs a stated purp
 goes to the audit log with the read.
 """
 
+import time
 from dataclasses import dataclass
+from threading import Lock
 
 from sqlalchemy import Connection, delete, select
 
 from rasid.access import audit
 from rasid.access.accounts import Role, Scope, User
 from rasid.access.errors import AccessError
-from rasid.access.registry import get_agency, get_dataset, list_agencies, list_datasets
+from rasid.access.registry import (
+    bump_policy_epoch,
+    get_agency,
+    get_dataset,
+    list_agencies,
+    list_datasets,
+    policy_epoch,
+)
 from rasid.model.markings import Marking
 from rasid.store.statements import utcnow
 from rasid.store.tables import dataset_share
@@ -32,6 +41,11 @@ from rasid.store.visibility import Visibility
 
 EVERY_AGENCY = "*"
 WITHHELD_FROM_SHARES = frozenset({Marking.RED.value})
+WITHHELD_FROM_BROADCAST = WITHHELD_FROM_SHARES | {Marking.AMBER_STRICT.value}
+"""A share with every agency (or a public dataset) is not addressed to a recipient agency,
+so it withholds TLP:AMBER+STRICT too: those statements reach only an agency the dataset
+is shared with by name."""
+CACHE_SECONDS = 60.0
 PURPOSE_MAX = 500
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
@@ -113,28 +127,61 @@ def check_purpose(purpose: str | None) -> str:
 
 
 def visibility(conn: Connection, principal: Principal) -> Visibility:
-    """What the caller may read: their agency's datasets whole, and the datasets shared
-    with it (a dataset whose default marking is TLP:CLEAR, such as the UN's list, is
-    shared with every agency) without the markings shares withhold, less those the role
-    does not read; and what disseminations disclosed to them. Nothing for a caller whose
-    scopes do not include reading."""
+    """What the caller may read: their agency's datasets whole; the datasets shared with
+    it by name without TLP:RED, and those shared with every agency (or whose default
+    marking is TLP:CLEAR, such as the UN's list) without TLP:RED and TLP:AMBER+STRICT,
+    less those the role does not read; and what disseminations disclosed to them. Nothing
+    for a caller whose scopes do not include reading."""
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
+    own, partial = _readable(conn, principal.agency, principal.user.role)
+    return Visibility(own, partial, (principal.agency, principal.name))
+
+
+Readable = tuple[frozenset[str], dict[str, frozenset[str]]]
+_cache: dict[tuple[str, int, str, Role], tuple[float, Readable]] = {}
+_cache_lock = Lock()
+
+
+def _readable(conn: Connection, agency: str, role: Role) -> Readable:
+    """The datasets an agency's role reads, remembered until agencies, datasets or shares
+    change (the policy epoch moves, in any server process) and at most CACHE_SECONDS (in
+    case the tables were edited by hand)."""
+    key = (str(conn.engine.url), policy_epoch(conn), agency, role)
+    now = time.monotonic()
+    with _cache_lock:
+        found = _cache.get(key)
+    if found is not None and now - found[0] < CACHE_SECONDS:
+        return found[1]
+    readable = _decide(conn, agency, role)
+    with _cache_lock:
+        if any(k[:2] != key[:2] for k in _cache):
+            _cache.clear()
+        _cache[key] = (now, readable)
+    return readable
+
+
+def _decide(conn: Connection, agency: str, role: Role) -> Readable:
     datasets = list_datasets(conn)
-    own = frozenset(d.name for d in datasets if d.agency == principal.agency)
-    public = frozenset(d.name for d in datasets if d.default_marking == Marking.CLEAR)
+    own = frozenset(d.name for d in datasets if d.agency == agency)
+    partial: dict[str, frozenset[str]] = {
+        d.name: WITHHELD_FROM_BROADCAST for d in datasets if d.default_marking == Marking.CLEAR
+    }
     rows = conn.execute(
-        select(dataset_share.c.dataset).where(
-            dataset_share.c.agency.in_([principal.agency, EVERY_AGENCY])
+        select(dataset_share.c.dataset, dataset_share.c.agency).where(
+            dataset_share.c.agency.in_([agency, EVERY_AGENCY])
         )
     )
-    shared = (frozenset(r.dataset for r in rows) | public) - own
-    closed = ROLE_CLOSED_AGENCY_KINDS.get(principal.user.role, frozenset())
-    if closed:
-        kinds = {a.name: a.kind for a in list_agencies(conn)}
-        owners = {d.name: d.agency for d in datasets}
-        shared = frozenset(d for d in shared if kinds.get(owners.get(d, ""), "") not in closed)
-    return Visibility(own, shared, WITHHELD_FROM_SHARES, (principal.agency, principal.name))
+    for name, to in rows:
+        by_name = to == agency or partial.get(name) == WITHHELD_FROM_SHARES
+        partial[name] = WITHHELD_FROM_SHARES if by_name else WITHHELD_FROM_BROADCAST
+    closed = ROLE_CLOSED_AGENCY_KINDS.get(role, frozenset())
+    kinds = {a.name: a.kind for a in list_agencies(conn)} if closed else {}
+    owners = {d.name: d.agency for d in datasets}
+    for name in list(partial):
+        if name in own or kinds.get(owners.get(name, ""), "") in closed:
+            del partial[name]
+    return own, partial
 
 
 @dataclass(frozen=True)
@@ -166,6 +213,7 @@ def share_dataset(conn: Connection, dataset: str, agency: str, actor: str) -> Sh
                 dataset=dataset, agency=agency, granted_by=actor, granted_at=utcnow()
             )
         )
+        bump_policy_epoch(conn)
         audit.append(conn, actor, "dataset.share", dataset, detail={"with": agency})
     return Share(dataset, agency, actor)
 
@@ -178,6 +226,7 @@ def unshare_dataset(conn: Connection, dataset: str, agency: str, actor: str) -> 
         )
     ).rowcount
     if removed:
+        bump_policy_epoch(conn)
         audit.append(conn, actor, "dataset.unshare", dataset, detail={"with": agency})
     return bool(removed)
 

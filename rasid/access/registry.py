@@ -1,8 +1,9 @@
 """Agencies and the datasets they own, stored in the ``agency`` and ``dataset`` tables."""
 
+import secrets
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from rasid.access.errors import AccessError
 from rasid.model.markings import Marking
@@ -10,7 +11,23 @@ from rasid.model.registry import Agency, Dataset
 from rasid.store.statements import utcnow
 from rasid.store.tables import agency as agency_table
 from rasid.store.tables import dataset as dataset_table
+from rasid.store.tables import policy_epoch as epoch_table
 from rasid.store.tables import quarantine, statement
+
+
+def policy_epoch(conn: Connection) -> int:
+    """A number drawn again whenever agencies, datasets or shares change, so that what the
+    policy decided from them can be remembered until then (in every server process)."""
+    return int(conn.execute(select(epoch_table.c.epoch).where(epoch_table.c.id == 1)).scalar_one())
+
+
+def bump_policy_epoch(conn: Connection) -> None:
+    """Move the policy epoch (in the caller's transaction: other processes see it with the
+    change itself). It is random rather than counted, so that two databases (a test's and
+    the next one's) never share an epoch."""
+    conn.execute(
+        update(epoch_table).where(epoch_table.c.id == 1).values(epoch=secrets.randbits(62))
+    )
 
 
 def add_agency(conn: Connection, agency: Agency) -> Agency:
@@ -26,6 +43,7 @@ def add_agency(conn: Connection, agency: Agency) -> Agency:
             created_at=utcnow(),
         )
     )
+    bump_policy_epoch(conn)
     return agency
 
 
@@ -80,6 +98,7 @@ def add_dataset(conn: Connection, dataset: Dataset) -> Dataset:
             created_at=utcnow(),
         )
     )
+    bump_policy_epoch(conn)
     return dataset
 
 

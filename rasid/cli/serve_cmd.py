@@ -1,5 +1,6 @@
 """`rasid serve` and `rasid demo`: the web UI and JSON API."""
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,21 +14,52 @@ DEMO_DATABASE = "sqlite:///demo.db"
 
 HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option(help="Port to listen on.")]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Server processes (use one per CPU core on PostgreSQL; SQLite serves best "
+        "with one).",
+    ),
+]
 
 
-def _run(ctx: typer.Context, host: str, port: int) -> None:
+def _run(ctx: typer.Context, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from rasid.web.app import create_app
 
     with opened_store(ctx) as store:
         console.print(f"Rasid on http://{host}:{port}/  (API docs: /api/docs)")
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+            return
+    # Each worker process opens the (now initialised) database from the environment.
+    os.environ["RASID_DATABASE_URL"] = database_url(ctx)
+    uvicorn.run(
+        "rasid.web.app:app_from_settings",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
-def serve(ctx: typer.Context, host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
-    """Serve the web UI (Arabic and English) and the JSON API (/api, docs at /api/docs)."""
-    _run(ctx, host, port)
+def serve(
+    ctx: typer.Context,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Serve the web UI (Arabic and English) and the JSON API (/api, docs at /api/docs).
+
+    With --workers N, N processes share the port; what a user may read is decided from
+    the database in each of them, so a change of shares reaches all at once. Sign-in
+    throttling counts per process.
+    """
+    _run(ctx, host, port, workers)
 
 
 def demo(

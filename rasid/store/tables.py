@@ -5,6 +5,7 @@ the full-text index over names is dialect-specific DDL kept in the migration (``
 """
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -225,6 +226,13 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),  # one row: 1
     Column("seq", Integer, nullable=False),  # the last record's number (0: none yet)
     Column("hash", String(64), nullable=False),  # and its hash
+)
+
+policy_epoch = Table(
+    "policy_epoch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # one row: 1
+    Column("epoch", BigInteger, nullable=False),  # redrawn when agencies, datasets, shares change
 )
 
 dataset_share = Table(

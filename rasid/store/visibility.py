@@ -5,7 +5,7 @@ are readable whole, which only in part (shared by another agency) and which mark
 share withholds; the store turns that into a WHERE clause and decides nothing.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
@@ -16,20 +16,19 @@ from rasid.store.tables import disclosure, statement
 
 @dataclass(frozen=True)
 class Visibility:
-    """Datasets readable whole, datasets readable except statements with a withheld
-    marking, and those markings; and whose disclosures (statements a dissemination gave to
-    an agency or a named user) are readable too. Iterating gives every dataset name
-    readable as a whole or in part."""
+    """Datasets readable whole; datasets readable except the statements of some markings
+    (dataset name to the withheld marking values); and whose disclosures (statements a
+    dissemination gave to an agency or a named user) are readable too. Iterating gives
+    every dataset name readable as a whole or in part."""
 
     whole: frozenset[str]
-    partial: frozenset[str] = frozenset()
-    withheld: frozenset[str] = field(default_factory=frozenset)  # marking values
+    partial: Mapping[str, frozenset[str]] = field(default_factory=dict)
     grantee: tuple[str, str] | None = None  # (agency, user): statements disclosed to them
 
     @property
     def datasets(self) -> frozenset[str]:
         """Every dataset of which something is readable."""
-        return self.whole | self.partial
+        return self.whole | frozenset(self.partial)
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.datasets))
@@ -42,7 +41,10 @@ class Visibility:
 
     def shows(self, dataset: str, marking: str) -> bool:
         """True when a statement of ``dataset`` with ``marking`` is readable."""
-        return dataset in self.whole or (dataset in self.partial and marking not in self.withheld)
+        if dataset in self.whole:
+            return True
+        withheld = self.partial.get(dataset)
+        return withheld is not None and marking not in withheld
 
 
 Readable = Visibility | Iterable[str] | None
@@ -58,11 +60,10 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
     clauses: list[ColumnElement[bool]] = []
     if readable.whole:
         clauses.append(statement.c.dataset.in_(sorted(readable.whole)))
-    partial = sorted(readable.partial - readable.whole)
-    if partial:
-        clause: ColumnElement[bool] = statement.c.dataset.in_(partial)
-        if readable.withheld:
-            clause = and_(clause, statement.c.marking.not_in(sorted(readable.withheld)))
+    for withheld, names in _by_withheld(readable).items():
+        clause: ColumnElement[bool] = statement.c.dataset.in_(names)
+        if withheld:
+            clause = and_(clause, statement.c.marking.not_in(sorted(withheld)))
         clauses.append(clause)
     if readable.grantee is not None:
         agency, user = readable.grantee
@@ -74,3 +75,12 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
     if not clauses:
         return statement.c.dataset.in_([])  # nothing readable
     return or_(*clauses)
+
+
+def _by_withheld(readable: Visibility) -> dict[frozenset[str], list[str]]:
+    """The partly readable datasets grouped by what they withhold (one clause a group)."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for name in sorted(readable.partial):
+        if name not in readable.whole:
+            groups.setdefault(readable.partial[name], []).append(name)
+    return groups

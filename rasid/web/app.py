@@ -1,17 +1,24 @@
 """The application factory: ``create_app(store)`` builds the FastAPI app (`rasid serve` runs it).
 
 app = create_app(open_store(get_settings().database_url))
+
+``app_from_settings`` does the same from the settings alone: the factory each worker
+process of ``rasid serve --workers N`` calls.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+import anyio.to_thread
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
 import rasid
-from rasid.store import Store
+from rasid.settings import get_settings
+from rasid.store import Store, open_store
 from rasid.web import (
     account,
     api,
@@ -82,6 +89,14 @@ def document_security(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Size the pool of threads that run requests (RASID_SERVER_THREADS)."""
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = get_settings().server_threads
+    yield
+
+
 def create_app(store: Store) -> FastAPI:
     """The web application (JSON API and pages) over ``store``."""
     app = FastAPI(
@@ -91,6 +106,7 @@ def create_app(store: Store) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.store = store
     app.mount("/static", StaticFiles(packages=[("rasid.web", "static")]), name="static")
@@ -107,3 +123,9 @@ def create_app(store: Store) -> FastAPI:
     document_security(app)
     errors.install(app)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The web application over the database of ``RASID_DATABASE_URL`` (already
+    initialised): one per worker process of ``rasid serve --workers N``."""
+    return create_app(open_store(get_settings().database_url))

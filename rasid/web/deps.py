@@ -100,10 +100,11 @@ def current_principal(request: Request, uow: Uow) -> Principal:
             raise Unauthenticated("change the one-time password first (sign in in a browser)")
         if session.user.must_change_password:
             raise MustChangePassword(session.user.name)
+        principal = Principal(session.user)
+        request.state.principal = principal  # a refusal below is recorded under their name
         unsafe = request.method not in SAFE_METHODS and request.url.path.startswith("/api/")
         if unsafe and request.headers.get(CSRF_HEADER) != session.csrf_token:
             raise CsrfRejected(f"the {CSRF_HEADER} header is missing or wrong")
-        principal = Principal(session.user)
     request.state.principal = principal
     return principal
 

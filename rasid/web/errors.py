@@ -9,16 +9,18 @@ from fastapi.exception_handlers import (
 )
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from rasid.access import audit
 from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
-from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated
+from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated, get_store
 from rasid.web.render import render_error
 
 
@@ -46,6 +48,35 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
 )
 
 
+# Refusals the audit log keeps (the request's own transaction, and anything it would have
+# recorded, was rolled back): who tried what, and why it was refused.
+AUDITED_REFUSALS: tuple[tuple[type[Exception], str], ...] = (
+    (Denied, "denied"),
+    (CsrfRejected, "denied"),
+    (PurposeMissing, "refused"),
+)
+
+
+def record_refusal(request: Request, exc: Exception) -> None:
+    """Put a refused request in the audit log, in a transaction of its own."""
+    outcome = next((o for cls, o in AUDITED_REFUSALS if isinstance(exc, cls)), None)
+    if outcome is None:
+        return
+    principal = getattr(request.state, "principal", None)
+    actor = principal.name if principal is not None else "anonymous"
+    agency = principal.agency if principal is not None else None
+    with get_store(request).uow() as uow:
+        audit.append(
+            uow.conn,
+            actor,
+            "request.refused",
+            request.url.path,
+            agency=agency,
+            outcome=outcome,
+            detail={"method": request.method, "reason": str(exc)[:500]},
+        )
+
+
 def status_for(exc: Exception) -> int:
     """The HTTP status for one of Rasid's errors (500 for anything else)."""
     return next((status for cls, status in ERRORS if isinstance(exc, cls)), 500)
@@ -59,8 +90,9 @@ def wants_json(request: Request) -> bool:
 async def handle_error(request: Request, exc: Exception) -> Response:
     """Answer one of the errors in ``ERRORS`` with its status and message. A page that
     needs a signed-in user sends the browser to sign in (and back here afterwards), or to
-    change a one-time password."""
+    change a one-time password. A refusal by the policy is recorded in the audit log."""
     status = status_for(exc)
+    await run_in_threadpool(record_refusal, request, exc)
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)

@@ -59,22 +59,27 @@ def names(store: Store, principal: Principal) -> set[str]:
     return set(found[0].to_dict()["properties"].get("name", [])) if found else set()
 
 
+BY_NAME = {m.name for m in Marking if m is not Marking.RED}
+TO_EVERY_AGENCY = BY_NAME - {Marking.AMBER_STRICT.name}
+
+
+def shown(found: set[str], dataset: str) -> set[str]:
+    """The markings of ``dataset``'s statements in ``found``."""
+    return {n.split()[1] for n in found if n.startswith(dataset + " ")}
+
+
 def test_own_data_whole_shared_data_without_red_public_lists_for_all(federation: Store) -> None:
     police = names(federation, person())
-    assert {n for n in police if n.startswith("police_files")} == {
-        f"police_files {m.name}" for m in Marking
-    }
-    assert not any(n.startswith(("fiu_reports", "prison_register")) for n in police)
-    assert {n for n in police if n.startswith("un_sc")} == {
-        f"un_sc {m.name}" for m in Marking if m is not Marking.RED
-    }
+    assert shown(police, "police_files") == {m.name for m in Marking}
+    assert not shown(police, "fiu_reports") and not shown(police, "prison_register")
+    # A public list is shared with every agency, so AMBER+STRICT stays with its owner.
+    assert shown(police, "un_sc") == TO_EVERY_AGENCY
     with federation.uow() as uow:
         share_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
         share_dataset(uow.conn, "prison_register", "*", "prisons.head")
     police = names(federation, person())
-    for dataset in ("fiu_reports", "prison_register"):
-        shared = {n for n in police if n.startswith(dataset)}
-        assert shared == {f"{dataset} {m.name}" for m in Marking if m is not Marking.RED}
+    assert shown(police, "fiu_reports") == BY_NAME
+    assert shown(police, "prison_register") == TO_EVERY_AGENCY
     # The FIU still reads none of the police's files, and all of its own.
     fiu = names(federation, person(agency="fiu"))
     assert not any(n.startswith("police_files") for n in fiu)
@@ -87,6 +92,39 @@ def test_own_data_whole_shared_data_without_red_public_lists_for_all(federation:
         actions = [r.action for r in audit.search(uow.conn, action="dataset.*")]
     assert actions == ["dataset.unshare", "dataset.share", "dataset.share"]
     assert not any(n.startswith("fiu_reports") for n in names(federation, person()))
+
+
+def test_amber_strict_reaches_only_an_agency_named_in_a_share(federation: Store) -> None:
+    with federation.uow() as uow:
+        share_dataset(uow.conn, "fiu_reports", "*", "fiu.head")
+    assert shown(names(federation, person()), "fiu_reports") == TO_EVERY_AGENCY
+    assert shown(names(federation, person(agency="prisons")), "fiu_reports") == TO_EVERY_AGENCY
+    with federation.uow() as uow:
+        share_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+    # Named now: the police read AMBER+STRICT; the prisons, still only shared with as
+    # every agency, do not.
+    assert shown(names(federation, person()), "fiu_reports") == BY_NAME
+    assert shown(names(federation, person(agency="prisons")), "fiu_reports") == TO_EVERY_AGENCY
+    with federation.uow() as uow:
+        unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+    assert shown(names(federation, person()), "fiu_reports") == TO_EVERY_AGENCY
+
+
+def test_a_change_of_shares_reaches_a_remembered_decision_at_once(federation: Store) -> None:
+    """What the policy decided is remembered per policy epoch; every share, unshare and
+    new dataset moves the epoch, so no read sees the old decision."""
+    assert not shown(names(federation, person()), "fiu_reports")
+    with federation.uow() as uow:
+        share_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+    assert shown(names(federation, person()), "fiu_reports") == BY_NAME
+    with federation.uow() as uow:
+        add_dataset(uow.conn, Dataset("fiu_more", "fiu", "More"))
+        write(uow.conn, stmt("nk-1", "name", "fiu_more GREEN", "fiu_more", marking=Marking.GREEN))
+        share_dataset(uow.conn, "fiu_more", "police", "fiu.head")
+        unshare_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+    police = names(federation, person())
+    assert not shown(police, "fiu_reports")
+    assert shown(police, "fiu_more") == {"GREEN"}
 
 
 def test_sharing_is_checked(federation: Store) -> None:

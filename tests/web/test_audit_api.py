@@ -56,3 +56,30 @@ def test_the_data_protection_page(loaded: Store) -> None:
     analyst = session_client(loaded, "police", Role.ANALYST)
     assert analyst.get("/audit").status_code == 403
     assert 'href="/audit"' not in analyst.get("/datasets").text
+
+
+def test_refused_requests_are_recorded(loaded: Store) -> None:
+    """A request the policy refuses rolls its own transaction back, but the refusal itself
+    is kept: who tried what, and why."""
+    admin = api_client(loaded, "police", Role.ADMIN)
+    last = admin.get("/api/audit", params={"limit": 1}).json()["results"][0]["seq"]
+    analyst = api_client(loaded, "police", Role.ANALYST, purpose="")
+    assert analyst.get("/api/audit").status_code == 403
+    assert analyst.get("/api/entities/o-nur").status_code == 422  # no purpose
+    browser = session_client(loaded, "police", Role.ANALYST)
+    del browser.headers["X-CSRF-Token"]
+    csrf = browser.post("/api/messages", json={})
+    assert csrf.status_code == 403
+    found = admin.get("/api/audit", params={"action": "request.refused"}).json()["results"]
+    records = [r for r in found if r["seq"] > last]  # the fixture's store is the module's
+    seen = sorted((r["target"], r["outcome"], r["detail"]["method"]) for r in records)
+    assert seen == [
+        ("/api/audit", "denied", "GET"),
+        ("/api/entities/o-nur", "refused", "GET"),
+        ("/api/messages", "denied", "POST"),
+    ]
+    # Two analysts: the token's user, and the browser's, named though its request failed.
+    assert len({r["actor"] for r in records}) == 2
+    assert all(r["actor"].startswith("police.analyst") for r in records)
+    assert all(r["agency"] == "police" for r in records)
+    assert "audit" in next(r for r in records if r["target"] == "/api/audit")["detail"]["reason"]

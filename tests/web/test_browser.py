@@ -80,6 +80,17 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    """Where screenshots are kept as test artefacts: $RASID_TEST_ARTIFACTS/screenshots, or
+    test-artifacts/screenshots in the checkout (replaced by each run)."""
+    default = Path(__file__).parents[2] / "test-artifacts"
+    root = Path(os.environ.get("RASID_TEST_ARTIFACTS") or default)
+    folder = root / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def base_url(served: tuple[str, Store]) -> str:
     """The server's address."""
@@ -126,7 +137,7 @@ def style(page: Any, selector: str, name: str) -> str:
     return str(page.locator(selector).first.evaluate(f"e => getComputedStyle(e)['{name}']"))
 
 
-def test_arabic_search_then_entity(page: Any, base_url: str, tmp_path: Path) -> None:
+def test_arabic_search_then_entity(page: Any, base_url: str, shots: Path) -> None:
     page.goto(base_url + "/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.input_value("#purpose") == PURPOSE  # remembered for the session
@@ -135,7 +146,7 @@ def test_arabic_search_then_entity(page: Any, base_url: str, tmp_path: Path) -> 
     page.wait_for_url("**/?q=*")
     captions = page.locator("ol.results .caption").all_inner_texts()
     assert set(captions) == {"مُحَمَّد عبد الله الأحمد", "محمّد يوسف"}
-    page.screenshot(path=str(tmp_path / "search-ar.png"), full_page=True)
+    page.screenshot(path=str(shots / "search-ar.png"), full_page=True)
     page.click("text=مُحَمَّد عبد الله الأحمد")
     page.wait_for_url("**/entities/p-ahmad")
     assert page.locator("h1").inner_text() == "مُحَمَّد عبد الله الأحمد"
@@ -145,7 +156,7 @@ def test_arabic_search_then_entity(page: Any, base_url: str, tmp_path: Path) -> 
     assert red.evaluate("e => getComputedStyle(e).color") == "rgb(255, 43, 43)"
     assert style(page, ".tlp-amber", "color") == "rgb(255, 192, 0)"
     assert page.locator("text=موثوق").count() > 0
-    page.screenshot(path=str(tmp_path / "entity-ar.png"), full_page=True)
+    page.screenshot(path=str(shots / "entity-ar.png"), full_page=True)
 
 
 def test_arabic_layout_runs_right_to_left(page: Any, base_url: str) -> None:
@@ -167,7 +178,7 @@ def test_arabic_layout_runs_right_to_left(page: Any, base_url: str) -> None:
     assert heading["x"] + heading["width"] == pytest.approx(value["x"] + value["width"], abs=2)
 
 
-def test_switch_to_english(page: Any, base_url: str, tmp_path: Path) -> None:
+def test_switch_to_english(page: Any, base_url: str, shots: Path) -> None:
     page.goto(base_url + "/entities/p-ahmad")
     page.click(".lang-switch")
     page.wait_for_url("**lang=en")
@@ -177,7 +188,7 @@ def test_switch_to_english(page: Any, base_url: str, tmp_path: Path) -> None:
     width = page.viewport_size["width"]
     assert box(page, ".brand")["x"] < width * 0.2
     assert box(page, ".lang-switch")["x"] > width * 0.8
-    page.screenshot(path=str(tmp_path / "entity-en.png"), full_page=True)
+    page.screenshot(path=str(shots / "entity-en.png"), full_page=True)
     # The choice is remembered: the next page is English too.
     page.click("nav.main-nav >> text=Datasets")
     page.wait_for_url("**/datasets")
@@ -185,21 +196,21 @@ def test_switch_to_english(page: Any, base_url: str, tmp_path: Path) -> None:
     assert page.locator("h1").inner_text() == "Datasets"
 
 
-def test_datasets_and_docs_pages(page: Any, base_url: str, tmp_path: Path) -> None:
+def test_datasets_and_docs_pages(page: Any, base_url: str, shots: Path) -> None:
     page.goto(base_url + "/datasets")
     assert page.locator("h1").inner_text() == "مجموعات البيانات"
     assert page.locator("table.datasets tbody tr").count() == 2
-    page.screenshot(path=str(tmp_path / "datasets-ar.png"), full_page=True)
+    page.screenshot(path=str(shots / "datasets-ar.png"), full_page=True)
     page.click("nav.main-nav >> text=توثيق الواجهة البرمجية")
     page.wait_for_url("**/api/docs")
     spec = page.request.get(base_url + "/api/openapi.json").json()
     operations = sum(len(item) for item in spec["paths"].values())
     assert page.locator("section.operation").count() == operations >= 10
-    page.screenshot(path=str(tmp_path / "apidocs-ar.png"))
+    page.screenshot(path=str(shots / "apidocs-ar.png"))
 
 
 def test_narrow_screen_has_no_sideways_scroll(
-    browser: Any, served: tuple[str, Store], base_url: str, tmp_path: Path
+    browser: Any, served: tuple[str, Store], base_url: str, shots: Path
 ) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
@@ -210,12 +221,12 @@ def test_narrow_screen_has_no_sideways_scroll(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, path
-    phone.screenshot(path=str(tmp_path / "entity-ar-narrow.png"), full_page=True)
+    phone.screenshot(path=str(shots / "entity-ar-narrow.png"), full_page=True)
     context.close()
 
 
 def test_a_report_sent_and_acknowledged(
-    browser: Any, served: tuple[str, Store], base_url: str, tmp_path: Path
+    browser: Any, served: tuple[str, Store], base_url: str, shots: Path
 ) -> None:
     """The police find a man by his Arabic name and send a report on him to the FIU; an FIU
     analyst reads and acknowledges it; the police see the receipt."""
@@ -234,7 +245,7 @@ def test_a_report_sent_and_acknowledged(
     police.fill("#body", "رُصد في المعبر الحدودي مرتين هذا الشهر.")
     police.select_option("#source_grade", "2")
     police.select_option("#info_grade", "B")
-    police.screenshot(path=str(tmp_path / "compose-ar.png"), full_page=True)
+    police.screenshot(path=str(shots / "compose-ar.png"), full_page=True)
     police.click("form.compose button[type=submit]")
     police.wait_for_url("**/messages/*")
     message_url = police.url
@@ -252,10 +263,10 @@ def test_a_report_sent_and_acknowledged(
     fiu.click("text=الإقرار بالاستلام")
     fiu.wait_for_url(message_url)
     assert fiu.locator("form[action$='/acknowledge']").count() == 0
-    fiu.screenshot(path=str(tmp_path / "message-fiu-ar.png"), full_page=True)
+    fiu.screenshot(path=str(shots / "message-fiu-ar.png"), full_page=True)
 
     police.reload()
     assert police.locator("td.ack").inner_text().endswith(fiu_user)
-    police.screenshot(path=str(tmp_path / "receipts-ar.png"), full_page=True)
+    police.screenshot(path=str(shots / "receipts-ar.png"), full_page=True)
     police_context.close()
     fiu_context.close()
