@@ -10,6 +10,8 @@ Reading (need-to-know):
   the recipients named in a dissemination;
 - TLP:AMBER+STRICT statements reach only an agency a dataset is shared with by name (not
   a share with every agency), and no one beyond it (re-sharing asks the originator);
+- statements whose handling conditions say ``no-share`` stay with their owner
+  (``rasid/model/handling.yml``);
 - and the statements a dissemination disclosed to their agency, or to them by name.
 
 Doing: a role allows a set of scopes (what kind of work), and an API token narrows its
@@ -34,6 +36,7 @@ from rasid.access.registry import (
     list_datasets,
     policy_epoch,
 )
+from rasid.model.handling import NO_SHARE
 from rasid.model.markings import Marking
 from rasid.store.statements import utcnow
 from rasid.store.tables import dataset_share
@@ -45,6 +48,8 @@ WITHHELD_FROM_BROADCAST = WITHHELD_FROM_SHARES | {Marking.AMBER_STRICT.value}
 """A share with every agency (or a public dataset) is not addressed to a recipient agency,
 so it withholds TLP:AMBER+STRICT too: those statements reach only an agency the dataset
 is shared with by name."""
+WITHHELD_HANDLING = frozenset({NO_SHARE})
+"""Statements whose handling says they stay with their owner are withheld from shares."""
 CACHE_SECONDS = 60.0
 PURPOSE_MAX = 500
 
@@ -135,7 +140,7 @@ def visibility(conn: Connection, principal: Principal) -> Visibility:
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
     own, partial = _readable(conn, principal.agency, principal.user.role)
-    return Visibility(own, partial, (principal.agency, principal.name))
+    return Visibility(own, partial, (principal.agency, principal.name), WITHHELD_HANDLING)
 
 
 Readable = tuple[frozenset[str], dict[str, frozenset[str]]]

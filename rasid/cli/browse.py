@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
+from rasid.access import audit
 from rasid.access.registry import list_datasets
-from rasid.cli.common import console, fail, opened_store, print_json
+from rasid.cli.common import cli_actor, console, fail, opened_store, print_json
 from rasid.model.statement import RasidStatement
+from rasid.store import Store
 from rasid.store.entities import (
     assemble,
     get_entities,
@@ -23,6 +25,10 @@ from rasid.store.quarantine import count_quarantine, list_quarantine
 from rasid.store.statements import count_statements, entities_by_schema, iter_dataset_statements
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+PurposeOpt = Annotated[
+    str,
+    typer.Option(help="Why (a case or file reference): recorded in the audit log with the read."),
+]
 
 
 def entities(
@@ -57,11 +63,28 @@ def show(
     ctx: typer.Context,
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id.")],
     as_json: JsonOpt = False,
+    purpose: PurposeOpt = "",
 ) -> None:
-    """Show one entity with each value's provenance: dataset, agency, dates, grades, marking."""
+    """Show one entity with each value's provenance: dataset, agency, dates, grades, marking.
+
+    The command line reads the whole store (it is the operator's); the read is recorded in
+    the audit log under the operating-system account.
+    """
     with opened_store(ctx) as store, store.uow() as uow:
         entity = get_entity(uow.conn, entity_id, None)
         owners = {d.name: d.agency for d in list_datasets(uow.conn)}
+        datasets = sorted(entity.datasets) if entity is not None else []
+        outcome = "ok" if entity is not None else "not_found"
+        detail = {"via": "cli", "datasets": datasets}
+        audit.append(
+            uow.conn,
+            cli_actor(),
+            "entity.read",
+            entity_id,
+            purpose=purpose,
+            outcome=outcome,
+            detail=detail,
+        )
     if entity is None:
         fail(f"no entity {entity_id!r}", 1)
     rows = [
@@ -127,10 +150,26 @@ def export(
     statements: Annotated[
         bool, typer.Option(help="One statement per line, with Rasid's columns (re-importable).")
     ] = False,
+    purpose: PurposeOpt = "",
 ) -> None:
-    """Export FtM JSON lines: entities (default) or statements with provenance."""
-    with opened_store(ctx) as store, store.uow() as uow:
-        names = dataset or [d.name for d in list_datasets(uow.conn)]
+    """Export FtM JSON lines: entities (default) or statements with provenance.
+
+    The export is recorded in the audit log (datasets, where it went, the purpose) under
+    the operating-system account.
+    """
+    with opened_store(ctx) as store:
+        with store.uow() as uow:  # recorded first: a failed export may have written some
+            names = dataset or [d.name for d in list_datasets(uow.conn)]
+            to = str(output) if output else "stdout"
+            detail = {"via": "cli", "datasets": names, "to": to}
+            audit.append(
+                uow.conn, cli_actor(), "export", ",".join(names), purpose=purpose, detail=detail
+            )
+        _export(store, names, output, statements)
+
+
+def _export(store: Store, names: list[str], output: Path | None, statements: bool) -> None:
+    with store.uow() as uow:
         out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             for name in names:

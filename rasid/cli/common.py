@@ -1,5 +1,6 @@
 """What every command shares: the store it opens, output helpers, error exits."""
 
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -55,3 +56,11 @@ def opened_store(ctx: typer.Context, create: bool = True) -> Iterator[Store]:
 def print_json(data: Any) -> None:
     """Write one JSON document on stdout (UTF-8, not ASCII-escaped)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def cli_actor() -> str:
+    """Who the audit log records for a command: the operating-system account running it."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -19,8 +19,7 @@ WorkersOpt = Annotated[
     typer.Option(
         min=1,
         max=64,
-        help="Server processes (use one per CPU core on PostgreSQL; SQLite serves best "
-        "with one).",
+        help="Server processes (use one per CPU core on PostgreSQL; SQLite serves best with one).",
     ),
 ]
 

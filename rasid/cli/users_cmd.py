@@ -5,7 +5,6 @@ Rasid keeps only what it needs to check them. Nothing here prompts: a password c
 administrator comes on standard input with ``--password-stdin``.
 """
 
-import getpass
 import sys
 from datetime import timedelta
 from typing import Annotated
@@ -30,7 +29,7 @@ from rasid.access.accounts import (
     unlock,
 )
 from rasid.access.totp import provisioning_uri
-from rasid.cli.common import console, err_console, fail, opened_store, print_json
+from rasid.cli.common import cli_actor, console, err_console, fail, opened_store, print_json
 from rasid.store.statements import utcnow
 
 users = typer.Typer(
@@ -43,14 +42,6 @@ tokens = typer.Typer(
 )
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The user name.")]
-
-
-def cli_actor() -> str:
-    """Who the audit log records for a command: the operating-system account running it."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _show_enrolment(made: Enrolment, as_json: bool, what: str) -> None:

@@ -29,6 +29,7 @@ from rasid.access.registry import get_agency, list_datasets
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
 from rasid.model.gradings import get_scale
+from rasid.model.handling import NO_SHARE, conditions
 from rasid.model.markings import Marking
 from rasid.settings import get_settings
 from rasid.store.statements import utcnow
@@ -228,22 +229,25 @@ def send(conn: Connection, principal: Principal, draft: Draft) -> Message:
 def _disclosable(
     conn: Connection, agency: str, entity_ids: list[str], marking: Marking
 ) -> tuple[list[str], dict[str, int]]:
-    """The statements about these entities that ``agency`` owns and ``marking`` covers,
-    and how many others were left out, by reason."""
+    """The statements about these entities that ``agency`` owns, ``marking`` covers and
+    no ``no-share`` handling condition keeps back, and how many others were left out, by
+    reason."""
     if not entity_ids:
         return [], {}
     own = {d.name for d in list_datasets(conn) if d.agency == agency}
     rows = conn.execute(
-        select(statement.c.id, statement.c.dataset, statement.c.marking).where(
-            statement.c.canonical_id.in_(entity_ids)
-        )
+        select(
+            statement.c.id, statement.c.dataset, statement.c.marking, statement.c.handling
+        ).where(statement.c.canonical_id.in_(entity_ids))
     ).all()
-    chosen, withheld = [], {"other_agency": 0, "marking_above_message": 0}
+    chosen, withheld = [], {"other_agency": 0, "marking_above_message": 0, "handling": 0}
     for row in rows:
         if row.dataset not in own:
             withheld["other_agency"] += 1
         elif Marking(row.marking).rank > marking.rank:
             withheld["marking_above_message"] += 1
+        elif any(c.code == NO_SHARE for c in conditions(row.handling)):
+            withheld["handling"] += 1
         else:
             chosen.append(row.id)
     return sorted(chosen), {k: v for k, v in withheld.items() if v}

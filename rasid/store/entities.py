@@ -16,7 +16,7 @@ from rasid.model.text import tokens
 from rasid.store import fts
 from rasid.store.statements import load_statements
 from rasid.store.tables import name_index, statement
-from rasid.store.visibility import dataset_filter
+from rasid.store.visibility import Visibility, dataset_filter
 
 _VIEW = FtmDataset.make({"name": "rasid_view", "title": "Rasid view"})
 
@@ -147,7 +147,13 @@ def search_entity_ids(
         .join(hits, hits.c.statement_id == name_index.c.statement_id)
         .group_by(name_index.c.entity_id)
     )
-    if datasets is not None:
+    if isinstance(datasets, Visibility) and (datasets.partial or datasets.grantee):
+        # Only names the reader may see find an entity: a withheld name (a TLP:RED one in
+        # a shared dataset) must not, and a disclosed one must.
+        visible = dataset_filter(datasets)
+        assert visible is not None  # a Visibility always limits
+        query = query.join(statement, statement.c.id == name_index.c.statement_id).where(visible)
+    elif datasets is not None:
         query = query.where(name_index.c.dataset.in_(sorted(set(datasets))))
     names = _schema_names(schema)
     if names is not None:

@@ -8,7 +8,7 @@ share withholds; the store turns that into a WHERE clause and decides nothing.
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.store.tables import disclosure, statement
@@ -24,6 +24,9 @@ class Visibility:
     whole: frozenset[str]
     partial: Mapping[str, frozenset[str]] = field(default_factory=dict)
     grantee: tuple[str, str] | None = None  # (agency, user): statements disclosed to them
+    # Handling codes whose statements the partly readable datasets withhold too (a code
+    # found anywhere in a statement's handling text, in any case).
+    withheld_handling: frozenset[str] = frozenset()
 
     @property
     def datasets(self) -> frozenset[str]:
@@ -38,13 +41,6 @@ class Visibility:
 
     def __len__(self) -> int:
         return len(self.datasets)
-
-    def shows(self, dataset: str, marking: str) -> bool:
-        """True when a statement of ``dataset`` with ``marking`` is readable."""
-        if dataset in self.whole:
-            return True
-        withheld = self.partial.get(dataset)
-        return withheld is not None and marking not in withheld
 
 
 Readable = Visibility | Iterable[str] | None
@@ -64,6 +60,8 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
         clause: ColumnElement[bool] = statement.c.dataset.in_(names)
         if withheld:
             clause = and_(clause, statement.c.marking.not_in(sorted(withheld)))
+        for code in sorted(readable.withheld_handling):
+            clause = and_(clause, _without_handling(code))
         clauses.append(clause)
     if readable.grantee is not None:
         agency, user = readable.grantee
@@ -75,6 +73,12 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
     if not clauses:
         return statement.c.dataset.in_([])  # nothing readable
     return or_(*clauses)
+
+
+def _without_handling(code: str) -> ColumnElement[bool]:
+    """Statements whose handling text does not name ``code``."""
+    handling = statement.c.handling
+    return or_(handling.is_(None), not_(func.lower(handling).contains(code.lower())))
 
 
 def _by_withheld(readable: Visibility) -> dict[frozenset[str], list[str]]:

@@ -43,7 +43,12 @@ class StatementOut(_Model):
     first_seen: str
     last_seen: str
     marking: str = Field(description="TLP 2.0 marking, e.g. TLP:AMBER")
-    handling: str | None = None
+    handling: str | None = Field(default=None, description="Handling conditions, as written")
+    conditions: list[Grade] = Field(
+        default_factory=list,
+        description="The handling conditions Rasid understands in `handling` (code and "
+        "labels), which it enforces",
+    )
     source_grade: Grade | None = Field(description="Source reliability")
     info_grade: Grade | None = Field(description="Information credibility")
     legal_basis: str | None = None

@@ -15,6 +15,7 @@ from rasid.access.registry import dataset_counts, list_agencies, list_datasets
 from rasid.model import gradings
 from rasid.model.errors import ModelError
 from rasid.model.gradings import Scale, get_scale
+from rasid.model.handling import conditions
 from rasid.model.registry import Dataset
 from rasid.model.statement import RasidStatement
 from rasid.settings import get_settings
@@ -148,6 +149,9 @@ def statement_out(stmt: RasidStatement, owners: dict[str, str], scale: Scale) ->
         last_seen=str(stmt.last_seen),
         marking=str(stmt.marking),
         handling=stmt.handling,
+        conditions=[
+            Grade(code=c.code, label=c.en, label_ar=c.ar) for c in conditions(stmt.handling)
+        ],
         source_grade=_grade(scale.source, stmt.source_grade),
         info_grade=_grade(scale.info, stmt.info_grade),
         legal_basis=stmt.legal_basis,

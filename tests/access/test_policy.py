@@ -21,7 +21,8 @@ from rasid.access.registry import add_agency, add_dataset
 from rasid.model.markings import Marking
 from rasid.model.registry import Agency, Dataset
 from rasid.store import Store
-from rasid.store.entities import get_entities
+from rasid.model.handling import conditions
+from rasid.store.entities import get_entities, search_entity_ids
 from tests.store.helpers import stmt, write
 
 
@@ -125,6 +126,38 @@ def test_a_change_of_shares_reaches_a_remembered_decision_at_once(federation: St
     police = names(federation, person())
     assert not shown(police, "fiu_reports")
     assert shown(police, "fiu_more") == {"GREEN"}
+
+
+def test_no_share_handling_and_withheld_names_stay_with_the_owner(federation: Store) -> None:
+    """A statement whose handling says ``no-share`` is withheld from every share, and a
+    name the reader may not see does not find its entity in a search."""
+    with federation.uow() as uow:
+        write(
+            uow.conn,
+            stmt("nk-1", "name", "fiu_reports kept", "fiu_reports", handling="NO-SHARE (source)"),
+            stmt("nk-2", "name", "Qasim Redname", "fiu_reports", marking=Marking.RED),
+            stmt("nk-2", "nationality", "lb", "fiu_reports"),
+        )
+        share_dataset(uow.conn, "fiu_reports", "police", "fiu.head")
+    assert "fiu_reports kept" not in names(federation, person())
+    assert "fiu_reports kept" in names(federation, person(agency="fiu"))
+    with federation.uow() as uow:
+        police = visibility(uow.conn, person())
+        fiu = visibility(uow.conn, person(agency="fiu"))
+        assert search_entity_ids(uow.conn, "Redname", police) == []
+        assert search_entity_ids(uow.conn, "kept", police) == []
+        assert search_entity_ids(uow.conn, "Redname", fiu) == ["nk-2"]
+        assert search_entity_ids(uow.conn, "kept", fiu) == ["nk-1"]
+        assert search_entity_ids(uow.conn, "fiu_reports AMBER", police) == ["nk-1"]
+
+
+def test_handling_conditions_are_read_from_the_text() -> None:
+    assert [c.code for c in conditions("no-onward; No-Evidence until trial")] == [
+        "no-onward",
+        "no-evidence",
+    ]
+    assert conditions("") == [] and conditions(None) == []
+    assert conditions("no-share")[0].ar  # labelled in Arabic too
 
 
 def test_sharing_is_checked(federation: Store) -> None:

@@ -149,6 +149,22 @@ def test_export_reimports_without_loss(loaded: Path, tmp_path: Path) -> None:
     assert sorted(e["id"] for e in entities) == ["m1", "o1", "p1", "p2"]
 
 
+def test_exports_and_reads_are_audited(loaded: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "out.jsonl"
+    assert (
+        rasid("export", "--dataset", "police", "-o", str(out_file), "--purpose", "case 7")[0] == 0
+    )
+    assert rasid("show", "p1", "--purpose", "case 7")[0] == 0
+    code, out = rasid("audit", "--json")
+    assert code == 0
+    records = {r["action"]: r for r in json.loads(out)}
+    export = records["export"]
+    assert export["actor"].startswith("cli") and export["purpose"] == "case 7"
+    assert export["detail"]["datasets"] == ["police"] and export["detail"]["to"] == str(out_file)
+    read = records["entity.read"]
+    assert read["target"] == "p1" and read["detail"]["datasets"] == ["police"]
+
+
 def test_every_command_has_help() -> None:
     command = get_command(app)
     names = list(command.commands)  # type: ignore[attr-defined]

@@ -213,3 +213,17 @@ def test_a_refused_reshare_changes_nothing(cell: Store) -> None:
     assert values(cell, "border.analyst") == set()
     with cell.uow() as uow:
         assert inbox(uow.conn, who("border.analyst")) == []
+
+
+def test_a_no_share_handling_condition_keeps_a_value_home(cell: Store) -> None:
+    with cell.uow() as uow:
+        write(
+            uow.conn,
+            stmt(
+                "p-1", "email", "salim@example.org", "police_files", handling="No-Share: a source"
+            ),
+        )
+        sent = send(uow.conn, who("police.analyst"), draft("fiu"))
+    assert sent.withheld == {"marking_above_message": 1, "other_agency": 2, "handling": 1}
+    assert "salim@example.org" not in values(cell, "fiu.analyst")
+    assert "salim@example.org" in values(cell, "police.analyst")

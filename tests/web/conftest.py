@@ -72,7 +72,7 @@ FIU = [
         "phone",
         "+963115550100",
         marking="TLP:RED",
-        handling="No onward sharing without FIU consent",
+        handling="no-onward: no onward sharing without FIU consent",
         source_grade="1",
         info_grade="B",
         legal_basis="AML Law art. 7",

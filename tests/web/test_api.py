@@ -133,7 +133,9 @@ def test_entity_with_provenance(client: TestClient, fiu_client: TestClient) -> N
     phone = statement(body, "phone", "fiu_reports")
     assert phone["agency"] == "fiu"
     assert phone["marking"] == "TLP:RED"
-    assert phone["handling"] == "No onward sharing without FIU consent"
+    assert phone["handling"] == "no-onward: no onward sharing without FIU consent"
+    [condition] = phone["conditions"]
+    assert condition["code"] == "no-onward" and condition["label_ar"]
     assert phone["source_grade"] == {"code": "1", "label": "Reliable", "label_ar": "موثوق"}
     assert phone["info_grade"]["code"] == "B"
     assert phone["info_grade"]["label"] == "Known indirectly to the source but corroborated"

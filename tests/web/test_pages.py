@@ -111,7 +111,9 @@ def test_entity_page_shows_provenance_in_arabic(client: TestClient, fiu_client: 
     assert 'class="tlp tlp-red"' in html
     assert "موثوق" in html  # source grade 1 on the UK scale
     assert "معروفة للمصدر بشكل غير مباشر ومؤكدة" in html  # information grade B
-    assert "No onward sharing without FIU consent" in html
+    assert "no onward sharing without FIU consent" in html
+    # The condition Rasid enforces is named in the page's language, before the text.
+    assert 'class="condition" title="no-onward"' in html
     assert '<bdi dir="ltr">+963115550100</bdi>' in html  # the "+" stays in front
 
 
