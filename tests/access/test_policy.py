@@ -18,10 +18,10 @@ from rasid.access.policy import (
     visibility,
 )
 from rasid.access.registry import add_agency, add_dataset
+from rasid.model.handling import conditions
 from rasid.model.markings import Marking
 from rasid.model.registry import Agency, Dataset
 from rasid.store import Store
-from rasid.model.handling import conditions
 from rasid.store.entities import get_entities, search_entity_ids
 from tests.store.helpers import stmt, write
 
