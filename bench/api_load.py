@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -97,6 +98,7 @@ def serve(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "rasid.cli", *command],
+            start_new_session=True,  # its worker processes are stopped with it
             env={**os.environ, "RASID_DATABASE_URL": url},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -110,6 +112,15 @@ def serve(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit("the server did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its worker processes (its whole process group)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
 
 
 async def client(
@@ -253,11 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             result = [run_load(args, port, token, ids, think) for think in args.think]
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": data.machine(),

@@ -47,9 +47,10 @@ class Settings(BaseSettings):
         default=8,
         ge=1,
         le=400,
-        description="Threads per server process that run requests (each holds a database "
-        "connection while it does). Few threads queue requests in order of arrival; many "
-        "make them take turns, which lengthens the slowest responses under load.",
+        description="Requests a server process works on at once, and the threads that run "
+        "them (each request holds a database connection while it runs). Others wait in "
+        "order of arrival. Many make requests take turns, which lengthens the slowest "
+        "responses under load.",
     )
     db_pool_size: int = Field(
         default=10, ge=1, description="Database connections kept open in the pool."
@@ -58,7 +59,8 @@ class Settings(BaseSettings):
         default=10,
         ge=0,
         description="Connections opened beyond the pool under load. Pool and overflow "
-        "together should cover RASID_SERVER_THREADS.",
+        "together should be at least twice RASID_SERVER_THREADS (a refused request writes "
+        "its audit record on a second connection).",
     )
     cookie_secure: bool = Field(
         default=True,

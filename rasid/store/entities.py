@@ -9,7 +9,7 @@ from followthemoney.dataset import Dataset as FtmDataset
 from followthemoney.schema import Schema
 from followthemoney.statement.entity import StatementEntity
 from followthemoney.statement.util import BASE_ID
-from sqlalchemy import Connection, column, func, select, text
+from sqlalchemy import Connection, column, func, or_, select, text
 
 from rasid.model.statement import RasidStatement
 from rasid.model.text import tokens
@@ -149,10 +149,13 @@ def search_entity_ids(
     )
     if isinstance(datasets, Visibility) and (datasets.partial or datasets.grantee):
         # Only names the reader may see find an entity: a withheld name (a TLP:RED one in
-        # a shared dataset) must not, and a disclosed one must.
+        # a shared dataset) must not, and a disclosed one must. A name in a dataset read
+        # whole needs no look at its statement.
         visible = dataset_filter(datasets)
         assert visible is not None  # a Visibility always limits
-        query = query.join(statement, statement.c.id == name_index.c.statement_id).where(visible)
+        seen = select(statement.c.id).where(statement.c.id == name_index.c.statement_id, visible)
+        whole = name_index.c.dataset.in_(sorted(datasets.whole))
+        query = query.where(or_(whole, seen.exists()) if datasets.whole else seen.exists())
     elif datasets is not None:
         query = query.where(name_index.c.dataset.in_(sorted(set(datasets))))
     names = _schema_names(schema)

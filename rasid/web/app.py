@@ -6,14 +6,17 @@ app = create_app(open_store(get_settings().database_url))
 process of ``rasid serve --workers N`` calls.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import rasid
 from rasid.settings import get_settings
@@ -88,6 +91,30 @@ def document_security(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+class Admission:
+    """At most ``limit`` requests inside the application at once; the others wait their turn
+    in order of arrival. A request holds a database connection from its first dependency to
+    its response, and runs its parts on the server's threads: admitting more requests than
+    there are threads lets the admitted ones hold every connection while they wait for a
+    thread that is itself waiting for a connection."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._gates: dict[int, anyio.Semaphore] = {}  # per event loop (tests start several)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = id(asyncio.get_running_loop())
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = anyio.Semaphore(self.limit)
+        async with gate:
+            await self.app(scope, receive, send)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the pool of threads that run requests (RASID_SERVER_THREADS)."""
@@ -119,6 +146,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(exchange_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
+    app.add_middleware(Admission, limit=get_settings().server_threads)
     document_security(app)
     errors.install(app)
     return app
