@@ -30,6 +30,7 @@ from rasid.web import (
     exchange,
     exchange_pages,
     hits,
+    hits_pages,
     pages,
     screen,
 )
@@ -144,6 +145,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(apidocs.router)
     app.include_router(account.router)
     app.include_router(exchange_pages.router)
+    app.include_router(hits_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     app.add_middleware(Admission, limit=get_settings().server_threads)

@@ -74,9 +74,9 @@ def url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-def _may_audit(request: Request) -> bool:
+def _may(request: Request, scope: Scope) -> bool:
     principal = getattr(request.state, "principal", None)
-    return principal is not None and bool(principal.may(Scope.AUDIT))
+    return principal is not None and bool(principal.may(scope))
 
 
 def render(
@@ -95,7 +95,8 @@ def render(
         "switch_url": url_with(request, lang=t.other),
         "url_with": lambda **changes: url_with(request, **changes),
         "me": getattr(getattr(request.state, "principal", None), "user", None),
-        "may_audit": _may_audit(request),
+        "may_audit": _may(request, Scope.AUDIT),
+        "may_review": _may(request, Scope.REVIEW),
         "csrf_token": getattr(getattr(request.state, "session", None), "csrf_token", ""),
         **context,
     }

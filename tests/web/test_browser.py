@@ -16,9 +16,11 @@ from urllib.parse import urlencode
 import pytest
 import uvicorn
 
-from rasid.access.accounts import totp_secret
+from rasid.access.accounts import Role, totp_secret
 from rasid.access.policy import share_dataset
 from rasid.access.totp import code_at
+from rasid.screen.hits import get_hit, record_results
+from rasid.screen.model import Match, Reason, Subject
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.web.conftest import load_sample
@@ -97,11 +99,13 @@ def base_url(served: tuple[str, Store]) -> str:
     return served[0]
 
 
-def sign_in(page: Any, served: tuple[str, Store], agency: str = "fiu") -> str:
+def sign_in(
+    page: Any, served: tuple[str, Store], agency: str = "fiu", role: Role = Role.ANALYST
+) -> str:
     """Sign a new user in through the form (password and TOTP code), state a purpose, and
     return the user's name."""
     base, store = served
-    user = new_user(store, agency)
+    user = new_user(store, agency, role)
     with store.uow() as uow:
         secret = totp_secret(uow.conn, user)
     page.goto(base + "/")
@@ -270,3 +274,31 @@ def test_a_report_sent_and_acknowledged(
     police.screenshot(path=str(shots / "receipts-ar.png"), full_page=True)
     police_context.close()
     fiu_context.close()
+
+
+def test_a_hit_reviewed_in_the_browser(
+    browser: Any, served: tuple[str, Store], base_url: str, shots: Path
+) -> None:
+    """A PIU officer opens the queue from the menu, reads why the engine proposed a match,
+    and dismisses it with a reason, by keyboard-reachable controls."""
+    _, store = served
+    subject = Subject("pax-77", "Salim Hadad", birth_date="1981-03-04")
+    match = Match("p-ahmad", 0.91, True, "سالم الحداد", [Reason("name_part", "salim = سالم", 0.6)])
+    with store.uow() as uow:
+        [made] = record_results(uow.conn, subject, "api", [match], {"p-ahmad": "police_records"})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    officer = context.new_page()
+    sign_in(officer, served, role=Role.PIU_OFFICER)
+    officer.click('nav.main-nav a[href="/hits"]')
+    officer.click(f'a[href="/hits/{made.id}"] >> nth=0')
+    officer.wait_for_url(f"{base_url}/hits/{made.id}")
+    assert "salim = سالم" in officer.inner_text("table.explanation")
+    officer.check('input[name="status"][value="dismissed"]')
+    officer.fill("#reason", "تاريخ الميلاد مختلف")
+    officer.screenshot(path=str(shots / "hit-ar.png"), full_page=True)
+    officer.click(".hit form button[type=submit]")
+    officer.wait_for_url(f"{base_url}/hits/{made.id}")
+    assert "تاريخ الميلاد مختلف" in officer.inner_text("ol.history")
+    context.close()
+    with store.uow() as uow:
+        assert get_hit(uow.conn, made.id).status == "dismissed"

@@ -9,6 +9,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from rasid.exchange.messages import Kind
+from rasid.screen.hits import HitStatus
 from rasid.web import account
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
@@ -38,6 +39,8 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     used |= {f"datasets.kind_{k}" for k in DATASET_KINDS}
     used |= set(account.MESSAGES)
     used |= {f"kind.{k.value}" for k in Kind}
+    used |= {f"hit_status.{s.value}" for s in HitStatus}
+    used |= {f"hit_action.{s.value}" for s in HitStatus}
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"

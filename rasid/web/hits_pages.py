@@ -1,0 +1,104 @@
+"""The review queue in the browser: hits awaiting review, one hit with the reasons for its
+score, and the decision form (confirm, dismiss or escalate, with a reason).
+
+A hit only proposes; a person decides, and the decision is kept with their name, the
+reason and the time (``rasid.screen.hits.decide``, the service the API uses too). Forms
+carry the session's CSRF token.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from rasid.access.accounts import Scope
+from rasid.access.policy import require
+from rasid.screen.errors import ScreenError
+from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
+from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, form_session
+from rasid.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+PAGE = 50
+REASON_MAX = 2000
+HitId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+@router.get("/hits", name="hits")
+def hits_page(
+    request: Request,
+    uow: Uow,
+    caller: Caller,
+    readable: Readable,
+    status: Annotated[HitStatus | None, Query()] = HitStatus.NEW,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> Response:
+    """Hits of one status (new by default), best score first, with the count per status."""
+    require(caller, Scope.REVIEW)
+    found = list_hits(uow.conn, status, None, PAGE + 1, offset, readable)
+    context = {
+        "nav": "hits",
+        "status": status,
+        "statuses": list(HitStatus),
+        "counts": count_by_status(uow.conn, readable),
+        "hits": found[:PAGE],
+        "next_offset": offset + PAGE if len(found) > PAGE else None,
+        "offset": offset,
+    }
+    return render(request, "hits.html", context)
+
+
+@router.get("/hits/{hit_id}", name="hit")
+def hit_page(
+    request: Request, hit_id: HitId, uow: Uow, caller: Caller, readable: Readable
+) -> Response:
+    """One hit: the subject beside the watchlist entry, the reasons for the score, the
+    decisions taken, and the form for the next one."""
+    require(caller, Scope.REVIEW)
+    return _hit(request, uow, readable, hit_id)
+
+
+def _hit(
+    request: Request,
+    uow: Uow,
+    readable: Readable,
+    hit_id: int,
+    error: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    found = get_hit(uow.conn, hit_id, readable)
+    context = {
+        "nav": "hits",
+        "hit": found,
+        "error": error,
+        "values": values or {},
+        "reason_max": REASON_MAX,
+    }
+    return render(request, "hit.html", context, status=status)
+
+
+@router.post("/hits/{hit_id}/decision")
+def decision_submit(
+    request: Request,
+    hit_id: HitId,
+    uow: Uow,
+    caller: Caller,
+    readable: Readable,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
+) -> Response:
+    """Record the reviewer's decision, then show the hit again (or the form with the
+    problem, nothing recorded)."""
+    require(caller, Scope.REVIEW)
+    if form_session(request, uow, csrf_token) is None:
+        raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
+    try:
+        decide(uow.conn, hit_id, status, caller.name, reason, readable)
+    except ScreenError as exc:
+        values = {"status": status, "reason": reason}
+        return _hit(request, uow, readable, hit_id, str(exc), values, status=422)
+    return RedirectResponse(f"/hits/{hit_id}", status_code=303)

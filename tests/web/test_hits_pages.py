@@ -1,0 +1,98 @@
+"""The review queue in the browser (/hits): listing, one hit with its reasons, and the
+decision form, on both databases."""
+
+import re
+
+import pytest
+
+from rasid.access.accounts import Role
+from rasid.access.registry import add_dataset, ensure_agency
+from rasid.model.markings import Marking
+from rasid.model.registry import Dataset
+from rasid.screen.hits import get_hit, record_results
+from rasid.screen.model import Match, Reason, Subject
+from rasid.store import Store
+from tests.web.helpers import session_client
+
+WATCHLISTS = {"un-1": "un_sc", "fiu-7": "fiu_list"}
+
+
+@pytest.fixture
+def queued(store: Store) -> dict[str, int]:
+    """A traveller's hits: one on the public UN list, one on the FIU's own list."""
+    subject = Subject("pax-1", "عبد الرحمن الحسن", birth_date="1990-01-02", nationality="YE")
+    matches = [
+        Match(
+            "un-1",
+            0.97,
+            True,
+            "Abdulrahman <b>Al-Hassan</b>",
+            [
+                Reason("name_part", "abd al rahman = abdulrahman", 0.7),
+                Reason("birth_date", "1990 ≠ 1991", -0.2),
+            ],
+        ),
+        Match("fiu-7", 0.91, True, "Abd al-Rahman Hasan", []),
+    ]
+    with store.uow() as uow:
+        ensure_agency(uow.conn, "un")
+        ensure_agency(uow.conn, "fiu")
+        add_dataset(uow.conn, Dataset("un_sc", "un", "UN", default_marking=Marking.CLEAR))
+        add_dataset(uow.conn, Dataset("fiu_list", "fiu", "FIU list"))
+        made = record_results(uow.conn, subject, "api", matches, WATCHLISTS)
+    return {h.entity_id: h.id for h in made}
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the form carries the session's CSRF token"
+    return found.group(1)
+
+
+def test_the_queue_lists_only_hits_the_reviewer_may_read(
+    store: Store, queued: dict[str, int]
+) -> None:
+    with session_client(store, "border", Role.PIU_OFFICER) as officer:
+        page = officer.get("/hits", params={"lang": "en"})
+        assert page.status_code == 200
+        assert f'href="/hits/{queued["un-1"]}"' in page.text
+        assert f'href="/hits/{queued["fiu-7"]}"' not in page.text  # not shared with border
+        assert 'href="/hits"' in page.text  # in the menu for reviewers
+        assert officer.get(f"/hits/{queued['fiu-7']}").status_code == 404
+        # The watchlist name is shown as text, never as markup.
+        assert "&lt;b&gt;Al-Hassan&lt;/b&gt;" in page.text and "<b>Al-Hassan</b>" not in page.text
+    with session_client(store, "border", Role.FOCAL_POINT) as focal:
+        assert focal.get("/hits").status_code == 403
+        assert 'href="/hits"' not in focal.get("/datasets").text
+
+
+def test_a_reviewer_decides_with_a_reason(store: Store, queued: dict[str, int]) -> None:
+    hit_id = queued["un-1"]
+    with session_client(store, "border", Role.PIU_OFFICER) as officer:
+        page = officer.get(f"/hits/{hit_id}")  # Arabic by default
+        assert page.status_code == 200 and 'dir="rtl"' in page.text
+        assert "abd al rahman = abdulrahman" in page.text and "-0.200" in page.text
+        token = csrf(page.text)
+        # No reason: refused, nothing recorded, the form shown again with the choice kept.
+        refused = officer.post(
+            f"/hits/{hit_id}/decision",
+            data={"csrf_token": token, "status": "dismissed", "reason": " "},
+        )
+        assert refused.status_code == 422 and 'value="dismissed" required checked' in refused.text
+        # A forged form (no token) is refused.
+        forged = officer.post(
+            f"/hits/{hit_id}/decision", data={"status": "dismissed", "reason": "x"}
+        )
+        assert forged.status_code == 403
+        done = officer.post(
+            f"/hits/{hit_id}/decision",
+            data={"csrf_token": token, "status": "dismissed", "reason": "born 1991, other man"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303 and done.headers["location"] == f"/hits/{hit_id}"
+        shown = officer.get(f"/hits/{hit_id}", params={"lang": "en"}).text
+        assert "born 1991, other man" in shown and "Dismissed" in shown
+    with store.uow() as uow:
+        decided = get_hit(uow.conn, hit_id)
+    assert decided.status == "dismissed"
+    assert decided.history is not None and decided.history[0].reviewer.startswith("border.")
