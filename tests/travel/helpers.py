@@ -1,10 +1,9 @@
-"""The sample travel messages shared with the other tools, found from the repository."""
+"""The sample travel messages (test fixtures in ``tests/travel/data``, with their licence)."""
 
 from functools import cache
 from pathlib import Path
 
-# The shared data sits beside the repository, in ../shared/data/travel from its root.
-DATA_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "travel"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SAMPLES = (
     "paxlst_gtas_airline2_custom_separators.edi",
