@@ -1,7 +1,7 @@
 """`rasid ingest`: import a file or URL into a dataset."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,7 +50,11 @@ def ingest_command(
         str | None, typer.Option(help="Default TLP marking of a new dataset (default AMBER).")
     ] = None,
     retention: Annotated[
-        str | None, typer.Option(help="Retention class of a new dataset (see retention.yml).")
+        str | None,
+        typer.Option(
+            help="Retention class of a new dataset (see retention.yml; default intelligence-5y, "
+            "or api/pnr for travel messages)."
+        ),
     ] = None,
     watchlist: Annotated[
         bool, typer.Option(help="Create the new dataset as a watchlist (screened against).")
@@ -65,11 +69,17 @@ def ingest_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
-    """Import FILE into a dataset: FtM JSON lines, CSV/XLSX with a mapping, or the UN list.
+    """Import FILE into a dataset: FtM JSON lines, CSV/XLSX with a mapping, the UN list, or
+    travel messages (API as PAXLST, PNR as PNRGOV; told from the message type when --format
+    is not given).
 
     Bad records are quarantined (see `rasid quarantine`) and the rest imported; the whole file
     commits in one transaction, so an error or an interrupt leaves the database unchanged.
-    Exit code 2 when the file cannot be read at all, 1 when no record could be imported.
+    Travel messages also store flights, bookings (every version received) and travellers;
+    special service requests and remarks that reveal religion, health or a disability are
+    removed before anything is stored, and only their number by category is kept.
+    Exit code 2 when the file cannot be read at all, 1 when no record could be imported
+    (with the first reason on standard error).
     After an import into a watchlist, every subject screened before is screened again
     against the entities the import added or changed; alerts go to the review queue.
     """
@@ -99,7 +109,8 @@ def ingest_command(
                 rescreened = rescreen(store, summary.dataset, summary.run_id, progress=counted)
     _report(summary, rescreened, as_json)
     if summary.nothing_read:
-        raise typer.Exit(1)
+        reason = summary.first_rejected or "no record could be imported"
+        fail(f"{summary.source}: {reason}", code=1)
 
 
 def _default_location(fmt: str | None, update: bool) -> str:
@@ -128,6 +139,8 @@ def _report(summary: Summary, rescreened: Rescreened | None, as_json: bool) -> N
     )
     for schema, count in sorted(summary.by_schema.items()):
         console.print(f"  {schema}: {count}")
+    if "travellers" in summary.counts:
+        _report_travel(summary.counts)
     if summary.rejected or summary.dropped:
         console.print(f"  see: rasid quarantine --dataset {summary.dataset}")
     if rescreened is not None and rescreened.changed_entities:
@@ -137,6 +150,19 @@ def _report(summary: Summary, rescreened: Rescreened | None, as_json: bool) -> N
             f"{rescreened.alerting_subjects} with an alert, {rescreened.hits} hits "
             "(see: rasid hits list)"
         )
+
+
+def _report_travel(counts: dict[str, Any]) -> None:
+    """The travel lines of a summary: what the file holds, and what the safeguard removed."""
+    console.print(
+        f"  travellers {counts['travellers']}, bookings {counts['bookings']}, "
+        f"flights {counts['flights']}, warnings {counts['warnings']}"
+    )
+    if counts.get("received_before"):
+        console.print("  received before: nothing added")
+    if counts.get("filtered"):
+        shown = ", ".join(f"{k} {n}" for k, n in sorted(counts["filtered_categories"].items()))
+        console.print(f"  sensitive items removed on receipt: {counts['filtered']} ({shown})")
 
 
 def register(app: typer.Typer) -> None:

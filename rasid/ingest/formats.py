@@ -31,12 +31,27 @@ def _read_xlsx(source: Source, ctx: ReadContext) -> Iterator[Item]:
     return read_xlsx(source, ctx)
 
 
+def _read_paxlst(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.travel import read_travel
+
+    return read_travel(source, ctx, "paxlst")
+
+
+def _read_pnrgov(source: Source, ctx: ReadContext) -> Iterator[Item]:
+    from rasid.ingest.travel import read_travel
+
+    return read_travel(source, ctx, "pnrgov")
+
+
 READERS: dict[str, Reader] = {
     "ftm": _read_ftm,
     "csv": _read_csv,
     "xlsx": _read_xlsx,
     "un-sc": _read_un_sc,
+    "paxlst": _read_paxlst,
+    "pnrgov": _read_pnrgov,
 }
+HEAD = 64 * 1024  # bytes read to tell a file's format from its content
 SUFFIXES = {
     ".json": "ftm",
     ".jsonl": "ftm",
@@ -48,15 +63,22 @@ SUFFIXES = {
 
 
 def guess_format(path: Path) -> str:
-    """The format of a file from its name, or from its first bytes for XML."""
+    """The format of a file from its name, or from its first bytes: the UN list for XML, and
+    for any other name a travel message's type (its first UNH) when it reads as UN/EDIFACT."""
     suffix = path.suffix.lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
+    with path.open("rb") as fh:
+        head = fh.read(HEAD)
     if suffix == ".xml":
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-        if b"CONSOLIDATED_LIST" in head:
+        if b"CONSOLIDATED_LIST" in head[:4096]:
             return "un-sc"
+    else:
+        from rasid.travel.parse import sniff
+
+        found = sniff(head)
+        if found is not None:
+            return found
     raise IngestError(f"{path}: cannot tell the format; give --format ({', '.join(READERS)})")
 
 

@@ -6,7 +6,9 @@ A reader is a function ``read(source: Source, ctx: ReadContext) -> Iterator[Item
   runner stores with the dataset's defaults (marking, legal basis, retention);
 * FtM ``Statement`` objects (for statement-level input), stored as they are;
 * ``Rejected`` for a record that cannot be imported (quarantined whole) and ``Dropped`` for a
-  value that was left out of an otherwise imported record.
+  value that was left out of an otherwise imported record;
+* ``TableWrite`` for rows of tables of its own (travel messages: flights, bookings), which the
+  runner writes in the import's transaction like everything else.
 
 A file that cannot be read at all raises ``UnreadableInput`` (nothing is written).
 """
@@ -14,6 +16,7 @@ A file that cannot be read at all raises ``UnreadableInput`` (nothing is written
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +27,7 @@ from followthemoney.property import Property
 from followthemoney.statement import Statement
 from followthemoney.statement.entity import StatementEntity
 from followthemoney.util import make_entity_id
+from sqlalchemy import Connection
 
 RAW_LIMIT = 64 * 1024  # characters of a bad record kept in quarantine
 
@@ -46,7 +50,34 @@ class Dropped:
     raw: str | None = None
 
 
-Item = StatementEntity | Statement | Rejected | Dropped
+@dataclass(frozen=True)
+class RunInfo:
+    """The import a ``TableWrite`` runs in: its run record, dataset, source and start time."""
+
+    run_id: str
+    dataset: str
+    source: str
+    started: datetime  # naive UTC, as the store keeps times
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a ``TableWrite`` did: how many records of the file it stored (an import that
+    stores none and no statement read nothing) and counts for the summary."""
+
+    records: int
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableWrite:
+    """Rows for tables a reader owns, written by ``write`` on the import's connection (never
+    committing: the import's unit of work does)."""
+
+    write: Callable[[Connection, RunInfo], Written]
+
+
+Item = StatementEntity | Statement | Rejected | Dropped | TableWrite
 
 
 class CountingReader(io.RawIOBase):

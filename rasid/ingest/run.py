@@ -21,7 +21,15 @@ from rasid.access.registry import add_dataset, ensure_agency, get_dataset
 from rasid.ingest.errors import IngestError
 from rasid.ingest.fetch import download, is_url
 from rasid.ingest.formats import get_reader, guess_format
-from rasid.ingest.records import Dropped, Item, ReadContext, Rejected, Source
+from rasid.ingest.records import (
+    Dropped,
+    Item,
+    ReadContext,
+    Rejected,
+    RunInfo,
+    Source,
+    TableWrite,
+)
 from rasid.model.errors import ModelError
 from rasid.model.gradings import Scale, get_scale
 from rasid.model.markings import Marking
@@ -43,6 +51,9 @@ from rasid.store.tables import ingest_run, quarantine, statement
 # them both databases pick the wrong index to assemble entities (see bench/README.md).
 ANALYZE_AFTER = 1000
 
+# Retention classes (retention.yml) of new datasets of travel data, unless one is given.
+FORMAT_RETENTION = {"paxlst": "api", "pnrgov": "pnr"}
+
 # Called with (records read, bytes read, total bytes) as the import goes.
 ProgressFn = Callable[[int, int, int], None]
 
@@ -51,7 +62,9 @@ ProgressFn = Callable[[int, int, int], None]
 class Summary:
     """What an import did. ``entities`` and ``statements`` count what this file asserts
     (the same on a re-import); ``rejected`` counts quarantined records, ``dropped`` values
-    left out of imported records."""
+    left out of imported records. A reader with tables of its own adds ``records`` (what it
+    stored there) and ``counts`` (travel messages: travellers, bookings, flights...), which
+    the JSON form shows beside the usual counts."""
 
     run_id: str
     dataset: str
@@ -64,15 +77,20 @@ class Summary:
     replaced: int = 0
     by_schema: dict[str, int] = field(default_factory=dict)
     created_dataset: bool = False
+    records: int = 0
+    counts: dict[str, Any] = field(default_factory=dict)
+    first_rejected: str = ""  # "location: reason" of the first record quarantined
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
+        """A JSON-ready dict, the reader's counts at the top level."""
+        data = asdict(self)
+        data.update(data.pop("counts"))
+        return data
 
     @property
     def nothing_read(self) -> bool:
         """True when no record at all could be imported."""
-        return self.statements == 0
+        return self.statements == 0 and self.records == 0
 
 
 @dataclass
@@ -92,8 +110,9 @@ class IngestRequest:
     kind: str = "source"
     replace: bool = False
 
-    def new_dataset(self) -> Dataset:
-        """The dataset this request describes (when it does not exist yet)."""
+    def new_dataset(self, fmt: str = "") -> Dataset:
+        """The dataset this request describes (when it does not exist yet); its retention
+        class, unless given, is the one the law sets for the format's data (API, PNR)."""
         if self.agency is None:
             raise IngestError(
                 f"dataset {self.dataset!r} does not exist: give --agency to create it"
@@ -105,7 +124,7 @@ class IngestRequest:
             purpose=self.purpose,
             legal_basis=self.legal_basis,
             default_marking=self.marking or Marking.AMBER,
-            retention_class=self.retention_class or "intelligence-5y",
+            retention_class=self.retention_class or FORMAT_RETENTION.get(fmt, "intelligence-5y"),
             kind=self.kind,
         )
 
@@ -132,6 +151,19 @@ def ingest(store: Store, request: IngestRequest, progress: ProgressFn | None = N
             downloaded.unlink(missing_ok=True)
 
 
+def add_counts(total: dict[str, Any], more: dict[str, Any]) -> None:
+    """Add ``more`` into ``total``: numbers add up, so do dicts of numbers (by key); any other
+    value replaces the one before."""
+    for key, value in more.items():
+        before = total.get(key)
+        if isinstance(value, int) and isinstance(before, int):
+            total[key] = before + value
+        elif isinstance(value, dict) and isinstance(before, dict):
+            total[key] = {k: before.get(k, 0) + value.get(k, 0) for k in before.keys() | value}
+        else:
+            total[key] = value
+
+
 class _Batch:
     """The write side of one import, inside the caller's transaction."""
 
@@ -148,7 +180,7 @@ class _Batch:
         existing = get_dataset(conn, request.dataset)
         self.summary = Summary(uuid.uuid4().hex, request.dataset, request.location, fmt)
         if existing is None:
-            existing = request.new_dataset()
+            existing = request.new_dataset(fmt)
             ensure_agency(conn, existing.agency)
             add_dataset(conn, existing)
             self.summary.created_dataset = True
@@ -182,7 +214,12 @@ class _Batch:
     def _take(self, item: Item) -> None:
         if isinstance(item, Rejected):
             self.summary.rejected += 1
+            self.summary.first_rejected = (
+                self.summary.first_rejected or f"{item.location}: {item.reason}"
+            )
             self._quarantine(item.location, "record", item.reason, item.raw)
+        elif isinstance(item, TableWrite):
+            self._write_tables(item)
         elif isinstance(item, Dropped):
             self.summary.dropped += 1
             self._quarantine(item.location, "value", item.reason, item.raw)
@@ -195,6 +232,13 @@ class _Batch:
             columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
             self._add(item, columns)
             self._ensure_base(item)
+
+    def _write_tables(self, item: TableWrite) -> None:
+        """Let a reader write its own tables in this transaction; add up what it reports."""
+        info = RunInfo(self.summary.run_id, self.dataset.name, self.source.label, self.started)
+        written = item.write(self.conn, info)
+        self.summary.records += written.records
+        add_counts(self.summary.counts, written.counts)
 
     def _ensure_base(self, stmt: Statement) -> None:
         """Statement input may omit FtM's id statement; an entity exists once it has one."""

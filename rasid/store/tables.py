@@ -327,3 +327,121 @@ reshare = Table(
     Column("decided_at", DateTime),
     Column("decision_reason", Text),
 )
+
+# Travel data (API and PNR), see rasid/travel/store.py. The people are FtM entities too
+# (statements carry their provenance, marking and retention); these tables keep what FtM has
+# no schema for. Ids are hashes of natural keys, so a re-import finds the same rows.
+travel_message = Table(
+    "travel_message",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of the dataset and the content hash
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
+    Column("run_id", String(32), ForeignKey("ingest_run.id"), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("format", String(16), nullable=False),  # paxlst, pnrgov
+    Column("sender", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("control_reference", Text, nullable=False),
+    Column("prepared_at", DateTime),  # UNB, as sent
+    Column("received_at", DateTime, nullable=False),
+    Column("content_hash", String(64), nullable=False),  # SHA-256 of the file's bytes
+    Column("messages", Integer, nullable=False),  # usable manifests or PNR batches
+    Column("flights", Integer, nullable=False),
+    Column("travellers", Integer, nullable=False),
+    Column("bookings", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),  # also in the quarantine
+    Column("warnings", Integer, nullable=False),
+    Column("filtered", Integer, nullable=False),  # sensitive items removed on receipt
+    Column("problems", Text, nullable=False),  # JSON list of {severity, location, reason}
+)
+
+# One row per flight leg, shared by every dataset: the same flight from API and PNR meets.
+flight = Table(
+    "flight",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of carrier, number, departure airport and day
+    Column("carrier", Text, nullable=False),  # the operating carrier where known
+    Column("flight_number", Text, nullable=False),  # without leading zeros
+    Column("departure_airport", Text, nullable=False),
+    Column("arrival_airport", Text, nullable=False),
+    Column("departure_date", Date, nullable=False, index=True),  # local, as scheduled
+    Column("scheduled_departure", DateTime),  # local times, as sent
+    Column("scheduled_arrival", DateTime),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# A booking (PNR) as its newest version has it; every version received is in booking_version.
+booking = Table(
+    "booking",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of the dataset, carrier and record locator
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
+    Column("carrier", Text, nullable=False),  # the airline or system owning the locator (RCI)
+    Column("record_locator", Text, nullable=False, index=True),
+    Column("booked_at", DateTime),  # the PNR's creation
+    Column("last_transaction_at", DateTime),
+    Column("point_of_sale", Text, nullable=False),  # JSON: the agency or office (ORG)
+    Column("contacts", Text, nullable=False),  # JSON lists, from the newest version
+    Column("addresses", Text, nullable=False),
+    Column("payments", Text, nullable=False),  # card numbers masked to their last four digits
+    Column("tickets", Text, nullable=False),
+    Column("bags", Text, nullable=False),
+    Column("current_version", String(40), nullable=False),
+    Column("as_of", DateTime),  # the newest version's last transaction (else message time)
+    Column("first_received", DateTime, nullable=False),
+    Column("last_received", DateTime, nullable=False),
+)
+
+booking_version = Table(
+    "booking_version",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of booking, message and content hash
+    Column("booking_id", String(40), ForeignKey("booking.id"), nullable=False, index=True),
+    Column("message_id", String(40), ForeignKey("travel_message.id"), nullable=False, index=True),
+    Column("received_at", DateTime, nullable=False),
+    Column("message_hash", String(64), nullable=False),  # SHA-256 of the file it came in
+    Column("content_hash", String(64), nullable=False),  # SHA-256 of data: same hash, no change
+    Column("as_of", DateTime),
+    Column("data", Text, nullable=False),  # JSON: the booking as parsed, after the safeguard
+    Column("filtered", Integer, nullable=False),  # sensitive items removed on receipt
+    Column("filtered_categories", Text, nullable=False),  # JSON {category: count}, no content
+)
+
+# The itinerary of a booking's newest version, as links to flights.
+booking_flight = Table(
+    "booking_flight",
+    metadata,
+    Column("booking_id", String(40), ForeignKey("booking.id"), primary_key=True),
+    Column("flight_id", String(40), ForeignKey("flight.id"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+    Column("marketing_carrier", Text, nullable=False),
+    Column("marketing_flight_number", Text, nullable=False),
+    Column("booking_class", Text, nullable=False),
+    Column("status", Text, nullable=False),
+)
+
+# A person on a flight: from API (passenger or crew) or from a booking's newest version.
+traveller = Table(
+    "traveller",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of the dataset, flight and person entity
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
+    Column("flight_id", String(40), ForeignKey("flight.id"), index=True),
+    Column("booking_id", String(40), ForeignKey("booking.id"), index=True),
+    Column("message_id", String(40), ForeignKey("travel_message.id"), nullable=False),
+    Column("source", String(8), nullable=False),  # api, pnr
+    Column("role", String(16), nullable=False),  # passenger, crew
+    Column("role_code", Text, nullable=False),  # PAXLST NAD code (FL, FM...), PNR type (A, C...)
+    Column("surname", Text, nullable=False),
+    Column("given_names", Text, nullable=False),
+    Column("sex", Text, nullable=False),
+    Column("birth_date", Date),
+    Column("nationality", Text, nullable=False),
+    Column("residence_country", Text, nullable=False),
+    Column("seat", Text, nullable=False),
+    Column("booking_reference", Text, nullable=False),
+    Column("documents", Text, nullable=False),  # JSON list: type, number, issuing state, expiry
+    Column("entity_id", String(255), nullable=False, index=True),  # the FtM Person
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+)

@@ -25,6 +25,7 @@ from rasid.travel.manifest import Manifest
 from rasid.travel.paxlst import check_totals, join_manifests, read_manifest
 from rasid.travel.pnr import PnrBatch
 from rasid.travel.pnrgov import join_batches, read_batch
+from rasid.travel.tokenizer import decode, tokenize
 
 Format = Literal["paxlst", "pnrgov"]
 FORMATS: tuple[Format, ...] = ("paxlst", "pnrgov")
@@ -72,6 +73,20 @@ def detect_format(messages: Iterable[Message]) -> Format | None:
         if message.type.lower() in FORMATS:
             return "paxlst" if message.type.lower() == "paxlst" else "pnrgov"
     return None
+
+
+def sniff(head: bytes) -> Format | None:
+    """The format of an input from its first bytes: the type of its first message when it
+    starts as UN/EDIFACT does (UNA, UNB or UNH), else None. The head may be cut anywhere."""
+    text, _ = decode(head)
+    if text.lstrip()[:3] not in ("UNA", "UNB", "UNH"):
+        return None
+    try:
+        segments = tokenize(text).segments
+    except EdifactError:
+        return None
+    kind = next((s.component(1, 0).strip().lower() for s in segments if s.tag == "UNH"), "")
+    return "paxlst" if kind == "paxlst" else "pnrgov" if kind == "pnrgov" else None
 
 
 def group_parts(messages: list[Message]) -> tuple[list[list[Message]], list[Problem]]:
