@@ -12,7 +12,6 @@ SHA-256 of the secret is stored, and a token carries scopes that narrow what its
 do through it. Tokens expire or are revoked; a disabled user's tokens stop working.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -35,6 +34,7 @@ from rasid.access.passwords import (
 )
 from rasid.access.registry import get_agency
 from rasid.access.totp import matching_step, new_secret
+from rasid.model.keys import sha256_hex
 from rasid.store.statements import utcnow
 from rasid.store.tables import api_token, app_user, web_session
 from rasid.store.uow import at_commit
@@ -436,10 +436,6 @@ def parse_scopes(values: list[str]) -> frozenset[Scope]:
     return frozenset(found)
 
 
-def _secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 def create_token(
     conn: Connection,
     user_name: str,
@@ -460,7 +456,7 @@ def create_token(
         api_token.insert().values(
             id=token_id,
             user_name=user_name,
-            secret_hash=_secret_hash(secret),
+            secret_hash=sha256_hex(secret),
             scopes=" ".join(sorted(s.value for s in scopes)),
             label=label,
             created_at=utcnow(),
@@ -542,7 +538,7 @@ def authenticate_token(conn: Connection, text: str, now: datetime | None = None)
     if prefix != TOKEN_PREFIX or not token_id or not secret:
         return None
     row = conn.execute(_TOKEN_WITH_USER.where(api_token.c.id == token_id)).first()
-    if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
+    if row is None or not hmac.compare_digest(row.secret_hash, sha256_hex(secret)):
         return None
     token = replace(_token(row), created_at=row.token_created_at)
     user = _user(row)

@@ -143,12 +143,12 @@ def visibility(conn: Connection, principal: Principal) -> Visibility:
     return Visibility(own, partial, (principal.agency, principal.name), WITHHELD_HANDLING)
 
 
-Readable = tuple[frozenset[str], dict[str, frozenset[str]]]
-_cache: dict[tuple[str, int, str, Role], tuple[float, Readable]] = {}
+Decision = tuple[frozenset[str], dict[str, frozenset[str]]]  # whole, partial with withheld
+_cache: dict[tuple[str, int, str, Role], tuple[float, Decision]] = {}
 _cache_lock = Lock()
 
 
-def _readable(conn: Connection, agency: str, role: Role) -> Readable:
+def _readable(conn: Connection, agency: str, role: Role) -> Decision:
     """The datasets an agency's role reads, remembered until agencies, datasets or shares
     change (the policy epoch moves, in any server process) and at most CACHE_SECONDS (in
     case the tables were edited by hand)."""
@@ -166,7 +166,7 @@ def _readable(conn: Connection, agency: str, role: Role) -> Readable:
     return readable
 
 
-def _decide(conn: Connection, agency: str, role: Role) -> Readable:
+def _decide(conn: Connection, agency: str, role: Role) -> Decision:
     datasets = list_datasets(conn)
     own = frozenset(d.name for d in datasets if d.agency == agency)
     partial: dict[str, frozenset[str]] = {

@@ -6,7 +6,6 @@ state-changing request made with the cookie must echo, and the purpose the user 
 (recorded with each read of personal data).
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select, update
 
 from rasid.access.accounts import User, get_user
+from rasid.model.keys import sha256_hex
 from rasid.store.statements import utcnow
 from rasid.store.tables import web_session
 from rasid.store.uow import at_commit
@@ -32,17 +32,13 @@ class Session:
     expires_at: datetime
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
 def start(conn: Connection, user: User, source: str, lifetime: timedelta) -> tuple[str, str]:
     """Open a session for a signed-in user; returns the cookie value and the CSRF token."""
     value, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
     conn.execute(
         web_session.insert().values(
-            id_hash=_hash(value),
+            id_hash=sha256_hex(value),
             user_name=user.name,
             csrf_token=csrf,
             purpose="",
@@ -63,7 +59,7 @@ def find(
     if not value or len(value) > 100:
         return None
     at = now or utcnow()
-    key = _hash(value)
+    key = sha256_hex(value)
     row = conn.execute(select(web_session).where(web_session.c.id_hash == key)).first()
     if row is None or row.ended_at is not None:
         return None
@@ -83,7 +79,7 @@ def end(conn: Connection, value: str) -> None:
     """End a session (sign-out)."""
     conn.execute(
         update(web_session)
-        .where(web_session.c.id_hash == _hash(value), web_session.c.ended_at.is_(None))
+        .where(web_session.c.id_hash == sha256_hex(value), web_session.c.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
 
@@ -91,5 +87,7 @@ def end(conn: Connection, value: str) -> None:
 def set_purpose(conn: Connection, value: str, purpose: str) -> None:
     """Record the purpose the session's user now works under."""
     conn.execute(
-        update(web_session).where(web_session.c.id_hash == _hash(value)).values(purpose=purpose)
+        update(web_session)
+        .where(web_session.c.id_hash == sha256_hex(value))
+        .values(purpose=purpose)
     )

@@ -39,11 +39,12 @@ from rasid.ingest.records import (
     Written,
     add_value,
 )
+from rasid.model.keys import sha256_hex
 from rasid.travel.errors import EdifactError, where
 from rasid.travel.manifest import Manifest, Traveller
 from rasid.travel.parse import Format, ParseResult, parse
 from rasid.travel.pnr import Pnr, PnrBatch, PnrTraveller
-from rasid.travel.rows import Plan, Planner, close, content_hash, message_row
+from rasid.travel.rows import Plan, Planner, close, message_row
 from rasid.travel.sensitive import screen_pnr
 from rasid.travel.store import save_plan
 
@@ -64,7 +65,7 @@ def read_travel(source: Source, ctx: ReadContext, fmt: Format) -> Iterator[Item]
     for problem in result.errors:
         place = where("", problem.segment_position, problem.line, problem.tag)
         yield Rejected(place, problem.reason)
-    file_hash = content_hash(data)
+    file_hash = sha256_hex(data)
     planner = Planner(
         ctx.dataset, message_row(ctx.dataset, source.label, result, file_hash), ctx.make_id
     )

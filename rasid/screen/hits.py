@@ -12,7 +12,6 @@ Re-screening the same subject keeps the queue free of duplicates (see ``record_r
 The functions take the caller's connection and never commit: the unit of work does.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from sqlalchemy import Connection, Select, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.access import audit
+from rasid.model.keys import content_key
 from rasid.model.text import normalize_text
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.model import Match, Reason, Subject
@@ -172,7 +172,7 @@ def subject_key(subject: Subject, source: str) -> str:
             (subject.nationality or "").strip().casefold(),
             "".join(normalize_text(subject.document_number or "").split()).upper(),
         ]
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return content_key(*parts)
 
 
 SUBJECT_FACTS = (

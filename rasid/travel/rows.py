@@ -16,7 +16,6 @@ Every row is keyed by a hash of its natural key, so a re-import finds the same r
 The message's own times (flights, bookings) are local and kept as sent.
 """
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -26,6 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from rasid.model.keys import content_key, sha256_hex
 from rasid.travel.errors import Problem, excerpt, where
 from rasid.travel.manifest import Manifest, Traveller
 from rasid.travel.parse import ParseResult
@@ -56,17 +56,6 @@ class FlightLike(Protocol):
     def position(self) -> int: ...
     @property
     def line(self) -> int: ...
-
-
-def digest(*parts: str) -> str:
-    """A 40-character key of the parts (SHA-1: an identifier, not a safeguard)."""
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def content_hash(data: bytes | str) -> str:
-    """The SHA-256 of a file's bytes or of a JSON text."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    return hashlib.sha256(raw).hexdigest()
 
 
 def plain(value: Any) -> Any:
@@ -179,7 +168,7 @@ class Planner:
             self.plan.notes.append(Problem(leg.position, leg.line, tag, reason, "warning"))
             return None
         carrier, number, airport, day = key
-        flight_id = digest("flight", carrier, number, airport, day.isoformat())
+        flight_id = content_key("flight", carrier, number, airport, day.isoformat())
         known = self.plan.flights.get(flight_id)
         if known is None or not known["arrival_airport"]:
             self.plan.flights[flight_id] = {
@@ -231,7 +220,7 @@ class Planner:
             for d in traveller.documents
         ]
         return {
-            "id": digest("traveller", self.dataset, flight_id or "", person),
+            "id": content_key("traveller", self.dataset, flight_id or "", person),
             "dataset": self.dataset,
             "flight_id": flight_id,
             "booking_id": None,
@@ -268,7 +257,7 @@ class Planner:
     def _add_pnr(
         self, pnr: Pnr, removed: Counter[str], pushed_for: Leg | None, main: str | None
     ) -> list[tuple[PnrTraveller, str]]:
-        booking_id = digest("booking", self.dataset, pnr.system, pnr.record_locator)
+        booking_id = content_key("booking", self.dataset, pnr.system, pnr.record_locator)
         links, legs = self._links(booking_id, pnr, pushed_for, main)
         persons = self._pnr_persons(pnr)
         rows = [
@@ -346,7 +335,7 @@ class Planner:
             if d.number
         ]
         return {
-            "id": digest("traveller", self.dataset, flight_id or "", person),
+            "id": content_key("traveller", self.dataset, flight_id or "", person),
             "dataset": self.dataset,
             "flight_id": flight_id,
             "booking_id": booking_id,
@@ -368,10 +357,10 @@ class Planner:
 
     def _version(self, booking_id: str, pnr: Pnr, removed: Counter[str]) -> Row:
         data = to_json(pnr)
-        digest_of_data = content_hash(data)
+        digest_of_data = sha256_hex(data)
         message = self.plan.message
         return {
-            "id": digest("booking-version", booking_id, self.message_id, digest_of_data),
+            "id": content_key("booking-version", booking_id, self.message_id, digest_of_data),
             "booking_id": booking_id,
             "message_id": self.message_id,
             "message_hash": message["content_hash"],
@@ -420,7 +409,7 @@ def seat_of(traveller: PnrTraveller, leg: Leg | None, travellers: int) -> str:
 def message_row(dataset: str, source: str, result: ParseResult, file_hash: str) -> Row:
     """The travel_message row of a file, before its counts (see ``close``)."""
     return {
-        "id": digest("travel-message", dataset, file_hash),
+        "id": content_key("travel-message", dataset, file_hash),
         "dataset": dataset,
         "source": source,
         "format": result.format,

@@ -82,6 +82,15 @@ def form_session(request: Request, uow: UnitOfWork, token: str) -> sessions.Sess
     return session
 
 
+def check_form(request: Request, uow: UnitOfWork, token: str) -> sessions.Session:
+    """The session when ``token`` is its CSRF token; CsrfRejected otherwise (a forged or
+    stale form)."""
+    session = form_session(request, uow, token)
+    if session is None:
+        raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
+    return session
+
+
 def current_principal(request: Request, uow: Uow) -> Principal:
     """The signed-in caller, by bearer token or by session cookie; Unauthenticated when
     there is neither (or it is invalid, expired, revoked, or its user disabled)."""

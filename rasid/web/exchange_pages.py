@@ -35,15 +35,10 @@ from rasid.model.markings import Marking
 from rasid.screen.hits import count_by_status
 from rasid.settings import get_settings
 from rasid.store.statements import utcnow
-from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, form_session
+from rasid.web.deps import Caller, Readable, Uow, check_form
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _check_csrf(request: Request, uow: Uow, token: str) -> None:
-    if form_session(request, uow, token) is None:
-        raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
 
 
 @router.get("/inbox", name="inbox")
@@ -122,7 +117,7 @@ def compose_submit(
     in_reply_to: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """Send what the form says; on a refusal, show the form again with the reason."""
-    _check_csrf(request, uow, csrf_token)
+    check_form(request, uow, csrf_token)
     values = {
         "kind": kind,
         "subject": subject,
@@ -187,6 +182,6 @@ def acknowledge_submit(
     csrf_token: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Acknowledge the message, then show it again."""
-    _check_csrf(request, uow, csrf_token)
+    check_form(request, uow, csrf_token)
     acknowledge(uow.conn, caller, message_id)
     return RedirectResponse(f"/messages/{message_id}", status_code=303)

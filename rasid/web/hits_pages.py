@@ -16,7 +16,7 @@ from rasid.access.accounts import Scope
 from rasid.access.policy import require
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
-from rasid.web.deps import Caller, CsrfRejected, Readable, Uow, form_session
+from rasid.web.deps import Caller, Readable, Uow, check_form
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -94,8 +94,7 @@ def decision_submit(
     """Record the reviewer's decision, then show the hit again (or the form with the
     problem, nothing recorded)."""
     require(caller, Scope.REVIEW)
-    if form_session(request, uow, csrf_token) is None:
-        raise CsrfRejected("the form's CSRF token is missing or wrong: reload the page")
+    check_form(request, uow, csrf_token)
     try:
         decide(uow.conn, hit_id, status, caller.name, reason, readable)
     except ScreenError as exc:

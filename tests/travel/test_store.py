@@ -9,16 +9,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from rasid.ingest.run import IngestRequest, Summary, ingest
+from rasid.model.keys import content_key
 from rasid.store import Store
 from rasid.store.statements import entities_by_schema
 from rasid.store.tables import booking_flight, flight
 from rasid.travel.pnr import Leg
-from rasid.travel.rows import digest, flight_number, same_flight
+from rasid.travel.rows import flight_number, same_flight
 from rasid.travel.store import find_booking, list_travellers, list_versions, travel_counts
 from tests.travel.helpers import API_UA988, DATA_DIR, DOCO, PUSHES
 
 PG75 = "pnrgov_gtas_iata_guide_pg75.edi"
-UA988 = digest("flight", "UA", "988", "FRA", "2018-05-12")
+UA988 = content_key("flight", "UA", "988", "FRA", "2018-05-12")
 
 
 def load(store: Store, tmp_path: Path, name: str, data: bytes, dataset: str = "piu") -> Summary:
