@@ -59,6 +59,14 @@ def ingest_command(
     watchlist: Annotated[
         bool, typer.Option(help="Create the new dataset as a watchlist (screened against).")
     ] = False,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            help="Create the new dataset as a list of lost, stolen or revoked travel documents "
+            "(FtM Passport/Identification entities; travellers' documents are checked against "
+            "it by number and issuing state)."
+        ),
+    ] = False,
     replace: Annotated[
         bool,
         typer.Option(help="Delete the dataset's statements this file no longer contains."),
@@ -97,7 +105,7 @@ def ingest_command(
         legal_basis=legal_basis,
         marking=_marking(marking),
         retention_class=retention,
-        kind="watchlist" if watchlist else "source",
+        kind=_kind(watchlist, documents),
         replace=replace,
     )
     with opened_store(ctx) as store:
@@ -111,6 +119,12 @@ def ingest_command(
     if summary.nothing_read:
         reason = summary.first_rejected or "no record could be imported"
         fail(f"{summary.source}: {reason}", code=1)
+
+
+def _kind(watchlist: bool, documents: bool) -> str:
+    if watchlist and documents:
+        fail("a dataset is a watchlist or a document list, not both")
+    return "watchlist" if watchlist else "documents" if documents else "source"
 
 
 def _default_location(fmt: str | None, update: bool) -> str:

@@ -38,6 +38,9 @@ class Agency:
         check_name(self.name, "agency")
 
 
+DATASET_KINDS = ("source", "watchlist", "documents")
+
+
 @dataclass(frozen=True)
 class Dataset:
     """A body of statements owned by one agency, with the defaults its statements inherit."""
@@ -49,11 +52,14 @@ class Dataset:
     legal_basis: str = ""
     default_marking: Marking = Marking.AMBER
     retention_class: str = "intelligence-5y"
-    kind: str = "source"  # "source" for agency data, "watchlist" for lists screened against
+    # "source" for agency data, "watchlist" for lists screened against by name, "documents"
+    # for lists of lost, stolen or revoked travel documents (matched on number and issuing
+    # state, exactly).
+    kind: str = "source"
 
     def __post_init__(self) -> None:
         check_name(self.name, "dataset")
         check_name(self.agency, "agency")
         get_retention_class(self.retention_class)
-        if self.kind not in ("source", "watchlist"):
-            raise ModelError(f"unknown dataset kind {self.kind!r}: source or watchlist")
+        if self.kind not in DATASET_KINDS:
+            raise ModelError(f"unknown dataset kind {self.kind!r}: {', '.join(DATASET_KINDS)}")

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, update
+from sqlalchemy import Connection, Select, and_, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.access import audit
@@ -68,6 +68,7 @@ class ScreenedSubject:
     document_number: str | None
     first_screened: datetime
     last_screened: datetime
+    dataset: str | None = None  # the dataset the subject's data comes from, if any
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (timestamps in ISO 8601, UTC)."""
@@ -117,6 +118,7 @@ class HitRecord:
     created_at: datetime
     updated_at: datetime
     history: tuple[DecisionRecord, ...] | None = None  # None: not loaded (listings)
+    kind: str = "name"  # name, document or rule: what was matched (see Match.kind)
 
     @property
     def next_statuses(self) -> tuple[HitStatus, ...]:
@@ -128,6 +130,7 @@ class HitRecord:
         data: dict[str, Any] = {
             "id": self.id,
             "subject": self.subject.to_dict(),
+            "kind": self.kind,
             "entity_id": self.entity_id,
             "watchlist": self.watchlist,
             "score": round(self.score, SCORE_DIGITS),
@@ -177,11 +180,13 @@ def subject_key(subject: Subject, source: str) -> str:
 
 SUBJECT_FACTS = (
     "source", "external_id", "name", "birth_date", "nationality", "gender", "document_number",
-    "last_screened",
+    "last_screened", "dataset",
 )  # fmt: skip
 
 
-def _subject_row(subject: Subject, source: str, now: datetime) -> dict[str, Any]:
+def _subject_row(
+    subject: Subject, source: str, now: datetime, dataset: str | None = None
+) -> dict[str, Any]:
     return {
         "id": subject_key(subject, source),
         "source": source,
@@ -193,14 +198,17 @@ def _subject_row(subject: Subject, source: str, now: datetime) -> dict[str, Any]
         "document_number": subject.document_number,
         "first_screened": now,
         "last_screened": now,
+        "dataset": dataset,
     }
 
 
-def _upsert_subjects(conn: Connection, subjects: Sequence[Subject], source: str) -> list[str]:
+def _upsert_subjects(
+    conn: Connection, subjects: Sequence[Subject], source: str, dataset: str | None = None
+) -> list[str]:
     """Insert the subjects or refresh the facts they were screened with (one statement for
     them all); returns their keys in order."""
     now = utcnow()
-    rows = [_subject_row(s, source, now) for s in subjects]
+    rows = [_subject_row(s, source, now, dataset) for s in subjects]
     ins = _insert(conn, screening_subject)
     update = {column: ins.excluded[column] for column in SUBJECT_FACTS}
     conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=update), rows)
@@ -248,17 +256,19 @@ def record_batch(
     results: Sequence[tuple[Subject, Sequence[Match]]],
     source: str,
     watchlist_of: dict[str, str],
+    dataset: str | None = None,
 ) -> int:
     """``record_results`` for many subjects screened together: the subjects are written in
     one statement, then the hits of those with an alert. Returns the hits opened or
     refreshed. (Two results for one subject in a batch: the first one's hits are made,
-    the second refreshes them.)"""
+    the second refreshes them.) ``dataset``: where the subjects' data comes from (a hit
+    is then shown only to those who may read it)."""
     keys = [subject_key(subject, source) for subject, _ in results]
     unique: dict[str, Subject] = {}
     for key, (subject, _) in zip(keys, results, strict=True):
         unique.setdefault(key, subject)
     if unique:
-        _upsert_subjects(conn, list(unique.values()), source)
+        _upsert_subjects(conn, list(unique.values()), source, dataset)
     return sum(
         len(_record_hits(conn, key, matches, watchlist_of))
         for key, (_, matches) in zip(keys, results, strict=True)
@@ -316,6 +326,7 @@ def _apply(
         "score": match.score,
         "alert": match.alert,
         "matched_name": match.name,
+        "kind": match.kind,
         "explanation": json.dumps([_reason_dict(r) for r in match.explanation], ensure_ascii=False),
         "updated_at": now,
     }
@@ -424,11 +435,16 @@ def _check_transition(current: HitRecord, target: HitStatus) -> None:
 
 
 def _visible(datasets: Iterable[str] | None) -> ColumnElement[bool] | None:
-    """The clause keeping hits on readable watchlists (None: no limit). A hit with no known
-    watchlist is shown only to callers without a limit."""
+    """The clause keeping hits on readable watchlists whose subject's data, when it comes
+    from a dataset (a traveller's), is readable too (None: no limit). A hit with no known
+    watchlist is shown only to callers without a limit. Needs ``screening_subject`` joined."""
     if datasets is None:
         return None
-    return hit.c.watchlist.in_(sorted(set(datasets)))
+    names = sorted(set(datasets))
+    subject_dataset = screening_subject.c.dataset
+    return and_(
+        hit.c.watchlist.in_(names), or_(subject_dataset.is_(None), subject_dataset.in_(names))
+    )
 
 
 def _select(datasets: Iterable[str] | None) -> Select[Any]:
@@ -460,6 +476,7 @@ def _record(row: Any, history: tuple[DecisionRecord, ...] | None = None) -> HitR
         created_at=m["created_at"],
         updated_at=m["updated_at"],
         history=history,
+        kind=m["kind"],
     )
 
 
@@ -521,6 +538,7 @@ def count_by_status(conn: Connection, datasets: Iterable[str] | None = None) -> 
     query = select(hit.c.status, func.count()).group_by(hit.c.status)
     visible = _visible(datasets)
     if visible is not None:
+        query = query.join(screening_subject, screening_subject.c.id == hit.c.subject_id)
         query = query.where(visible)
     counts = {str(s): 0 for s in HitStatus}
     counts.update({status: int(n) for status, n in conn.execute(query)})

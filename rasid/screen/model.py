@@ -38,6 +38,10 @@ class Match:
     alert: bool  # score >= the alert threshold
     name: str  # the watchlist name that matched best
     explanation: list[Reason] = field(default_factory=list)
+    # What was matched: "name" (a watchlist entity's names), "document" (a listed lost or
+    # stolen travel document: entity_id is the document), "rule" (a targeting rule:
+    # entity_id is "rule:<id>").
+    kind: str = "name"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by `rasid screen` and the API."""

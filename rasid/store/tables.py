@@ -141,6 +141,10 @@ screening_subject = Table(
     Column("document_number", Text),
     Column("first_screened", DateTime, nullable=False),
     Column("last_screened", DateTime, nullable=False),
+    # The dataset the subject's data comes from (a traveller's travel dataset), if any: a
+    # hit on it is shown only to those who may read that dataset too.
+    Column("dataset", String(64), index=True),
+    Index("ix_screening_subject_external_id", "external_id"),
 )
 
 hit = Table(
@@ -157,6 +161,10 @@ hit = Table(
     Column("status", String(16), nullable=False, index=True),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # "name": a watchlist entity's names matched; "document": the subject's travel document
+    # is on a lost/stolen list (entity_id is the listed document); "rule": a targeting rule
+    # matched (entity_id is "rule:<id>", watchlist the subject's dataset).
+    Column("kind", String(16), nullable=False, server_default="name"),
     Index("ix_hit_subject_id_entity_id", "subject_id", "entity_id"),
 )
 
@@ -444,4 +452,72 @@ traveller = Table(
     Column("entity_id", String(255), nullable=False, index=True),  # the FtM Person
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
+)
+
+# Targeting rules: pre-determined criteria a PIU screens travellers with. Each change is kept
+# as a version (who, when, why); a rule on sensitive traits is refused when saved.
+targeting_rule = Table(
+    "targeting_rule",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("owner", String(255), nullable=False),  # the user answerable for the rule
+    Column("justification", Text, nullable=False),
+    Column("review_date", Date, nullable=False),
+    Column("criteria", Text, nullable=False),  # JSON
+    Column("status", String(16), nullable=False),  # active, disabled
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+targeting_rule_version = Table(
+    "targeting_rule_version",
+    metadata,
+    Column("rule_id", Integer, ForeignKey("targeting_rule.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("owner", String(255), nullable=False),
+    Column("justification", Text, nullable=False),
+    Column("review_date", Date, nullable=False),
+    Column("criteria", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("changed_by", String(255), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+# A request to see masked (depersonalised) data again, and a supervisor's decision on it.
+unmask_request = Table(
+    "unmask_request",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target_kind", String(16), nullable=False),  # entity, booking, traveller
+    Column("target_id", String(255), nullable=False, index=True),
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False),
+    Column("requested_by", String(255), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_at", DateTime, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # pending, approved, refused
+    Column("decided_by", String(255)),
+    Column("decided_at", DateTime),
+    Column("decision_reason", Text),
+    Column("expires_at", DateTime),
+)
+
+# Each run of the retention schedule: what it masked and deleted, as of which day.
+retention_run = Table(
+    "retention_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("masked", Integer, nullable=False),
+    Column("deleted", Integer, nullable=False),
+    Column("counts", Text, nullable=False),  # JSON: per table
 )
