@@ -65,6 +65,8 @@ class Scope(StrEnum):
     INGEST = "ingest"  # import data
     EXCHANGE = "exchange"  # messages, requests and reports
     AUDIT = "audit"  # read the audit log
+    RULES = "rules"  # write targeting rules for traveller screening
+    RETENTION = "retention"  # run retention, decide on requests to see masked data again
 
 
 @dataclass(frozen=True)

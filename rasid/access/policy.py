@@ -56,15 +56,26 @@ PURPOSE_MAX = 500
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ANALYST: frozenset({Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.INGEST, Scope.EXCHANGE}),
     Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE}),
-    Role.PIU_OFFICER: frozenset({Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE}),
-    Role.SUPERVISOR: frozenset(
-        {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE, Scope.AUDIT}
+    Role.PIU_OFFICER: frozenset(
+        {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE, Scope.RULES}
     ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Scope.READ,
+            Scope.SCREEN,
+            Scope.REVIEW,
+            Scope.EXCHANGE,
+            Scope.AUDIT,
+            Scope.RULES,
+            Scope.RETENTION,
+        }
+    ),  # fmt: skip
     Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
-    Role.ADMIN: frozenset({Scope.AUDIT}),
+    Role.ADMIN: frozenset({Scope.AUDIT, Scope.RETENTION}),
 }
-"""What each role may do. An administrator manages accounts (from the command line) and
-reads the audit log, but reads no agency data."""
+"""What each role may do. An administrator manages accounts (from the command line),
+reads the audit log and runs retention, but reads no agency data. Seeing masked
+(depersonalised) data again needs a supervisor's approval (the retention scope)."""
 
 ROLE_CLOSED_AGENCY_KINDS: dict[Role, frozenset[str]] = {
     Role.PIU_OFFICER: frozenset({"prisons", "intelligence"}),
