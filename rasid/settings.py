@@ -36,6 +36,23 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         default=5000, description="Statements written per round-trip during an import."
     )
+    retention_schedule: bool = Field(
+        default=True,
+        description="`rasid serve` runs retention at start-up and once a day (one run a day "
+        "whatever the number of server processes); off to leave it to `rasid retention run`.",
+    )
+    retention_hour: int = Field(
+        default=3,
+        ge=0,
+        le=23,
+        description="The hour (UTC, 0-23) from which the day's scheduled retention run starts.",
+    )
+    unmask_hours: int = Field(
+        default=24,
+        ge=1,
+        le=720,
+        description="Hours an approved request to see masked data again lasts.",
+    )
 
     session_idle_minutes: int = Field(
         default=30, description="Minutes without a request after which a browser session ends."
@@ -61,6 +78,12 @@ class Settings(BaseSettings):
         description="Connections opened beyond the pool under load. Pool and overflow "
         "together should be at least twice RASID_SERVER_THREADS (a refused request writes "
         "its audit record on a second connection).",
+    )
+    travel_alert_agencies: str = Field(
+        default="",
+        description="Agencies (names, comma-separated) that receive an alert when a "
+        "traveller hit is confirmed. Empty: every agency of kind border or police other "
+        "than the reviewer's.",
     )
     cookie_secure: bool = Field(
         default=True,

@@ -21,6 +21,7 @@ goes to the audit log with the read.
 
 import time
 from dataclasses import dataclass
+from datetime import date, datetime
 from threading import Lock
 
 from sqlalchemy import Connection, delete, select
@@ -38,6 +39,7 @@ from rasid.access.registry import (
 )
 from rasid.model.handling import NO_SHARE
 from rasid.model.markings import Marking
+from rasid.retention.grants import masking_for, operator_masking
 from rasid.store.statements import utcnow
 from rasid.store.tables import dataset_share
 from rasid.store.visibility import Visibility
@@ -69,7 +71,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.RULES,
             Scope.RETENTION,
         }
-    ),  # fmt: skip
+    ),
     Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
     Role.ADMIN: frozenset({Scope.AUDIT, Scope.RETENTION}),
 }
@@ -142,16 +144,29 @@ def check_purpose(purpose: str | None) -> str:
     return text
 
 
-def visibility(conn: Connection, principal: Principal) -> Visibility:
+def visibility(conn: Connection, principal: Principal, now: datetime | None = None) -> Visibility:
     """What the caller may read: their agency's datasets whole; the datasets shared with
     it by name without TLP:RED, and those shared with every agency (or whose default
     marking is TLP:CLEAR, such as the UN's list) without TLP:RED and TLP:AMBER+STRICT,
     less those the role does not read; and what disseminations disclosed to them. Nothing
-    for a caller whose scopes do not include reading."""
+    for a caller whose scopes do not include reading.
+
+    Personal data past its mask date (as of ``now``, default the current time) is shown
+    masked, except what a supervisor let this caller see again (``rasid.retention``)."""
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
     own, partial = _readable(conn, principal.agency, principal.user.role)
-    return Visibility(own, partial, (principal.agency, principal.name), WITHHELD_HANDLING)
+    masking = masking_for(conn, principal.name, now or utcnow())
+    grantee = (principal.agency, principal.name)
+    return Visibility(own, partial, grantee, WITHHELD_HANDLING, masking)
+
+
+def operator_visibility(conn: Connection, today: date) -> Visibility:
+    """What the command line reads: every dataset, personal data past its mask date masked
+    (the operator administers the store; seeing masked data again takes a user's request
+    and a supervisor's approval)."""
+    names = frozenset(d.name for d in list_datasets(conn))
+    return Visibility(names, masking=operator_masking(conn, today))
 
 
 Decision = tuple[frozenset[str], dict[str, frozenset[str]]]  # whole, partial with withheld

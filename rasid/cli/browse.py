@@ -10,9 +10,12 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from rasid.access import audit
+from rasid.access.policy import operator_visibility
 from rasid.access.registry import list_datasets
 from rasid.cli.common import cli_actor, console, fail, opened_store, print_json
 from rasid.model.statement import RasidStatement
+from rasid.retention.grants import operator_masking
+from rasid.retention.mask import Masking, is_masked
 from rasid.store import Store
 from rasid.store.entities import (
     assemble,
@@ -22,7 +25,12 @@ from rasid.store.entities import (
     search_entity_ids,
 )
 from rasid.store.quarantine import count_quarantine, list_quarantine
-from rasid.store.statements import count_statements, entities_by_schema, iter_dataset_statements
+from rasid.store.statements import (
+    count_statements,
+    entities_by_schema,
+    iter_dataset_statements,
+    utcnow,
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 PurposeOpt = Annotated[
@@ -43,13 +51,16 @@ def entities(
     offset: Annotated[int, typer.Option(min=0, help="Skip this many.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """List entities, or search them by name (diacritics and letter forms folded)."""
+    """List entities, or search them by name (diacritics and letter forms folded).
+
+    Personal data past its mask date is shown masked, and a masked name finds nothing."""
     with opened_store(ctx) as store, store.uow() as uow:
+        readable = operator_visibility(uow.conn, utcnow().date())
         if q:
-            ids = search_entity_ids(uow.conn, q, None, schema, limit, offset)
+            ids = search_entity_ids(uow.conn, q, readable, schema, limit, offset)
         else:
             ids = list_entity_ids(uow.conn, None, schema, limit, offset)
-        found = get_entities(uow.conn, ids, None)
+        found = get_entities(uow.conn, ids, readable)
     if as_json:
         print_json([e.to_dict() for e in found])
         return
@@ -67,11 +78,12 @@ def show(
 ) -> None:
     """Show one entity with each value's provenance: dataset, agency, dates, grades, marking.
 
-    The command line reads the whole store (it is the operator's); the read is recorded in
-    the audit log under the operating-system account.
+    The command line reads the whole store (it is the operator's), personal data past its
+    mask date masked; the read is recorded in the audit log under the operating-system
+    account.
     """
     with opened_store(ctx) as store, store.uow() as uow:
-        entity = get_entity(uow.conn, entity_id, None)
+        entity = get_entity(uow.conn, entity_id, operator_visibility(uow.conn, utcnow().date()))
         owners = {d.name: d.agency for d in list_datasets(uow.conn)}
         datasets = sorted(entity.datasets) if entity is not None else []
         outcome = "ok" if entity is not None else "not_found"
@@ -155,7 +167,7 @@ def export(
     """Export FtM JSON lines: entities (default) or statements with provenance.
 
     The export is recorded in the audit log (datasets, where it went, the purpose) under
-    the operating-system account.
+    the operating-system account. Personal data past its mask date is exported masked.
     """
     with opened_store(ctx) as store:
         with store.uow() as uow:  # recorded first: a failed export may have written some
@@ -170,18 +182,26 @@ def export(
 
 def _export(store: Store, names: list[str], output: Path | None, statements: bool) -> None:
     with store.uow() as uow:
+        masking = operator_masking(uow.conn, utcnow().date())
         out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             for name in names:
-                _export_dataset(uow.conn, name, out, statements)
+                _export_dataset(uow.conn, name, out, statements, masking)
         finally:
             if output:
                 out.close()
 
 
-def _export_dataset(conn: Connection, name: str, out: TextIO, statements: bool) -> None:
+def _export_dataset(
+    conn: Connection, name: str, out: TextIO, statements: bool, masking: Masking
+) -> None:
     group: list[RasidStatement] = []
-    for stmt in iter_dataset_statements(conn, name):
+    shown: set[str] = set()  # masked values of one entity's property show once
+    for stmt in map(masking.statement, iter_dataset_statements(conn, name)):
+        if stmt.id in shown:
+            continue
+        if is_masked(stmt.value):
+            shown.add(str(stmt.id))
         if statements:
             out.write(orjson.dumps(stmt.to_full_dict()).decode() + "\n")
             continue

@@ -9,9 +9,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from rasid.access.accounts import get_user
+from rasid.access.policy import Principal
 from rasid.cli.common import console, fail, opened_store, print_json
+from rasid.exchange.errors import ExchangeError
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.hits import HitRecord, HitStatus, count_by_status, decide, get_hit, list_hits
+from rasid.travel.alerts import decide_and_alert
+from rasid.travel.screening import SOURCE as TRAVEL
 
 hits = typer.Typer(
     help="The screening review queue. With no sub-command, list hits (best score first); "
@@ -30,7 +35,7 @@ def _reported() -> Iterator[None]:
         yield
     except UnknownHit as exc:
         fail(str(exc), 1)
-    except ScreenError as exc:
+    except (ScreenError, ExchangeError) as exc:
         fail(str(exc))
 
 
@@ -115,18 +120,38 @@ def hits_decide(
             "or dismissed hit (for a supervisor).",
         ),
     ],
-    reviewer: Annotated[str, typer.Option(help="Who decides (recorded with the decision).")],
+    reviewer: Annotated[
+        str,
+        typer.Option(
+            help="Who decides (recorded with the decision); a Rasid user's name to confirm "
+            "a traveller hit, whose alert is sent in that user's name."
+        ),
+    ],
     reason: Annotated[str, typer.Option(help="Why (required, recorded with the decision).")],
 ) -> None:
     """Decide on a hit, with a reason: confirm, dismiss, escalate or reopen it.
 
     new may go to confirmed, dismissed or escalated; escalated to confirmed or dismissed;
     confirmed and dismissed are final unless reopened (to new). The decision is recorded
-    with the reviewer, the reason and the time; nothing else happens."""
+    with the reviewer, the reason and the time. Confirming a hit on a traveller also sends
+    the alert to border and police agencies (see RASID_TRAVEL_ALERT_AGENCIES) through the
+    exchange; decision and alert are recorded together or not at all."""
     with _reported(), opened_store(ctx) as store, store.uow() as uow:
         before = get_hit(uow.conn, hit_id).status
-        after = decide(uow.conn, hit_id, status, reviewer, reason)
+        user = get_user(uow.conn, reviewer)
+        if user is not None:
+            after, sent = decide_and_alert(uow.conn, Principal(user), hit_id, status, reason)
+        else:
+            after, sent = decide(uow.conn, hit_id, status, reviewer, reason), None
+            if after.status is HitStatus.CONFIRMED and after.subject.source == TRAVEL:
+                raise ScreenError(
+                    "confirming a traveller hit sends an alert in the reviewer's name: "
+                    f"{reviewer!r} is not a Rasid user (see rasid users)"
+                )
     console.print(f"hit {after.id}: {before} -> {after.status}", highlight=False)
+    if sent is not None:
+        to = ", ".join(r.agency for r in sent.receipts)
+        console.print(f"alert sent to {to}: message {sent.id}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

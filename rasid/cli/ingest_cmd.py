@@ -1,5 +1,6 @@
 """`rasid ingest`: import a file or URL into a dataset."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -7,12 +8,13 @@ import typer
 
 from rasid.cli.common import console, fail, opened_store, print_json
 from rasid.cli.progress import count_progress, import_progress
-from rasid.ingest.formats import READERS
+from rasid.ingest.formats import READERS, TRAVEL_FORMATS
 from rasid.ingest.run import IngestRequest, Summary, ingest
 from rasid.model.errors import ModelError
 from rasid.model.markings import Marking
 from rasid.screen.rescreen import Rescreened, rescreen
 from rasid.settings import get_settings
+from rasid.travel.screening import Arrivals, recheck_documents, screen_arrivals
 
 
 def _marking(value: str | None) -> Marking | None:
@@ -74,6 +76,15 @@ def ingest_command(
     update: Annotated[
         bool, typer.Option(help="With --format un-sc: fetch the UN's official list.")
     ] = False,
+    received_at: Annotated[
+        str | None,
+        typer.Option(
+            help="When the file was received, for replaying travel files received earlier: "
+            "ISO 8601 (e.g. 2026-11-20T14:05+03:00; without an offset, UTC). Default: now. "
+            "The data-quality report (`rasid travel quality`) times pushes by it.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
@@ -90,6 +101,11 @@ def ingest_command(
     (with the first reason on standard error).
     After an import into a watchlist, every subject screened before is screened again
     against the entities the import added or changed; alerts go to the review queue.
+    After a travel import, each traveller it brought or changed is screened against the
+    watchlists, the lists of lost and stolen documents and the active targeting rules;
+    every hit goes to the review queue, for a person to confirm or dismiss. After an
+    import into a list of documents (--documents), the stored travellers holding a newly
+    listed document are checked again.
     """
     if not dataset:
         fail("give the target dataset: --dataset NAME")
@@ -107,18 +123,39 @@ def ingest_command(
         retention_class=retention,
         kind=_kind(watchlist, documents),
         replace=replace,
+        received_at=_received_at(received_at),
     )
     with opened_store(ctx) as store:
         with import_progress(location, not quiet) as progress:
             summary = ingest(store, request, progress)
-        rescreened = None
+        rescreened = arrivals = None
         if not summary.nothing_read:
             with count_progress("re-screening", "subjects", not quiet) as counted:
                 rescreened = rescreen(store, summary.dataset, summary.run_id, progress=counted)
-    _report(summary, rescreened, as_json)
+        if not summary.nothing_read and summary.format in TRAVEL_FORMATS:
+            with count_progress("screening", "travellers", not quiet) as counted:
+                arrivals = screen_arrivals(store, summary.run_id, progress=counted)
+        elif not summary.nothing_read:
+            arrivals = recheck_documents(store, summary.dataset, summary.run_id)
+            arrivals = arrivals if arrivals.document_lists else None
+    _report(summary, rescreened, as_json, arrivals)
     if summary.nothing_read:
         reason = summary.first_rejected or "no record could be imported"
         fail(f"{summary.source}: {reason}", code=1)
+
+
+def _received_at(value: str | None) -> datetime | None:
+    """An ISO 8601 time as the store keeps times (naive UTC); without an offset, UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO 8601 time (e.g. 2026-11-20T14:05+03:00)",
+            param_hint="--received-at",
+        ) from None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _kind(watchlist: bool, documents: bool) -> str:
@@ -137,11 +174,15 @@ def _default_location(fmt: str | None, update: bool) -> str:
     return str(un_sc_path())
 
 
-def _report(summary: Summary, rescreened: Rescreened | None, as_json: bool) -> None:
+def _report(
+    summary: Summary, rescreened: Rescreened | None, as_json: bool, arrivals: Arrivals | None
+) -> None:
     if as_json:
         data = summary.to_dict()
         if rescreened is not None:
             data["rescreened"] = rescreened.to_dict()
+        if arrivals is not None:
+            data["screened"] = arrivals.to_dict()
         print_json(data)
         return
     created = " (new dataset)" if summary.created_dataset else ""
@@ -164,6 +205,27 @@ def _report(summary: Summary, rescreened: Rescreened | None, as_json: bool) -> N
             f"{rescreened.alerting_subjects} with an alert, {rescreened.hits} hits "
             "(see: rasid hits list)"
         )
+    if arrivals is not None:
+        _report_arrivals(arrivals)
+
+
+def _report_arrivals(arrivals: Arrivals) -> None:
+    """What screening the travellers on arrival found."""
+    if arrivals.documents_only:
+        console.print(
+            f"  checked {arrivals.travellers} stored travellers holding a newly listed "
+            f"document: {arrivals.document_alerts} on the list, {arrivals.hits} hits to "
+            "review (see: rasid hits list)"
+        )
+        return
+    against = [f"{len(arrivals.watchlists)} watchlists", f"{len(arrivals.document_lists)} "
+               "document lists", "the active targeting rules"]  # fmt: skip
+    console.print(f"  screened {arrivals.travellers} travellers against {', '.join(against)}:")
+    console.print(
+        f"    watchlist alerts {arrivals.watchlist_alerts}, listed documents "
+        f"{arrivals.document_alerts}, rule matches {arrivals.rule_alerts}; "
+        f"{arrivals.hits} hits to review (see: rasid hits list)"
+    )
 
 
 def _report_travel(counts: dict[str, Any]) -> None:

@@ -11,8 +11,11 @@ from rasid.cli import (
     hits_cmd,
     ingest_cmd,
     registry_cmd,
+    retention_cmd,
+    rules_cmd,
     screen_cmd,
     serve_cmd,
+    travel_cmd,
     users_cmd,
 )
 from rasid.cli.common import console, database_url, fail
@@ -87,5 +90,8 @@ browse.register(app)
 serve_cmd.register(app)
 screen_cmd.register(app)
 hits_cmd.register(app)
+rules_cmd.register(app)
 users_cmd.register(app)
 audit_cmd.register(app)
+retention_cmd.register(app)
+travel_cmd.register(app)

@@ -27,12 +27,14 @@ WorkersOpt = Annotated[
 def _run(ctx: typer.Context, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    from rasid.settings import get_settings
     from rasid.web.app import create_app
 
     with opened_store(ctx) as store:
         console.print(f"Rasid on http://{host}:{port}/  (API docs: /api/docs)")
         if workers == 1:
-            uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+            app = create_app(store, schedule=get_settings().retention_schedule)
+            uvicorn.run(app, host=host, port=port, log_level="info")
             return
     # Each worker process opens the (now initialised) database from the environment.
     os.environ["RASID_DATABASE_URL"] = database_url(ctx)
@@ -57,6 +59,9 @@ def serve(
     With --workers N, N processes share the port; what a user may read is decided from
     the database in each of them, so a change of shares reaches all at once. Sign-in
     throttling counts per process.
+
+    Retention runs at start-up and once a day from RASID_RETENTION_HOUR (UTC), one run a
+    day however many processes serve; RASID_RETENTION_SCHEDULE=off turns that off.
     """
     _run(ctx, host, port, workers)
 

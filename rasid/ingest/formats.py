@@ -51,6 +51,7 @@ READERS: dict[str, Reader] = {
     "paxlst": _read_paxlst,
     "pnrgov": _read_pnrgov,
 }
+TRAVEL_FORMATS = frozenset({"paxlst", "pnrgov"})  # whose travellers are screened on arrival
 HEAD = 64 * 1024  # bytes read to tell a file's format from its content
 SUFFIXES = {
     ".json": "ftm",

@@ -52,12 +52,19 @@ class Dropped:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """The import a ``TableWrite`` runs in: its run record, dataset, source and start time."""
+    """The import a ``TableWrite`` runs in: its run record, dataset, source and start time,
+    and when the file was received (its start, unless a replayed file says when)."""
 
     run_id: str
     dataset: str
     source: str
     started: datetime  # naive UTC, as the store keeps times
+    received: datetime | None = None  # naive UTC; None: ``started``
+
+    @property
+    def received_at(self) -> datetime:
+        """When the file reached Rasid (naive UTC)."""
+        return self.received or self.started
 
 
 @dataclass(frozen=True)

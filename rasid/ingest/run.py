@@ -3,12 +3,18 @@
 Everything a reader yields is written inside a single unit of work: the good records, the
 quarantined ones and the run's own record commit together or not at all. An unreadable file,
 an error or an interrupt (Ctrl-C, kill) leaves the database as it was before the import.
+
+Reading comes before writing: what a reader yields is gathered until a batch is full (or the
+file ends), and only then is anything written. On SQLite the first write takes the
+database's one write lock, so a file smaller than a batch (a travel message) is read and
+checked while other imports write, and holds the lock only while its rows go in.
 """
 
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +46,22 @@ from rasid.settings import get_settings
 from rasid.store import Store
 from rasid.store.statements import (
     delete_unseen,
+    parse_seen,
     refresh_statistics,
+    statistics_outdated,
     to_row,
     upsert_statements,
     utcnow,
 )
 from rasid.store.tables import ingest_run, quarantine, statement
 
-# Imports writing at least this many statements refresh the planner's statistics: without
-# them both databases pick the wrong index to assemble entities (see bench/README.md).
+# Imports writing at least this many statements refresh the planner's statistics when they
+# are missing or out of date: without them both databases pick the wrong index to assemble
+# entities (see bench/README.md).
 ANALYZE_AFTER = 1000
+# Statement ids an import keeps to count what it wrote; past this many the database counts
+# them once at the end instead (a scan of the dataset: cheap next to such an import).
+COUNT_IN_MEMORY = 200_000
 
 # Retention classes (retention.yml) of new datasets of travel data, unless one is given.
 FORMAT_RETENTION = {"paxlst": "api", "pnrgov": "pnr"}
@@ -109,6 +121,9 @@ class IngestRequest:
     retention_class: str | None = None
     kind: str = "source"
     replace: bool = False
+    # When the file was received, for files replayed later (naive UTC; None: now). Travel
+    # messages keep it (travel_message.received_at): the data-quality report times by it.
+    received_at: datetime | None = None
 
     def new_dataset(self, fmt: str = "") -> Dataset:
         """The dataset this request describes (when it does not exist yet); its retention
@@ -164,8 +179,29 @@ def add_counts(total: dict[str, Any], more: dict[str, Any]) -> None:
             total[key] = value
 
 
+class _Tally:
+    """What an import wrote: statement ids, and entities by schema (one per id statement),
+    kept while they are few (``COUNT_IN_MEMORY``); ``None`` once there were too many."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] | None = set()
+        self.entities: dict[str, set[str]] = {}
+
+    def add(self, rows: dict[str, dict[str, Any]]) -> None:
+        """Count a batch of rows keyed by statement id."""
+        if self.ids is None:
+            return
+        self.ids.update(rows)
+        for row in rows.values():
+            if row["prop"] == BASE_ID:
+                self.entities.setdefault(row["schema"], set()).add(row["canonical_id"])
+        if len(self.ids) > COUNT_IN_MEMORY:
+            self.ids, self.entities = None, {}
+
+
 class _Batch:
-    """The write side of one import, inside the caller's transaction."""
+    """The write side of one import, inside the caller's transaction. Nothing is written
+    until the first batch is full or the reader is done (see the module docstring)."""
 
     def __init__(
         self, conn: Connection, request: IngestRequest, source: Source, fmt: str, ctx: ReadContext
@@ -177,12 +213,14 @@ class _Batch:
         self.rows: dict[str, dict[str, Any]] = {}
         self.based: set[tuple[str, str]] = set()  # (entity, schema) with an id statement
         self.batch_size = get_settings().batch_size
+        self.quarantined: list[dict[str, Any]] = []
+        self.table_writes: list[TableWrite] = []
+        self.tally = _Tally()
+        self.writing = False  # the run record (and a new dataset) are written
         existing = get_dataset(conn, request.dataset)
         self.summary = Summary(uuid.uuid4().hex, request.dataset, request.location, fmt)
         if existing is None:
             existing = request.new_dataset(fmt)
-            ensure_agency(conn, existing.agency)
-            add_dataset(conn, existing)
             self.summary.created_dataset = True
         self.dataset = existing
         retention = get_retention_class(existing.retention_class)
@@ -190,7 +228,6 @@ class _Batch:
 
     def run(self, items: Iterator[Item], progress: ProgressFn | None) -> Summary:
         """Consume the reader's items and write them; return the summary."""
-        self._insert_run()
         records = 0
         for item in items:
             records += 1
@@ -206,7 +243,7 @@ class _Batch:
         if self.request.replace and self.summary.statements > 0:
             # Only when the file said something: an empty file must not empty the dataset.
             self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
-        if self.summary.statements >= ANALYZE_AFTER:
+        if self.summary.statements >= ANALYZE_AFTER and statistics_outdated(self.conn):
             refresh_statistics(self.conn)
         self._finish_run()
         return self.summary
@@ -219,15 +256,19 @@ class _Batch:
             )
             self._quarantine(item.location, "record", item.reason, item.raw)
         elif isinstance(item, TableWrite):
-            self._write_tables(item)
+            self.table_writes.append(item)
         elif isinstance(item, Dropped):
             self.summary.dropped += 1
             self._quarantine(item.location, "value", item.reason, item.raw)
         elif isinstance(item, StatementEntity):
             for stmt in item.statements:
-                # FtM's id statement carries a checksum of the values; Rasid's carries the id,
-                # so that it stays the same when the entity's values change.
-                self._add(stmt, {}, value=item.id if stmt.prop == BASE_ID else None)
+                if stmt.prop == BASE_ID or stmt.dataset != self.dataset.name:
+                    # FtM's id statement carries a checksum of the values; Rasid's carries
+                    # the id, so that it stays the same when the entity's values change.
+                    self._add(stmt, {}, value=item.id if stmt.prop == BASE_ID else None)
+                else:
+                    row = self.plain_row(stmt)
+                    self.rows[row["id"]] = row
         else:
             columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
             self._add(item, columns)
@@ -235,7 +276,13 @@ class _Batch:
 
     def _write_tables(self, item: TableWrite) -> None:
         """Let a reader write its own tables in this transaction; add up what it reports."""
-        info = RunInfo(self.summary.run_id, self.dataset.name, self.source.label, self.started)
+        info = RunInfo(
+            self.summary.run_id,
+            self.dataset.name,
+            self.source.label,
+            self.started,
+            self.request.received_at,
+        )
         written = item.write(self.conn, info)
         self.summary.records += written.records
         add_counts(self.summary.counts, written.counts)
@@ -270,6 +317,45 @@ class _Batch:
         row["last_seen"] = self.started
         self.rows[row["id"]] = row
 
+    def plain_row(self, stmt: Statement) -> dict[str, Any]:
+        """The row ``_add`` makes of a statement of the target dataset with no columns of
+        its own (the dataset's defaults), made directly: a travel file has thousands, and
+        building a RasidStatement for each, and its id again, was a third of the writing.
+        Its id is the reader's: FtM's key of the same dataset, entity, property and value."""
+        row = self.defaults.copy()
+        row["id"] = stmt.id
+        row["entity_id"] = stmt.entity_id
+        row["canonical_id"] = stmt.canonical_id or stmt.entity_id
+        row["schema"] = stmt.schema
+        row["prop"] = stmt.prop
+        row["prop_type"] = stmt.prop_type
+        row["value"] = stmt.value
+        row["lang"] = stmt.lang
+        original = stmt.original_value
+        row["original_value"] = original.replace("\x00", "") if original else None
+        row["origin"] = stmt.origin or self.summary.format
+        row["external"] = stmt.external
+        if stmt.first_seen:
+            row["first_seen"] = parse_seen(stmt.first_seen, self.started)
+        return row
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        """The columns every plain row of this import shares (see ``plain_row``)."""
+        return {
+            "dataset": self.dataset.name,
+            "first_seen": self.started,
+            "last_seen": self.started,
+            "marking": str(self.dataset.default_marking),
+            "handling": None,
+            "source_grade": None,
+            "info_grade": None,
+            "legal_basis": self.dataset.legal_basis or None,
+            "retention_class": self.dataset.retention_class,
+            "mask_after": self.mask_after,
+            "delete_after": self.delete_after,
+        }
+
     def _extend(
         self, stmt: Statement, columns: dict[str, Any], value: str | None
     ) -> RasidStatement:
@@ -299,24 +385,46 @@ class _Batch:
         )
 
     def _flush(self) -> None:
+        """Write what was gathered: the run record first (and a new dataset), then the
+        statements, the quarantined records and the reader's own tables, in that order."""
+        if not self.writing:
+            self.writing = True
+            if self.summary.created_dataset:
+                ensure_agency(self.conn, self.dataset.agency)
+                add_dataset(self.conn, self.dataset)
+            self._insert_run()
+        self.tally.add(self.rows)
         upsert_statements(self.conn, list(self.rows.values()))
         self.rows.clear()
+        if self.quarantined:
+            self.conn.execute(quarantine.insert(), self.quarantined)
+            self.quarantined.clear()
+        for write in self.table_writes:
+            self._write_tables(write)
+        self.table_writes.clear()
 
     def _quarantine(self, location: str, kind: str, reason: str, raw: str | None) -> None:
-        self.conn.execute(
-            quarantine.insert().values(
-                run_id=self.summary.run_id,
-                dataset=self.dataset.name,
-                source=self.source.label,
-                location=location,
-                kind=kind,
-                reason=reason,
-                raw=raw,
-                created_at=self.started,
-            )
+        self.quarantined.append(
+            {
+                "run_id": self.summary.run_id,
+                "dataset": self.dataset.name,
+                "source": self.source.label,
+                "location": location,
+                "kind": kind,
+                "reason": reason,
+                "raw": raw,
+                "created_at": self.started,
+            }
         )
 
     def _count(self) -> None:
+        """The statements and entities this file asserts: those it wrote, counted as they
+        were written, or (past ``COUNT_IN_MEMORY``) those the run saw, counted in the table."""
+        if self.tally.ids is not None:
+            self.summary.statements = len(self.tally.ids)
+            self.summary.by_schema = {s: len(ids) for s, ids in self.tally.entities.items()}
+            self.summary.entities = sum(self.summary.by_schema.values())
+            return
         seen = (statement.c.dataset == self.dataset.name) & (statement.c.last_seen >= self.started)
         self.summary.statements = int(
             self.conn.execute(select(func.count()).where(seen)).scalar_one()

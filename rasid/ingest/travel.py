@@ -102,7 +102,7 @@ def _first_message(result: ParseResult) -> str:
 
 
 def _write(plan: Plan, conn: Connection, run: RunInfo) -> Written:
-    fresh = save_plan(conn, plan, run.run_id, run.started)
+    fresh = save_plan(conn, plan, run.run_id, run.received_at)
     bookings = sum(1 + len(push.travellers) for push in plan.pushes)
     records = len(plan.flights) + len(plan.travellers) + bookings
     counts = {

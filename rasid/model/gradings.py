@@ -29,6 +29,8 @@ class Scale:
     source: dict[str, Grade]
     info: dict[str, Grade]
     handling: dict[str, Grade]
+    # (source, info) given to what a system passes on (e.g. a confirmed traveller hit).
+    system: tuple[str, str] = ("", "")
 
     def check_source(self, code: str | None) -> str | None:
         """Return the code normalised (upper case) or raise if the scale has no such grade."""
@@ -65,6 +67,7 @@ def scales() -> dict[str, Scale]:
             _grades(d["source"]),
             _grades(d["info"]),
             _grades(d.get("handling")),
+            (str(d["system"]["source"]), str(d["system"]["info"])),
         )
         for name, d in data.items()
     }

@@ -29,6 +29,9 @@ class Reason:
     effect: float  # contribution to the score (negative for a conflict)
 
 
+MATCH_KINDS = ("name", "document", "rule")  # what a match (and a hit) may be on
+
+
 @dataclass(frozen=True)
 class Match:
     """A watchlist entity proposed for a subject."""

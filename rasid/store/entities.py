@@ -9,14 +9,15 @@ from followthemoney.dataset import Dataset as FtmDataset
 from followthemoney.schema import Schema
 from followthemoney.statement.entity import StatementEntity
 from followthemoney.statement.util import BASE_ID
-from sqlalchemy import Connection, column, func, or_, select, text
+from sqlalchemy import Connection, column, func, not_, or_, select, text, tuple_
+from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.model.statement import RasidStatement
 from rasid.model.text import tokens
 from rasid.store import fts
 from rasid.store.statements import load_statements
 from rasid.store.tables import name_index, statement
-from rasid.store.visibility import Visibility, dataset_filter
+from rasid.store.visibility import Masker, Visibility, dataset_filter, masker
 
 _VIEW = FtmDataset.make({"name": "rasid_view", "title": "Rasid view"})
 
@@ -158,6 +159,9 @@ def search_entity_ids(
         query = query.where(or_(whole, seen.exists()) if datasets.whole else seen.exists())
     elif datasets is not None:
         query = query.where(name_index.c.dataset.in_(sorted(set(datasets))))
+    masking = masker(datasets)
+    if masking is not None and masking.datasets:
+        query = query.where(_unmasked_name(masking))
     names = _schema_names(schema)
     if names is not None:
         typed = select(statement.c.canonical_id).where(
@@ -167,3 +171,17 @@ def search_entity_ids(
     query = query.order_by(func.max(hits.c.score).desc(), name_index.c.entity_id)
     rows = conn.execute(query.limit(limit).offset(offset), params)
     return [row[0] for row in rows]
+
+
+def _unmasked_name(masking: Masker) -> ColumnElement[bool]:
+    """Names a search may match under ``masking``: those of datasets that never mask,
+    those whose statement is not masked yet, and those the reader was granted. A masked
+    name must find nothing: the entity would be found by the very name it hides."""
+    masked = select(statement.c.id).where(
+        statement.c.id == name_index.c.statement_id, statement.c.mask_after <= masking.today
+    )
+    shown = or_(name_index.c.dataset.not_in(sorted(masking.datasets)), not_(masked.exists()))
+    granted = sorted(masking.unmasked_names)
+    if granted:
+        shown = or_(shown, tuple_(name_index.c.entity_id, name_index.c.dataset).in_(granted))
+    return shown

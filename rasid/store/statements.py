@@ -9,12 +9,14 @@ from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
 from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from rasid.model.markings import Marking
 from rasid.model.statement import RasidStatement
 from rasid.model.text import normalize_text
+from rasid.store.bulk import execute_many
 from rasid.store.tables import name_index, statement
-from rasid.store.visibility import dataset_filter
+from rasid.store.visibility import dataset_filter, masker
 
 # On a repeated claim: the claim is seen again (last_seen) and may have been re-marked or
 # re-graded. first_seen and the retention dates derived from it stay as first recorded.
@@ -28,6 +30,7 @@ UPDATE_ON_CONFLICT = (
     "origin",
 )
 CHUNK = 500  # ids per IN (...) clause
+SQLITE_ANALYSIS_LIMIT = 10_000  # index entries SQLite's ANALYZE reads per index
 
 # Properties indexed for name search: FtM's name-typed properties, less the hidden ones that
 # FtM derives from other entities (namesMentioned on a Membership, for instance).
@@ -122,22 +125,31 @@ def _insert(conn: Connection, table: Table) -> Any:
     return module.insert(table)
 
 
-def upsert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert statement rows; a row whose id exists updates the columns that may change."""
-    if not rows:
-        return
-    ins = _insert(conn, statement)
+def _dialect_insert(dialect: Dialect, table: Table) -> Any:
+    module = postgresql if dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def _upsert(dialect: Dialect) -> Any:
+    """Insert a statement; a known one is seen again (``UPDATE_ON_CONFLICT``), its
+    first_seen the earlier of the two."""
+    ins = _dialect_insert(dialect, statement)
     update = {col: ins.excluded[col] for col in UPDATE_ON_CONFLICT}
-    update["first_seen"] = func.min(statement.c.first_seen, ins.excluded.first_seen)
-    if conn.dialect.name == "postgresql":
-        update["first_seen"] = func.least(statement.c.first_seen, ins.excluded.first_seen)
-    conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=update), list(rows))
-    names = [_name_row(r) for r in rows if r["prop"] in NAME_PROPS]
-    if names:
-        conn.execute(
-            _insert(conn, name_index).on_conflict_do_nothing(index_elements=["statement_id"]),
-            names,
-        )
+    earliest = func.least if dialect.name == "postgresql" else func.min
+    update["first_seen"] = earliest(statement.c.first_seen, ins.excluded.first_seen)
+    return ins.on_conflict_do_update(index_elements=["id"], set_=update)
+
+
+def _add_names(dialect: Dialect) -> Any:
+    ins = _dialect_insert(dialect, name_index)
+    return ins.on_conflict_do_nothing(index_elements=["statement_id"])
+
+
+def upsert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert statement rows; a row whose id exists updates the columns that may change.
+    (Rows of an import come by the thousand: ``execute_many`` writes them.)"""
+    execute_many(conn, _upsert, rows)
+    execute_many(conn, _add_names, [_name_row(r) for r in rows if r["prop"] in NAME_PROPS])
 
 
 def _name_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -163,14 +175,25 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
 def load_statements(
     conn: Connection, canonical_ids: Iterable[str], datasets: Iterable[str] | None
 ) -> Iterator[RasidStatement]:
-    """The statements about these entities, limited to readable datasets (None: all)."""
+    """The statements about these entities, limited to readable datasets (None: all), as
+    the read's masking shows them (several masked values of one property of an entity in
+    one dataset show as one)."""
     visible = dataset_filter(datasets)
+    masking = masker(datasets)
+    shown: set[str] = set()
     for batch in _chunks(canonical_ids):
         query = select(statement).where(statement.c.canonical_id.in_(batch))
         if visible is not None:
             query = query.where(visible)
         for row in conn.execute(query.order_by(statement.c.canonical_id, statement.c.prop)):
-            yield from_row(row)
+            stmt = from_row(row)
+            if masking is not None:
+                stmt = masking.statement(stmt)
+                if stmt.id != row.id:  # masked
+                    if stmt.id in shown:
+                        continue  # the same masked value is shown already
+                    shown.add(str(stmt.id))
+            yield stmt
 
 
 def iter_dataset_statements(conn: Connection, dataset: str) -> Iterator[RasidStatement]:
@@ -197,12 +220,49 @@ def delete_unseen(conn: Connection, dataset: str, since: datetime) -> int:
 
 
 def refresh_statistics(conn: Connection) -> None:
-    """Update the query planner's statistics on the statement tables (after a large write)."""
+    """Update the query planner's statistics on the statement tables (after a large write).
+
+    SQLite reads a sample of each index (``analysis_limit``), as PostgreSQL always does:
+    a full pass over a table of millions of statements takes seconds and gives the planner
+    nothing more it needs."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE statement, name_index"))
-    else:
+        return
+    conn.execute(text(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}"))
+    try:
         conn.execute(text("ANALYZE statement"))
         conn.execute(text("ANALYZE name_index"))
+    finally:
+        conn.execute(text("PRAGMA analysis_limit=0"))
+
+
+def statistics_outdated(conn: Connection) -> bool:
+    """True when the planner has no statistics on the statement table, or took them when
+    the table held less than half of what it holds now (PostgreSQL: fewer rows than have
+    changed since). Cheap: it reads the statistics and an index's end, never the table."""
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(
+            text(
+                "SELECT c.reltuples, s.n_mod_since_analyze FROM pg_class c "
+                "JOIN pg_stat_user_tables s ON s.relid = c.oid "
+                "WHERE c.oid = to_regclass('statement')"
+            )
+        ).first()
+        return row is None or row[0] <= 0 or row[1] > row[0]
+    known = conn.execute(
+        text("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+    ).first()
+    stats: list[str] = []
+    if known is not None:
+        query = text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'statement'")
+        stats = [str(stat) for stat in conn.execute(query).scalars() if stat]
+    # Each index's entry starts with the rows it covers (a partial index covers fewer).
+    counted = max((int(stat.split()[0]) for stat in stats), default=0)
+    if counted == 0:
+        return True
+    # Rowids only grow as rows are added: the largest is an upper bound of the rows.
+    rows = conn.execute(text("SELECT max(rowid) FROM statement")).scalar() or 0
+    return int(rows) > 2 * counted
 
 
 def count_statements(conn: Connection, datasets: Iterable[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -73,6 +74,14 @@ statement = Table(
     Column("mask_after", Date),
     Column("delete_after", Date),
     Index("ix_statement_dataset_prop_schema", "dataset", "prop", "schema"),
+    # Document numbers, for the exact check of travellers' documents against lists of lost
+    # and stolen documents (only the "number" statements: a small part of the table).
+    Index(
+        "ix_statement_document_number",
+        "value",
+        sqlite_where=text("prop = 'number'"),
+        postgresql_where=text("prop = 'number'"),
+    ),
 )
 
 # One row per name-typed statement, normalised for search; the dialect's full-text index
@@ -452,6 +461,39 @@ traveller = Table(
     Column("entity_id", String(255), nullable=False, index=True),  # the FtM Person
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
+)
+
+# For data quality: each usable message of a file (a manifest, a PNR batch) and the flight it
+# was sent for, with the counts it declared (CNT, EQN) beside what it held. No personal data.
+message_flight = Table(
+    "message_flight",
+    metadata,
+    Column("id", String(40), primary_key=True),  # of the message, its place and the flight
+    Column("message_id", String(40), ForeignKey("travel_message.id"), nullable=False, index=True),
+    Column("flight_id", String(40), ForeignKey("flight.id"), nullable=False, index=True),
+    Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),  # api, pnr
+    Column("reference", Text, nullable=False),  # UNH message reference
+    Column("function", Text, nullable=False),  # BGM document code (API), MSG function (PNR)
+    Column("received_at", DateTime, nullable=False),  # the file's, as travel_message has it
+    Column("declared_passengers", Integer),  # CNT+42
+    Column("declared_crew", Integer),  # CNT+41
+    Column("declared_bookings", Integer),  # EQN
+    Column("passengers", Integer, nullable=False),  # what the message held
+    Column("crew", Integer, nullable=False),
+    Column("bookings", Integer, nullable=False),
+)
+
+# Flights the passenger information unit expects data for, from a schedule it loaded.
+flight_schedule = Table(
+    "flight_schedule",
+    metadata,
+    Column("flight_id", String(40), ForeignKey("flight.id"), primary_key=True),
+    Column("departure_utc", DateTime),  # when the schedule gave the time's UTC offset
+    Column("pnr_expected", Boolean, nullable=False),  # API is always expected
+    Column("source", Text, nullable=False),  # the file it came from
+    Column("loaded_by", String(255), nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
 )
 
 # Targeting rules: pre-determined criteria a PIU screens travellers with. Each change is kept

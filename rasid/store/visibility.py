@@ -2,16 +2,43 @@
 
 This is the mechanism only: ``rasid.access.policy`` decides, for a caller, which datasets
 are readable whole, which only in part (shared by another agency) and which markings a
-share withholds; the store turns that into a WHERE clause and decides nothing.
+share withholds; the store turns that into a WHERE clause and decides nothing. Likewise for
+masking (depersonalisation): the policy hands a read a ``Masker`` (``rasid.retention.mask``)
+and the store passes every statement it reads through it.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from rasid.model.statement import RasidStatement
 from rasid.store.tables import disclosure, statement
+
+
+class Masker(Protocol):
+    """How a read masks personal data whose mask date has come (see rasid.retention.mask)."""
+
+    @property
+    def today(self) -> date:
+        """The day the read happens on: values whose mask date is at most this are masked."""
+
+    @property
+    def datasets(self) -> frozenset[str]:
+        """The datasets whose statements may be masked."""
+
+    @property
+    def unmasked_names(self) -> frozenset[tuple[str, str]]:
+        """(entity id, dataset) whose masked names this reader may see and search for."""
+
+    def statement(self, stmt: RasidStatement) -> RasidStatement:
+        """The statement as this read shows it."""
+
+    def row(self, table: str, row: Mapping[str, Any], dataset: str | None = None) -> dict[str, Any]:
+        """A travel row as this read shows it (``masked``: whether it is)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,8 @@ class Visibility:
     # Handling codes whose statements the partly readable datasets withhold too (a code
     # found anywhere in a statement's handling text, in any case).
     withheld_handling: frozenset[str] = frozenset()
+    # Masking of personal data past its mask date (None: values are shown as stored).
+    masking: Masker | None = None
 
     @property
     def datasets(self) -> frozenset[str]:
@@ -45,6 +74,11 @@ class Visibility:
 
 Readable = Visibility | Iterable[str] | None
 """What a read may see: a Visibility, plain dataset names (readable whole), or None (all)."""
+
+
+def masker(readable: Readable) -> Masker | None:
+    """The masking a read applies (only a Visibility carries one)."""
+    return readable.masking if isinstance(readable, Visibility) else None
 
 
 def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:

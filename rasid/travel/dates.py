@@ -12,11 +12,16 @@ free text as ``10SEP72``. Every function returns None for a value that is not a 
 """
 
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Literal
 
 Rule = Literal["past", "near"]
 MONTH_NAMES = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC"
 MONTHS = {MONTH_NAMES[i : i + 3]: i // 3 + 1 for i in range(0, len(MONTH_NAMES), 3)}
+# The same dates and times recur across a message and a day's messages (a flight's times,
+# the interchange date, expiry dates): each distinct value is worked out once. The results
+# are immutable (dates, times, None), so sharing them is safe.
+CACHED = 1 << 16
 
 
 def today() -> date:
@@ -49,6 +54,7 @@ def _digits(value: str) -> str | None:
     return value if value.isdigit() and value.isascii() else None
 
 
+@lru_cache(maxsize=CACHED)
 def clock(value: str) -> time | None:
     """A time of day from ``hhmm`` or ``hhmmss``."""
     digits = _digits(value)
@@ -61,6 +67,7 @@ def clock(value: str) -> time | None:
         return None
 
 
+@lru_cache(maxsize=CACHED)
 def year_first(value: str, reference: date, rule: Rule) -> datetime | None:
     """A PAXLST date or date-time: ``YYMMDD``, ``CCYYMMDD``, ``YYMMDDhhmm`` or
     ``CCYYMMDDhhmm`` (told apart by length); a date alone is at midnight."""
@@ -77,6 +84,7 @@ def year_first(value: str, reference: date, rule: Rule) -> datetime | None:
     return datetime.combine(day, at) if day is not None and at is not None else None
 
 
+@lru_cache(maxsize=CACHED)
 def day_first(value: str, reference: date, rule: Rule) -> date | None:
     """A PNRGOV date ``DDMMYY`` (or ``DDMMCCYY``)."""
     digits = _digits(value)
@@ -97,6 +105,7 @@ def day_first_at(day: str, at: str, reference: date) -> datetime | None:
     return datetime.combine(found, moment) if moment is not None else None
 
 
+@lru_cache(maxsize=CACHED)
 def day_month_name(value: str, reference: date, rule: Rule) -> date | None:
     """A date written ``10SEP72`` (or ``10SEP1972``), as in SSR DOCS free text."""
     value = value.strip().upper()

@@ -93,6 +93,20 @@ class _LegDraft:
 
 
 @dataclass
+class _DocumentDraft:
+    """A DOC while its DTM and LOC+91 segments are read (filled in place, then frozen)."""
+
+    type: str
+    number: str
+    expiry: date | None = None
+    issued: date | None = None
+    issuing_state: str = ""
+
+    def done(self) -> TravelDocument:
+        return TravelDocument(self.type, self.number, self.expiry, self.issued, self.issuing_state)
+
+
+@dataclass
 class _TravellerDraft:
     segment: Segment
     kind: Kind
@@ -100,7 +114,7 @@ class _TravellerDraft:
     date_of_birth: date | None = None
     references: list[tuple[str, str]] = field(default_factory=list)
     locations: list[tuple[str, str]] = field(default_factory=list)
-    documents: list[TravelDocument] = field(default_factory=list)
+    documents: list[_DocumentDraft] = field(default_factory=list)
 
 
 class _Reader:
@@ -192,7 +206,7 @@ class _Reader:
                 address=address,
                 references=tuple(draft.references),
                 locations=tuple(draft.locations),
-                documents=tuple(draft.documents),
+                documents=tuple(d.done() for d in draft.documents),
                 position=nad.position,
                 line=nad.line,
             )
@@ -265,7 +279,7 @@ class _Reader:
         draft.locations.append((qualifier, where))
         if qualifier == "91":
             if draft.documents:
-                draft.documents[-1] = replace(draft.documents[-1], issuing_state=where)
+                draft.documents[-1].issuing_state = where
             else:
                 self.note(segment, "LOC+91 (issuing state) without a DOC before it")
         elif qualifier in ("178", "179", "180", "174", "22"):
@@ -297,9 +311,9 @@ class _Reader:
             if not draft.documents:
                 self.note(segment, f"DTM+{qualifier} without a DOC before it")
             elif qualifier == "36" and found is not None:
-                draft.documents[-1] = replace(draft.documents[-1], expiry=found.date())
+                draft.documents[-1].expiry = found.date()
             elif found is not None:
-                draft.documents[-1] = replace(draft.documents[-1], issued=found.date())
+                draft.documents[-1].issued = found.date()
 
     def on_traveller_segment(self, segment: Segment) -> None:
         draft = self.traveller
@@ -314,7 +328,7 @@ class _Reader:
             number = segment.element(1).strip()
             if not number:
                 self.note(segment, "DOC without a document number")
-            draft.documents.append(TravelDocument(segment.element(0).strip().upper(), number))
+            draft.documents.append(_DocumentDraft(segment.element(0).strip().upper(), number))
 
     def on_rff(self, segment: Segment) -> None:
         qualifier, value = segment.component(0, 0).strip().upper(), segment.component(0, 1).strip()

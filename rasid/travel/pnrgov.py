@@ -20,7 +20,6 @@ from rasid.travel.errors import Problem, Severity, excerpt
 from rasid.travel.freetext import read_contact, read_doco, read_docs, split_title
 from rasid.travel.pnr import (
     Agency,
-    CheckIn,
     Contact,
     FrequentFlyer,
     HistoryItem,
@@ -33,6 +32,7 @@ from rasid.travel.pnr import (
     Ticket,
 )
 from rasid.travel.pnrparts import (
+    CheckInDraft,
     LegDraft,
     PnrDraft,
     TravellerDraft,
@@ -165,13 +165,11 @@ class _Reader:
         reference = segment.component(1, 2).strip()
         if pnr.context in LEG_CONTEXTS:
             given, _ = split_title(segment.component(1, 0))
-            base = pnr.check_in or CheckIn(reference)
-            pnr.check_in = replace(
-                base,
-                traveller_ref=base.traveller_ref or reference,
-                surname=segment.component(0, 0).strip(),
-                given_names=given,
-            )
+            check_in = pnr.check_in or CheckInDraft(reference)
+            check_in.traveller_ref = check_in.traveller_ref or reference
+            check_in.surname = segment.component(0, 0).strip()
+            check_in.given_names = given
+            pnr.check_in = check_in
             pnr.context = "checkin"
         else:
             pnr.travellers.append(TravellerDraft(segment, reference))
@@ -259,9 +257,10 @@ class _Reader:
             return
         if pnr.check_in is None:
             self.note(segment, "TBD outside a check-in (TRI) group")
-        base = pnr.check_in or CheckIn("")
+        check_in = pnr.check_in or CheckInDraft("")
         flight = pnr.legs[-1].leg.flight if pnr.legs else ""
-        pnr.check_in = replace(base, bags=checked_bags(segment, base.traveller_ref, flight))
+        check_in.bags = checked_bags(segment, check_in.traveller_ref, flight)
+        pnr.check_in = check_in
 
     def on_ticket(self, pnr: PnrDraft, segment: Segment) -> None:
         reference = pnr.traveller_ref()
@@ -286,12 +285,12 @@ class _Reader:
         draft = pnr.legs[-1]
         if segment.tag == "RPI":
             size, status = count(segment.element(0)), segment.element(1).strip()
-            draft.leg = replace(draft.leg, party_size=size, status=status)
+            draft.details.update(party_size=size, status=status)
         elif segment.tag == "APD":
-            draft.leg = replace(draft.leg, aircraft=segment.element(0).strip())
+            draft.details["aircraft"] = segment.element(0).strip()
         elif segment.tag == "TRI":
             pnr.close_check_in()
-            pnr.check_in = CheckIn(
+            pnr.check_in = CheckInDraft(
                 segment.component(1, 3).strip(),
                 sequence=segment.component(1, 0).strip(),
                 at=draft.checked_at,
@@ -303,7 +302,7 @@ class _Reader:
             reference = pnr.check_in.traveller_ref if pnr.check_in else ""
             draft.seats.append(Seat(seat, reference, cabin, "SSD"))
             if pnr.check_in is not None:
-                pnr.check_in = replace(pnr.check_in, seat=seat, cabin=cabin)
+                pnr.check_in.seat, pnr.check_in.cabin = seat, cabin
 
     def on_fti(self, pnr: PnrDraft, segment: Segment) -> None:
         parts = segment.components(0)

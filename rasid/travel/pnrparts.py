@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from rasid.travel.edifact import Delimiters, Segment
 from rasid.travel.errors import Severity, excerpt
@@ -181,6 +182,36 @@ class TravellerDraft:
 
 
 @dataclass
+class CheckInDraft:
+    """A check-in (TRI group) while its TIF, SSD and TBD segments are read, filled in place
+    (a check-in is rebuilt for nearly every segment of a departure push otherwise)."""
+
+    traveller_ref: str
+    sequence: str = ""
+    surname: str = ""
+    given_names: str = ""
+    seat: str = ""
+    cabin: str = ""
+    at: datetime | None = None
+    flight: str = ""
+    bags: Bags | None = None
+
+    def done(self) -> CheckIn:
+        """The finished check-in."""
+        return CheckIn(
+            self.traveller_ref,
+            self.sequence,
+            self.surname,
+            self.given_names,
+            self.seat,
+            self.cabin,
+            self.at,
+            self.flight,
+            self.bags,
+        )
+
+
+@dataclass
 class LegDraft:
     """An itinerary leg (TVL) while its group is read."""
 
@@ -189,6 +220,7 @@ class LegDraft:
     check_ins: list[CheckIn] = field(default_factory=list)
     ssrs: list[Ssr] = field(default_factory=list)
     checked_at: datetime | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # RPI and APD, set on the leg at last
 
 
 @dataclass
@@ -214,7 +246,7 @@ class PnrDraft:
     remarks: list[Remark] = field(default_factory=list)
     documents: list[tuple[str, PnrDocument, Segment]] = field(default_factory=list)
     context: str = "pnr"  # pnr, traveller, leg, checkin, split, history
-    check_in: CheckIn | None = None
+    check_in: CheckInDraft | None = None
     non_air: bool = False
     author: str = ""  # the history block being read (ABI, DAT, SAC)
     at: datetime | None = None
@@ -224,7 +256,7 @@ class PnrDraft:
     def close_check_in(self) -> None:
         """File the check-in being read under its leg."""
         if self.check_in is not None and self.legs:
-            self.legs[-1].check_ins.append(self.check_in)
+            self.legs[-1].check_ins.append(self.check_in.done())
         self.check_in = None
 
     def traveller_ref(self) -> str:
@@ -281,6 +313,7 @@ def _leg(draft: LegDraft) -> Leg:
         seats=tuple(draft.seats),
         check_ins=tuple(draft.check_ins),
         ssrs=tuple(draft.ssrs),
+        **draft.details,
     )
 
 

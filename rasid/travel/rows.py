@@ -11,7 +11,9 @@ Every row is keyed by a hash of its natural key, so a re-import finds the same r
 * a traveller row is a person entity on a flight. An API person is keyed by the manifest's
   first flight, names, birth date and first document; a PNR person by the booking and names,
   so the same traveller in the 48 h, 24 h and departure pushes is one entity. Deterministic
-  keys never join people across flights or bookings: entity resolution proposes that.
+  keys never join people across flights or bookings: entity resolution proposes that;
+* a message_flight row is a usable message of the file (a manifest, a PNR batch) and a flight
+  it was sent for, with the counts it declared beside those it held (for data quality).
 
 The message's own times (flights, bookings) are local and kept as sent.
 """
@@ -97,6 +99,12 @@ def flight_key(leg: FlightLike) -> tuple[str, str, str, date] | None:
     return carrier, number, airport, leg.departure.date()
 
 
+def flight_id(key: tuple[str, str, str, date]) -> str:
+    """The id of the flight with this key (see ``flight_key``)."""
+    carrier, number, airport, day = key
+    return content_key("flight", carrier, number, airport, day.isoformat())
+
+
 def same_flight(leg: FlightLike, other: FlightLike | None) -> bool:
     """True when two legs leave and arrive at the same airports at the same scheduled time
     (one aircraft under two flight numbers, as a codeshare is)."""
@@ -131,6 +139,7 @@ class Plan:
     flights: dict[str, Row] = field(default_factory=dict)
     travellers: list[Row] = field(default_factory=list)  # from API
     pushes: list[Push] = field(default_factory=list)
+    message_flights: list[Row] = field(default_factory=list)  # for the data-quality report
     persons: set[str] = field(default_factory=set)
     notes: list[Problem] = field(default_factory=list)
     filtered: Counter[str] = field(default_factory=Counter)
@@ -168,11 +177,11 @@ class Planner:
             self.plan.notes.append(Problem(leg.position, leg.line, tag, reason, "warning"))
             return None
         carrier, number, airport, day = key
-        flight_id = content_key("flight", carrier, number, airport, day.isoformat())
-        known = self.plan.flights.get(flight_id)
+        found = flight_id(key)
+        known = self.plan.flights.get(found)
         if known is None or not known["arrival_airport"]:
-            self.plan.flights[flight_id] = {
-                "id": flight_id,
+            self.plan.flights[found] = {
+                "id": found,
                 "carrier": carrier,
                 "flight_number": number,
                 "departure_airport": airport,
@@ -181,7 +190,7 @@ class Planner:
                 "scheduled_departure": leg.departure,
                 "scheduled_arrival": leg.arrival,
             }
-        return flight_id
+        return found
 
     # API ---------------------------------------------------------------------------------
 
@@ -191,6 +200,8 @@ class Planner:
             f for f in (self.flight(leg, "TDT") for leg in manifest.legs) if f
         ]
         anchor = str(flights[0]) if flights else f"{self.message_id}:{manifest.reference}"
+        for flight_id in dict.fromkeys(flights):  # a leg given twice is one flight
+            self._sent_for(manifest, "api", str(flight_id))
         found = []
         for traveller in manifest.travellers:
             first = traveller.documents[0].number if traveller.documents else ""
@@ -240,6 +251,24 @@ class Planner:
             "entity_id": person,
         }
 
+    def _sent_for(self, message: Manifest | PnrBatch, kind: str, flight_id: str) -> None:
+        """Note that a message was sent for a flight, with the counts it declared (CNT+42 and
+        CNT+41 of a manifest, EQN of a PNR batch) beside what it held."""
+        self.plan.message_flights.append(
+            {
+                "id": content_key(
+                    "message-flight", self.message_id, str(message.position), flight_id
+                ),
+                "message_id": self.message_id,
+                "flight_id": flight_id,
+                "dataset": self.dataset,
+                "kind": kind,
+                "reference": message.reference,
+                "function": message.function,
+                **declared_counts(message),
+            }
+        )
+
     # PNR ---------------------------------------------------------------------------------
 
     def add_batch(
@@ -248,6 +277,8 @@ class Planner:
         """Flights and bookings of a PNR batch (its PNRs already screened, with what the
         safeguard removed from each); each traveller with their PNR and person id."""
         main = self.flight(batch.flight, "TVL") if batch.flight is not None else None
+        if main is not None:
+            self._sent_for(batch, "pnr", main)
         found: list[tuple[Pnr, PnrTraveller, str]] = []
         for pnr, removed in screened:
             persons = self._add_pnr(pnr, removed, batch.flight, main)
@@ -388,6 +419,28 @@ class Planner:
             "current_version": version["id"],
             "as_of": version["as_of"],
         }
+
+
+def declared_counts(message: Manifest | PnrBatch) -> dict[str, int | None]:
+    """What a message declared (passengers CNT+42 and crew CNT+41 of a manifest, PNRs EQN of
+    a batch; None when not sent) and what it held."""
+    if isinstance(message, Manifest):
+        return {
+            "declared_passengers": message.passenger_count,
+            "declared_crew": message.crew_count,
+            "declared_bookings": None,
+            "passengers": len(message.passengers),
+            "crew": len(message.crew),
+            "bookings": 0,
+        }
+    return {
+        "declared_passengers": None,
+        "declared_crew": None,
+        "declared_bookings": message.pnr_count,
+        "passengers": sum(len(pnr.travellers) for pnr in message.pnrs),
+        "crew": 0,
+        "bookings": len(message.pnrs),
+    }
 
 
 def seat_of(traveller: PnrTraveller, leg: Leg | None, travellers: int) -> str:

@@ -22,9 +22,11 @@ from rasid.store.tables import (
     booking_flight,
     booking_version,
     flight,
+    message_flight,
     travel_message,
     traveller,
 )
+from rasid.store.visibility import Masker
 from rasid.travel.rows import Plan, Push, Row
 
 # Columns of a traveller row that a newer message may change (first_seen stays).
@@ -88,6 +90,9 @@ def save_plan(conn: Connection, plan: Plan, run_id: str, received: datetime) -> 
     if not _insert_new(conn, travel_message, message):
         return False
     save_flights(conn, plan.flights.values(), received)
+    if plan.message_flights:
+        rows = [{**row, "received_at": received} for row in plan.message_flights]
+        conn.execute(message_flight.insert(), rows)
     save_travellers(conn, plan.travellers, received)
     for push in plan.pushes:
         save_push(conn, push, received)
@@ -186,8 +191,17 @@ def travel_counts(conn: Connection, dataset: str | None = None) -> dict[str, int
     return found
 
 
+# A read of personal data passes the policy's masking (``Visibility.masking``): rows past
+# their dataset's mask period come back with names, documents, contacts and payment masked
+# and ``masked`` set. Without one (None), rows are returned as stored.
+
+
 def find_booking(
-    conn: Connection, dataset: str, record_locator: str, carrier: str | None = None
+    conn: Connection,
+    dataset: str,
+    record_locator: str,
+    carrier: str | None = None,
+    masking: Masker | None = None,
 ) -> dict[str, Any] | None:
     """A booking of a dataset by its record locator (and owning carrier), or None."""
     query = select(booking).where(
@@ -196,21 +210,35 @@ def find_booking(
     if carrier is not None:
         query = query.where(booking.c.carrier == carrier)
     row = conn.execute(query).first()
-    return dict(row._mapping) if row is not None else None
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    return masking.row("booking", found) if masking else found
 
 
-def list_versions(conn: Connection, booking_id: str) -> list[dict[str, Any]]:
+def list_versions(
+    conn: Connection, booking_id: str, masking: Masker | None = None
+) -> list[dict[str, Any]]:
     """Every version received of a booking, oldest first."""
     query = (
-        select(booking_version)
+        select(booking_version, booking.c.dataset)
+        .join(booking, booking.c.id == booking_version.c.booking_id)
         .where(booking_version.c.booking_id == booking_id)
         .order_by(booking_version.c.received_at, booking_version.c.as_of, booking_version.c.id)
     )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    found = []
+    for row in conn.execute(query):
+        version = {k: v for k, v in row._mapping.items() if k != "dataset"}
+        found.append(masking.row("booking_version", version, row.dataset) if masking else version)
+    return found
 
 
 def list_travellers(
-    conn: Connection, *, flight_id: str | None = None, booking_id: str | None = None
+    conn: Connection,
+    *,
+    flight_id: str | None = None,
+    booking_id: str | None = None,
+    masking: Masker | None = None,
 ) -> list[dict[str, Any]]:
     """The travellers on a flight or in a booking, by surname and given names."""
     query = select(traveller).order_by(traveller.c.surname, traveller.c.given_names)
@@ -218,4 +246,7 @@ def list_travellers(
         query = query.where(traveller.c.flight_id == flight_id)
     if booking_id is not None:
         query = query.where(traveller.c.booking_id == booking_id)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    rows = conn.execute(query)
+    if masking is None:
+        return [dict(row._mapping) for row in rows]
+    return [masking.row("traveller", dict(row._mapping)) for row in rows]

@@ -74,12 +74,18 @@ class Segment:
 
     def component(self, i: int, j: int) -> str:
         """Component ``j`` of element ``i``, or ""."""
-        parts = self.components(i)
-        return parts[j] if 0 <= j < len(parts) else ""
+        # Read for every value of every message: indexing here, not through components().
+        elements = self.elements
+        if 0 <= i < len(elements):
+            parts = elements[i]
+            if 0 <= j < len(parts):
+                return parts[j]
+        return ""
 
     def element(self, i: int) -> str:
         """The value of element ``i`` (its first component), or ""."""
-        return self.component(i, 0)
+        elements = self.elements
+        return elements[i][0] if 0 <= i < len(elements) and elements[i] else ""
 
     def values(self, i: int) -> list[str]:
         """The non-empty components of element ``i``, stripped."""
@@ -161,6 +167,11 @@ class _Splitter:
         self.line = 1
         specials = {d.terminator, d.element, d.component, d.release, "\r", "\n"} - {""}
         self.plain = re.compile("[^" + "".join(re.escape(c) for c in sorted(specials)) + "]+")
+        # Where a segment's simple reading stops: its terminator, or what needs the careful
+        # one (a release character, a line break).
+        stops = {d.terminator, d.release, "\r", "\n"} - {""}
+        self.stop = re.compile("[" + "".join(re.escape(c) for c in sorted(stops)) + "]")
+        self.fast = d.terminator not in "\r\n"
 
     def warn(self, reason: str, tag: str = "", severity: Severity = "warning") -> None:
         position = len(self.segments) + 1
@@ -175,16 +186,25 @@ class _Splitter:
         """End the segment being read; returns it (None when it was empty)."""
         self.close_component()
         elements, self.elements, self.started = self.elements, [[]], False
-        if all(not c for e in elements for c in e):
-            return None
+        return self.emit(elements)
+
+    def emit(self, elements: list[list[str]]) -> Segment | None:
+        """Add the segment of these elements (its tag first); None when it is empty."""
         raw_tag = elements[0][0]
-        tag = raw_tag.strip(WHITESPACE).upper()
-        if tag != raw_tag:
-            self.warn(f"segment tag {excerpt(raw_tag)} read as {excerpt(tag)}", tag)
-        if not TAG.fullmatch(tag):
-            self.warn(f"not a segment tag: {excerpt(tag)}", tag[:3], "error")
-        for segment in self.unglue(tag, elements[1:]):
-            self.segments.append(segment)
+        if not raw_tag and all(not c for e in elements for c in e):
+            return None
+        tag = raw_tag
+        if tag not in KNOWN_TAGS:  # a known tag is a well-formed one, as written
+            tag = raw_tag.strip(WHITESPACE).upper()
+            if tag != raw_tag:
+                self.warn(f"segment tag {excerpt(raw_tag)} read as {excerpt(tag)}", tag)
+            if not TAG.fullmatch(tag):
+                self.warn(f"not a segment tag: {excerpt(tag)}", tag[:3], "error")
+        if tag in MAX_ELEMENTS:
+            self.segments.extend(self.unglue(tag, elements[1:]))
+        else:
+            del elements[0]  # the tag: the segment keeps the data elements only
+            self.segments.append(Segment(tag, elements, len(self.segments) + 1, self.start_line))
         return self.segments[-1]
 
     def unglue(self, tag: str, elements: list[list[str]]) -> list[Segment]:
@@ -244,6 +264,13 @@ class _Splitter:
                     i += 1
                     continue
                 self.started, self.start_line = True, self.line
+                simple = self.simple(i)
+                if simple is not None:
+                    i, segment = simple
+                    if segment is not None and segment.tag == "UNZ":
+                        self.after_unz(i)
+                        return self.segments
+                    continue
             if d.release and ch == d.release:
                 i = self.release(i)
             elif ch == d.terminator:
@@ -274,6 +301,18 @@ class _Splitter:
             self.warn("segment terminator missing at the end of the data", self.current_tag())
             self.finish()
         return self.segments
+
+    def simple(self, i: int) -> tuple[int, Segment | None] | None:
+        """Read the segment starting at ``i`` at once when nothing in it needs care (no
+        release character, no line break before its terminator): where to go on from and
+        the segment. None when it needs the character-by-character reading."""
+        stop = self.stop.search(self.text, i) if self.fast else None
+        if stop is None or self.text[stop.start()] != self.d.terminator:
+            return None
+        self.started = False
+        component = self.d.component
+        raw = self.text[i : stop.start()].split(self.d.element)
+        return stop.end(), self.emit([e.split(component) for e in raw])
 
     def current_tag(self) -> str:
         """The tag of the segment being read, as far as it goes (for problems)."""

@@ -19,8 +19,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import rasid
+from rasid.retention.schedule import Clock, RetentionSchedule, scheduled
 from rasid.settings import get_settings
 from rasid.store import Store, open_store
+from rasid.store.statements import utcnow
 from rasid.web import (
     account,
     api,
@@ -32,7 +34,13 @@ from rasid.web import (
     hits,
     hits_pages,
     pages,
+    retention,
+    retention_pages,
+    rules,
+    rules_pages,
     screen,
+    travel,
+    travel_pages,
 )
 
 DESCRIPTION = """\
@@ -118,14 +126,18 @@ class Admission:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Size the pool of threads that run requests (RASID_SERVER_THREADS)."""
+    """Size the pool of threads that run requests (RASID_SERVER_THREADS), and keep the
+    retention schedule running while the app serves (when it has one)."""
     limiter = anyio.to_thread.current_default_thread_limiter()
     limiter.total_tokens = get_settings().server_threads
-    yield
+    async with scheduled(app.state.retention_schedule):
+        yield
 
 
-def create_app(store: Store) -> FastAPI:
-    """The web application (JSON API and pages) over ``store``."""
+def create_app(store: Store, clock: Clock = utcnow, schedule: bool = False) -> FastAPI:
+    """The web application (JSON API and pages) over ``store``. ``clock`` tells the time
+    (masking and unmasking go by it); with ``schedule`` the app runs retention at start-up
+    and daily (RASID_RETENTION_HOUR), as `rasid serve` does."""
     app = FastAPI(
         title="Rasid API",
         version=rasid.__version__,
@@ -136,6 +148,9 @@ def create_app(store: Store) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.clock = clock
+    hour = get_settings().retention_hour
+    app.state.retention_schedule = RetentionSchedule(store, clock, hour) if schedule else None
     app.mount("/static", StaticFiles(packages=[("rasid.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(screen.router)
@@ -146,6 +161,12 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(account.router)
     app.include_router(exchange_pages.router)
     app.include_router(hits_pages.router)
+    app.include_router(travel.router)
+    app.include_router(travel_pages.router)
+    app.include_router(retention.router)
+    app.include_router(retention_pages.router)
+    app.include_router(rules.router)
+    app.include_router(rules_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     app.add_middleware(Admission, limit=get_settings().server_threads)
@@ -156,5 +177,7 @@ def create_app(store: Store) -> FastAPI:
 
 def app_from_settings() -> FastAPI:
     """The web application over the database of ``RASID_DATABASE_URL`` (already
-    initialised): one per worker process of ``rasid serve --workers N``."""
-    return create_app(open_store(get_settings().database_url))
+    initialised): one per worker process of ``rasid serve --workers N``, each with the
+    retention schedule unless RASID_RETENTION_SCHEDULE is off."""
+    settings = get_settings()
+    return create_app(open_store(settings.database_url), schedule=settings.retention_schedule)

@@ -12,7 +12,7 @@ cookie (the browser). Every decision about what the caller may read or do is
 
 import hmac
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, cast
 
 from fastapi import Depends, Header, Query, Request, params
@@ -22,6 +22,7 @@ from rasid.access.accounts import Scope, authenticate_token
 from rasid.access.policy import Principal, check_purpose, require, visibility
 from rasid.settings import get_settings
 from rasid.store import Store, UnitOfWork
+from rasid.store.statements import utcnow
 from rasid.store.visibility import Visibility
 
 SESSION_COOKIE = "rasid_session"
@@ -121,10 +122,20 @@ def current_principal(request: Request, uow: Uow) -> Principal:
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def readable_datasets(caller: Caller, uow: Uow) -> Visibility:
+def clock_now(request: Request) -> datetime:
+    """The time by the app's clock (the system's, or a test's): masking goes by it."""
+    clock = getattr(request.app.state, "clock", utcnow)
+    return cast(datetime, clock())
+
+
+Now = Annotated[datetime, Depends(clock_now)]
+
+
+def readable_datasets(caller: Caller, uow: Uow, now: Now) -> Visibility:
     """What the caller may read, as the policy decides: the one need-to-know decision of
-    the web layer. Every route passes it to every store call it makes."""
-    return visibility(uow.conn, caller)
+    the web layer (with the masking of personal data past its mask date). Every route
+    passes it to every store call it makes."""
+    return visibility(uow.conn, caller, now)
 
 
 Readable = Annotated[Visibility, Depends(readable_datasets)]

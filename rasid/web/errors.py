@@ -18,6 +18,7 @@ from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
+from rasid.retention.errors import RetentionError, UnknownUnmaskRequest
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
 from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated, get_store
@@ -40,6 +41,8 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (UnknownMessage, 404),
     (ExchangeError, 422),
     (UnknownHit, 404),
+    (UnknownUnmaskRequest, 404),
+    (RetentionError, 422),
     (ModelError, 422),
     (ScreenError, 422),
     (AccessError, 409),

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
-from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
+from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
+from rasid.travel.alerts import decide_and_alert
 from rasid.web.deps import Caller, Readable, Uow, scoped
 from rasid.web.models import MAX_OFFSET, ErrorOut, signed_in
 
@@ -48,6 +49,9 @@ class ScreenedSubjectOut(BaseModel):
     document_number: str | None
     first_screened: datetime
     last_screened: datetime
+    dataset: str | None = Field(
+        default=None, description="The dataset the subject's data comes from (a traveller's)"
+    )
 
 
 class HitDecisionOut(BaseModel):
@@ -66,8 +70,16 @@ class HitOut(BaseModel):
 
     id: int
     subject: ScreenedSubjectOut
-    entity_id: str = Field(description="The watchlist entity proposed")
-    watchlist: str | None = Field(description="The entity's dataset (null if unknown)")
+    kind: str = Field(
+        description="What matched: name (a watchlist entity), document (a listed lost or "
+        "stolen travel document) or rule (a targeting rule)"
+    )
+    entity_id: str = Field(
+        description="The watchlist entity or listed document proposed; rule:<id> for a rule"
+    )
+    watchlist: str | None = Field(
+        description="The entity's dataset (for a rule: the traveller's dataset; null if unknown)"
+    )
     score: float = Field(description="Match score, 0 to 1")
     alert: bool = Field(description="The score reached the alert threshold")
     matched_name: str = Field(description="The watchlist name that matched best")
@@ -82,6 +94,16 @@ class HitDetail(HitOut):
     """A hit with every decision taken on it, oldest first."""
 
     history: list[HitDecisionOut]
+
+
+class DecidedHit(HitDetail):
+    """A hit just decided on, and the alert its confirmation sent, if any."""
+
+    alert_message: str | None = Field(
+        default=None,
+        description="Id of the report sent to border and police agencies when this "
+        "decision confirmed a traveller hit (see /api/messages)",
+    )
 
 
 class HitPage(BaseModel):
@@ -155,19 +177,23 @@ def hit(hit_id: HitId, uow: Uow, readable: Readable) -> HitDetail:
 
 @router.post(
     "/{hit_id}/decision",
-    response_model=HitDetail,
+    response_model=DecidedHit,
     summary="Decide on a hit",
     responses=NOT_FOUND | REFUSED,
 )
 def decision(
     hit_id: HitId, body: HitDecisionIn, uow: Uow, caller: Caller, readable: Readable
-) -> HitDetail:
+) -> DecidedHit:
     """Record a person's decision on a hit and return the hit with its history.
 
     Allowed: `new` to `confirmed`, `dismissed` or `escalated`; `escalated` to `confirmed`
     or `dismissed`; `confirmed` or `dismissed` back to `new` (a reopening, for a
     supervisor). The reason is required. The decision is recorded with the reviewer, the
-    reason and the time, and nothing else happens: the queue never acts on a person.
+    reason and the time. Only one decision acts: confirming a hit on a traveller (from
+    API or PNR data) sends a report to the border and police agencies
+    (`RASID_TRAVEL_ALERT_AGENCIES`) through the exchange, in the caller's name (the
+    `exchange` scope is needed then), and `alert_message` gives its id. Decision and
+    alert are recorded together or not at all.
 
     The reviewer is the signed-in caller (the `review` scope is needed). A browser
     session must send its CSRF token in the `X-CSRF-Token` header.
@@ -175,5 +201,5 @@ def decision(
     Answers 404 for an unknown hit, 422 for a change that is not allowed (or was made by
     someone else meanwhile) and for a blank reason or reviewer.
     """
-    found = decide(uow.conn, hit_id, body.status, caller.name, body.reason, readable)
-    return HitDetail.model_validate(found.to_dict())
+    found, sent = decide_and_alert(uow.conn, caller, hit_id, body.status, body.reason, readable)
+    return DecidedHit.model_validate(found.to_dict() | {"alert_message": sent and sent.id})

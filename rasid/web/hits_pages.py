@@ -14,8 +14,11 @@ from starlette.responses import Response
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import require
+from rasid.exchange.errors import ExchangeError
 from rasid.screen.errors import ScreenError
-from rasid.screen.hits import HitStatus, count_by_status, decide, get_hit, list_hits
+from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
+from rasid.travel.alerts import decide_and_alert, flight_text, traveller_on_flight
+from rasid.travel.screening import SOURCE as TRAVEL
 from rasid.web.deps import Caller, Readable, Uow, check_form
 from rasid.web.render import render
 
@@ -70,9 +73,14 @@ def _hit(
     status: int = 200,
 ) -> Response:
     found = get_hit(uow.conn, hit_id, readable)
+    on_flight = None
+    if found.subject.source == TRAVEL and found.subject.external_id:
+        on_flight = traveller_on_flight(uow.conn, found.subject.external_id)
     context = {
         "nav": "hits",
         "hit": found,
+        "traveller": on_flight,
+        "flight_text": flight_text(on_flight) if on_flight is not None else "",
         "error": error,
         "values": values or {},
         "reason_max": REASON_MAX,
@@ -96,8 +104,8 @@ def decision_submit(
     require(caller, Scope.REVIEW)
     check_form(request, uow, csrf_token)
     try:
-        decide(uow.conn, hit_id, status, caller.name, reason, readable)
-    except ScreenError as exc:
+        decide_and_alert(uow.conn, caller, hit_id, status, reason, readable)
+    except (ScreenError, ExchangeError) as exc:
         values = {"status": status, "reason": reason}
         return _hit(request, uow, readable, hit_id, str(exc), values, status=422)
     return RedirectResponse(f"/hits/{hit_id}", status_code=303)

@@ -55,6 +55,11 @@ class StatementOut(_Model):
     retention_class: str | None = None
     mask_after: date | None = None
     delete_after: date | None = None
+    masked: bool = Field(
+        default=False,
+        description="The value is masked (depersonalised after its mask date): `value` is "
+        "the mask. Ask to see it again under /api/retention/unmask",
+    )
 
 
 class EntityOut(_Model):

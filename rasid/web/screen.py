@@ -7,9 +7,12 @@ from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import record
+from rasid.access.registry import list_datasets
 from rasid.screen.batch import BadLine, subject_from
 from rasid.screen.engine import Screener, watchlist_names
 from rasid.screen.errors import ScreenError
+from rasid.screen.hits import record_results
+from rasid.travel.screening import TravelDocument, check_traveller
 from rasid.web.deps import ApiPurpose, Caller, Readable, Uow, scoped
 from rasid.web.models import ErrorOut, signed_in
 
@@ -47,6 +50,9 @@ class ReasonOut(BaseModel):
 class MatchOut(BaseModel):
     """A proposed watchlist entity: a person reviews it before anything happens."""
 
+    kind: str = Field(
+        "name", description="name (a watchlist entity) or document (a listed lost/stolen document)"
+    )
     entity_id: str
     score: float
     alert: bool
@@ -130,7 +136,7 @@ def screen(
         results.append(
             ResultOut(
                 id=subject.id or str(number),
-                matches=[MatchOut(**m.to_dict()) for m in matches],
+                matches=[MatchOut(**m.to_dict(), kind=m.kind) for m in matches],
                 hits=[h.id for h in hits],
             )
         )
@@ -144,3 +150,85 @@ def screen(
         hits=sorted({h for r in results for h in r.hits}),
     )
     return ScreenOut(watchlists=datasets, results=results)
+
+
+class DocumentIn(BaseModel):
+    """A travel document the traveller holds."""
+
+    number: str = Field(..., min_length=1, max_length=64, description="As printed")
+    issuing_state: str = Field(..., max_length=64, description="ICAO or ISO code (GBR, GB)")
+    type: str = Field("", max_length=8, description="P (passport), I (identity card)...")
+
+
+class TravellerIn(SubjectIn):
+    """A traveller to check: a subject, with the documents they hold."""
+
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
+
+
+class CheckOut(BaseModel):
+    """What one traveller check found, and against what."""
+
+    id: str
+    watchlists: list[str]
+    document_lists: list[str]
+    matches: list[MatchOut] = Field(description="Watchlist matches best first, then documents")
+    hits: list[int] = Field(default_factory=list, description="Review-queue hits made or refreshed")
+
+
+@router.post(
+    "/travel/check",
+    response_model=CheckOut,
+    summary="Check one traveller against the watchlists and the lost/stolen documents",
+    responses={
+        422: {"model": ErrorOut, "description": "No name, a malformed date, no purpose"},
+        **signed_in(),
+    },
+    dependencies=[scoped(Scope.SCREEN)],
+)
+def check(
+    body: TravellerIn,
+    uow: Uow,
+    caller: Caller,
+    readable: Readable,
+    screener: ScreenerDep,
+    purpose: ApiPurpose,
+) -> CheckOut:
+    """Check one traveller at once, as a border officer does at the desk: their name and
+    facts against the watchlists, and each of their documents against the lists of lost,
+    stolen or revoked documents (number and issuing state exactly), all those the caller
+    may read.
+
+    A listed document is a match of kind `document` with score 1 and the list entry's
+    facts in its explanation. Matches only propose: every alert becomes a hit in the review
+    queue (`/api/hits`), for a person to confirm or dismiss.
+
+    Needs the `screen` scope and a purpose; the check goes to the audit log.
+    """
+    data: dict[str, Any] = body.model_dump(exclude={"documents"})
+    data["id"] = body.id or ""
+    subject = subject_from(data, 1)
+    if isinstance(subject, BadLine):
+        raise ScreenError(subject.reason)
+    documents = [TravelDocument(d.number, d.issuing_state, d.type) for d in body.documents]
+    known = list_datasets(uow.conn)
+    watchlists = [d.name for d in known if d.kind == "watchlist" and d.name in readable]
+    lists = [d.name for d in known if d.kind == "documents" and d.name in readable]
+    matches, dataset_of = check_traveller(uow.conn, screener, subject, documents, watchlists, lists)
+    hits = record_results(uow.conn, subject, "api", matches, dataset_of)
+    record(
+        uow.conn,
+        caller,
+        "screen.traveller",
+        subject.id or subject.name,
+        purpose,
+        documents=len(documents),
+        hits=[h.id for h in hits],
+    )
+    return CheckOut(
+        id=subject.id or "1",
+        watchlists=watchlists,
+        document_lists=lists,
+        matches=[MatchOut(**m.to_dict(), kind=m.kind) for m in matches],
+        hits=[h.id for h in hits],
+    )

@@ -18,6 +18,8 @@ from rasid.model.gradings import Scale, get_scale
 from rasid.model.handling import conditions
 from rasid.model.registry import Dataset
 from rasid.model.statement import RasidStatement
+from rasid.retention.mask import is_masked
+from rasid.retention.unmask import record_unmasked
 from rasid.settings import get_settings
 from rasid.store.entities import EntityView, get_entities, list_entity_ids, search_entity_ids
 from rasid.store.statements import count_statements, entities_by_schema
@@ -104,6 +106,8 @@ def search_entities(
         results=[e.id for e in found.results],
         datasets=sorted({d for e in found.results for d in e.datasets}),
     )
+    if readable is not None:
+        record_unmasked(conn, caller, readable, purpose)
     return found
 
 
@@ -119,6 +123,8 @@ def read_entity(
         return exc
     datasets = sorted({s.dataset for s in found.statements})
     record(conn, caller, "entity.read", entity_id, purpose, datasets=datasets)
+    if readable is not None:
+        record_unmasked(conn, caller, readable, purpose)
     return found
 
 
@@ -158,6 +164,7 @@ def statement_out(stmt: RasidStatement, owners: dict[str, str], scale: Scale) ->
         retention_class=stmt.retention_class,
         mask_after=stmt.mask_after,
         delete_after=stmt.delete_after,
+        masked=is_masked(stmt.value),
     )
 
 

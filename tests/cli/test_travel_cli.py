@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from rasid.cli.main import app
-from tests.travel.helpers import API_WITHOUT_FLIGHT, DATA_DIR
+from tests.travel.helpers import API_UA988, API_WITHOUT_FLIGHT, DATA_DIR, DOCUMENTS
 
 runner = CliRunner()
 API = DATA_DIR / "paxlst_gtas_apisMessage_d05b.edi"
@@ -56,3 +56,35 @@ def test_no_usable_message_exits_with_one_line(settings_env: str, tmp_path: Path
     shown = runner.invoke(app, ["quarantine", "--dataset", "api", "--json"])
     [row] = json.loads(shown.stdout)
     assert row["location"] == "segment 2 (UNH), line 3"
+
+
+def test_travellers_are_screened_on_arrival(settings_env: str, tmp_path: Path) -> None:
+    lists = tmp_path / "sltd.jsonl"
+    lists.write_text("\n".join(json.dumps(d) for d in DOCUMENTS) + "\n")
+    add = ["ingest", str(lists), "-d", "sltd", "--agency", "border", "--documents", "-q"]
+    assert runner.invoke(app, add).exit_code == 0
+    api = tmp_path / "api.edi"
+    api.write_bytes(API_UA988)
+    args = ["ingest", str(api), "-d", "piu_api", "--agency", "piu", "-q"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    screened = json.loads(result.stdout)["screened"]
+    assert {k: screened[k] for k in ("travellers", "document_alerts", "hits")} == {
+        "travellers": 1,
+        "document_alerts": 1,
+        "hits": 1,
+    }
+    assert screened["document_lists"] == ["sltd"]
+    shown = runner.invoke(app, ["hits", "--json"])
+    assert '"kind": "document"' in shown.stdout
+
+
+def test_a_dataset_is_not_both_a_watchlist_and_a_document_list(
+    settings_env: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(DOCUMENTS[0]) + "\n")
+    args = ["ingest", str(path), "-d", "x", "--agency", "b", "--documents", "--watchlist"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "not both" in result.output

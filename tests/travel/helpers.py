@@ -1,7 +1,11 @@
 """The sample travel messages (test fixtures in ``tests/travel/data``, with their licence)."""
 
+import json
 from functools import cache
 from pathlib import Path
+
+from rasid.ingest.run import IngestRequest, ingest
+from rasid.store import Store
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -122,3 +126,51 @@ PNR_WITHOUT_LOCATOR = SENSITIVE_PNR.replace(
     b"SRC'\nRCI+XY:ABC123",
     b"SRC'\nDAT+700:010324:0900'\nTIF+NOBODY+KNOWN:A:1'\nSRC'\nRCI+XY:ABC123",
 ).replace(b"EQN+1'", b"EQN+2'")
+
+
+# A national watchlist naming, in Arabic, the traveller of SENSITIVE_PNR (HASSAN MUHAMMAD,
+# born 1 January 1980, Egyptian), and a list of lost and stolen documents holding the
+# passport of API_UA988's traveller (602120901, GBR), the same number issued by France,
+# and a document without an issuing state.
+WATCHLIST = [
+    {
+        "id": "wl-hassan",
+        "schema": "Person",
+        "properties": {"name": ["محمد حسن"], "birthDate": ["1980-01-01"], "nationality": ["eg"]},
+    },
+    {"id": "wl-other", "schema": "Person", "properties": {"name": ["Zayd Qurashi"]}},
+]
+DOCUMENTS = [
+    {
+        "id": "sltd-1",
+        "schema": "Passport",
+        "properties": {"number": ["602120901"], "country": ["gb"], "summary": ["stolen"]},
+    },
+    {
+        "id": "sltd-2",
+        "schema": "Passport",
+        "properties": {"number": ["602120901"], "country": ["fr"]},
+    },
+    {"id": "sltd-3", "schema": "Passport", "properties": {"number": ["A1234567"]}},
+]
+
+
+def _lines(path: Path, entities: list[dict[str, object]]) -> str:
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n")
+    return str(path)
+
+
+def arrive(store: Store, tmp_path: Path, name: str, data: bytes) -> str:
+    """Import a travel file into the PIU's dataset; the import's run id."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    return ingest(store, IngestRequest(str(path), "piu", agency="piu")).run_id
+
+
+def add_lists(store: Store, tmp_path: Path) -> Store:
+    """The watchlist (of the police) and the document list (of the border police)."""
+    watchlist = _lines(tmp_path / "national.jsonl", WATCHLIST)
+    ingest(store, IngestRequest(watchlist, "national", agency="police", kind="watchlist"))
+    documents = _lines(tmp_path / "sltd.jsonl", DOCUMENTS)
+    ingest(store, IngestRequest(documents, "sltd", agency="border", kind="documents"))
+    return store

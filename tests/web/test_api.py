@@ -293,6 +293,22 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/messages/{message_id}/reshare",
         "/api/reshares",
         "/api/reshares/{reshare_id}/decision",
+        "/api/retention/status",
+        "/api/retention/runs",
+        "/api/retention/run",
+        "/api/retention/unmask",
+        "/api/retention/unmask/{request_id}",
+        "/api/retention/unmask/{request_id}/decision",
+        "/api/retention/unmask/{request_id}/data",
+        "/api/flights",
+        "/api/flights/{flight_id}",
+        "/api/travel/quality",
+        "/api/travel/check",
+        "/api/rules",
+        "/api/rules/vocabulary",
+        "/api/rules/{rule_id}",
+        "/api/rules/{rule_id}/disable",
+        "/api/rules/{rule_id}/enable",
     }
     assert set(spec["paths"]) == expected
     for path, item in spec["paths"].items():

@@ -2,17 +2,20 @@
 decision form, on both databases."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from rasid.access.accounts import Role
-from rasid.access.registry import add_dataset, ensure_agency
+from rasid.access.registry import add_agency, add_dataset, ensure_agency
 from rasid.model.markings import Marking
-from rasid.model.registry import Dataset
-from rasid.screen.hits import get_hit, record_results
+from rasid.model.registry import Agency, Dataset
+from rasid.screen.hits import get_hit, list_hits, record_results
 from rasid.screen.model import Match, Reason, Subject
 from rasid.store import Store
-from tests.web.helpers import session_client
+from rasid.travel.screening import screen_arrivals
+from tests.travel.helpers import SENSITIVE_PNR, add_lists, arrive
+from tests.web.helpers import session_client, share_all_with
 
 WATCHLISTS = {"un-1": "un_sc", "fiu-7": "fiu_list"}
 
@@ -96,3 +99,33 @@ def test_a_reviewer_decides_with_a_reason(store: Store, queued: dict[str, int]) 
         decided = get_hit(uow.conn, hit_id)
     assert decided.status == "dismissed"
     assert decided.history is not None and decided.history[0].reviewer.startswith("border.")
+
+
+@pytest.fixture
+def travel_hit(store: Store, tmp_path: Path) -> int:
+    """A traveller's watchlist hit, screened on arrival of a PNR."""
+    with store.uow() as uow:
+        for name, kind in (("piu", "piu"), ("police", "police"), ("border", "border")):
+            add_agency(uow.conn, Agency(name, name, kind=kind))
+    add_lists(store, tmp_path)
+    screen_arrivals(store, arrive(store, tmp_path, "pnr.edi", SENSITIVE_PNR))
+    share_all_with(store, "piu")
+    with store.uow() as uow:
+        [found] = list_hits(uow.conn)
+    return found.id
+
+
+def test_confirming_a_traveller_hit_sends_the_alert(store: Store, travel_hit: int) -> None:
+    with session_client(store, "piu", Role.PIU_OFFICER) as officer:
+        page = officer.get(f"/hits/{travel_hit}", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "Watchlist name" in page.text
+        assert "XY123 CAI-DXB on 2024-03-05" in page.text  # the traveller's flight
+        assert "sends an alert to the border and police agencies" in page.text
+        form = {"csrf_token": csrf(page.text), "status": "confirmed", "reason": "same person"}
+        done = officer.post(f"/hits/{travel_hit}/decision", data=form, follow_redirects=False)
+        assert done.status_code == 303
+        inbox = officer.get("/inbox", params={"lang": "en"})
+    assert "Traveller alert: MUHAMMAD HASSAN" in inbox.text  # in the sent messages
+    with store.uow() as uow:
+        assert get_hit(uow.conn, travel_hit).status.value == "confirmed"

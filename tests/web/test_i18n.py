@@ -9,7 +9,9 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from rasid.exchange.messages import Kind
+from rasid.model.registry import DATASET_KINDS
 from rasid.screen.hits import HitStatus
+from rasid.screen.model import MATCH_KINDS
 from rasid.web import account
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
@@ -17,7 +19,6 @@ from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
 WEB = Path(str(resources.files("rasid.web")))
 TEMPLATES = sorted((WEB / "templates").glob("*.html"))
 KEY_CALL = re.compile(r"""\bt\(\s*["']([\w.]+)["']\s*[,)]""")
-DATASET_KINDS = ("source", "watchlist")
 
 
 def test_catalogues_have_the_same_keys() -> None:
@@ -41,6 +42,7 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     used |= {f"kind.{k.value}" for k in Kind}
     used |= {f"hit_status.{s.value}" for s in HitStatus}
     used |= {f"hit_action.{s.value}" for s in HitStatus}
+    used |= {f"hit_kind.{k}" for k in MATCH_KINDS}
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"

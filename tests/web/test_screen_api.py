@@ -1,4 +1,6 @@
-"""POST /api/screen."""
+"""POST /api/screen and POST /api/travel/check."""
+
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -6,6 +8,7 @@ from rasid.access import audit
 from rasid.access.accounts import Role, Scope
 from rasid.store import Store
 from tests.screen.conftest import watchlist  # noqa: F401  (fixture)
+from tests.travel.helpers import add_lists
 from tests.web.helpers import api_client, share_all_with
 
 
@@ -85,3 +88,31 @@ def test_screening_needs_a_purpose_and_the_screen_scope(watchlist: Store) -> Non
         [record] = audit.search(uow.conn, action="screen")
     assert record.purpose == "flight XY123 arrivals" and record.agency == "border"
     assert record.detail["via"] == "token" and record.detail["hits"]
+
+
+def test_check_one_traveller(store: Store, tmp_path: Path) -> None:
+    add_lists(store, tmp_path)
+    client = officer(store)
+    body = {
+        "id": "desk-1",
+        "name": "محمد حسن",
+        "birth_date": "1980-01-01",
+        "documents": [
+            {"number": "602 120 901", "issuing_state": "GBR", "type": "P"},
+            {"number": "602120901", "issuing_state": "DEU"},
+        ],
+    }
+    answer = client.post("/api/travel/check", json=body)
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert (found["watchlists"], found["document_lists"]) == (["national"], ["sltd"])
+    kinds = [(m["kind"], m["entity_id"]) for m in found["matches"] if m["alert"]]
+    assert kinds == [("name", "wl-hassan"), ("document", "sltd-1")]  # not the German one
+    assert len(found["hits"]) == 2
+    with store.uow() as uow:
+        [entry] = audit.search(uow.conn, action="screen.traveller")
+    assert entry.target == "desk-1"
+    bad = client.post("/api/travel/check", json={"name": "!!!"})
+    assert bad.status_code == 422
+    no_purpose = officer(store, purpose=None).post("/api/travel/check", json={"name": "x"})
+    assert no_purpose.status_code == 422

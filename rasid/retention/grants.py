@@ -1,0 +1,100 @@
+"""What a caller may see unmasked: their approved unmask requests that have not expired,
+resolved to the rows and entities they cover.
+
+* an entity: its statements in the request's dataset, and its traveller rows there;
+* a traveller: the row and the person it is (its statements in the traveller's dataset,
+  and so the person's rows on other flights there);
+* a booking: the booking and its versions, its travellers and their persons.
+
+A document (a Passport entity) is an entity of its own: the person's own document numbers
+(``passportNumber``, ``idNumber``) come with the person.
+
+A grant belongs to the requester alone: nobody else's read uses it.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Connection, select
+
+from rasid.access.registry import list_datasets
+from rasid.model.retention import Period, get_retention_class
+from rasid.retention.mask import Grants, Masking
+from rasid.store.tables import traveller, unmask_request
+
+APPROVED = "approved"
+
+
+def mask_periods(conn: Connection) -> dict[str, Period]:
+    """The mask period of each dataset whose retention class masks."""
+    periods = {}
+    for found in list_datasets(conn):
+        period = get_retention_class(found.retention_class).mask_after
+        if period is not None:
+            periods[found.name] = period
+    return periods
+
+
+def masking_for(conn: Connection, user: str | None, now: datetime) -> Masking:
+    """The masking of a read by ``user`` (None: nobody's grants, e.g. the command line)
+    at ``now``."""
+    grants = active_grants(conn, user, now) if user else Grants()
+    return Masking(now.date(), mask_periods(conn), grants)
+
+
+def operator_masking(conn: Connection, today: date) -> Masking:
+    """The masking of the command line: no grants."""
+    return Masking(today, mask_periods(conn))
+
+
+def active_grants(conn: Connection, user: str, now: datetime) -> Grants:
+    """The grants of ``user``'s approved requests that expire after ``now``."""
+    rows = conn.execute(
+        select(
+            unmask_request.c.id,
+            unmask_request.c.target_kind,
+            unmask_request.c.target_id,
+            unmask_request.c.dataset,
+        )
+        .where(
+            unmask_request.c.requested_by == user,
+            unmask_request.c.status == APPROVED,
+            unmask_request.c.expires_at > now,
+        )
+        .order_by(unmask_request.c.id)
+    ).all()
+    if not rows:
+        return Grants()
+    entities: dict[tuple[str, str], int] = {}
+    bookings: dict[str, int] = {}
+    travellers: dict[str, int] = {}
+    for row in rows:
+        if row.target_kind == "entity":
+            entities.setdefault((row.target_id, row.dataset), row.id)
+        elif row.target_kind == "booking":
+            bookings.setdefault(row.target_id, row.id)
+        else:
+            travellers.setdefault(row.target_id, row.id)
+    _add_people(conn, entities, travellers, bookings)
+    targets = {row.id: f"{row.target_kind}:{row.target_id}" for row in rows}
+    return Grants(entities, bookings, travellers, targets)
+
+
+def _add_people(
+    conn: Connection,
+    entities: dict[tuple[str, str], int],
+    travellers: dict[str, int],
+    bookings: dict[str, int],
+) -> None:
+    """The persons of granted travellers and of the travellers of granted bookings."""
+    query = select(
+        traveller.c.id, traveller.c.booking_id, traveller.c.entity_id, traveller.c.dataset
+    )
+    found = conn.execute(
+        query.where(
+            traveller.c.id.in_(list(travellers)) | traveller.c.booking_id.in_(list(bookings))
+        )
+    )
+    for row in found:
+        grant = travellers.get(row.id) or bookings.get(row.booking_id or "")
+        if grant is not None:
+            entities.setdefault((row.entity_id, row.dataset), grant)

@@ -1,0 +1,81 @@
+"""Writing many rows with one statement, without SQLAlchemy's work per row.
+
+``conn.execute(stmt, rows)`` compiles ``stmt`` once but then, for every row, builds the
+parameters afresh and runs each value through its column type's conversion (SQLite keeps
+dates as text, for instance). On an import of travel data that was most of the time spent
+writing statements (see bench/README.md, traveller screening). ``execute_many`` does the
+same work once per distinct value and column instead, and hands the rows to the driver:
+
+* the statement is compiled by SQLAlchemy for the connection's dialect, and kept;
+* each value is converted by the same type conversion SQLAlchemy would apply (a date
+  column on SQLite is written exactly as SQLAlchemy writes it, so comparisons and reads
+  see no difference), memoised per column: an import's rows share most of their dates.
+"""
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+Build = Callable[[Dialect], ClauseElement]  # makes the statement for a dialect
+Convert = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement compiled for one dialect: its SQL, the parameters it takes in order,
+    and the conversion of each (None: the value goes to the driver as it is)."""
+
+    sql: str
+    names: tuple[str, ...]
+    converters: tuple[Convert | None, ...]
+    positional: bool
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """The driver's parameters for ``rows``: tuples (positional) or dicts."""
+        columns = []
+        for name, convert in zip(self.names, self.converters, strict=True):
+            values = [row[name] for row in rows]
+            if convert is not None:
+                values = _converted(values, convert)
+            columns.append(values)
+        if self.positional:
+            return list(zip(*columns, strict=True))
+        return [dict(zip(self.names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _converted(values: list[Any], convert: Convert) -> list[Any]:
+    """Each value converted, each distinct value once."""
+    seen: dict[Hashable, Any] = {}
+    out = []
+    for value in values:
+        if value not in seen:
+            seen[value] = convert(value)
+        out.append(seen[value])
+    return out
+
+
+@lru_cache(maxsize=64)
+def prepare(dialect: Dialect, build: Build, keys: tuple[str, ...]) -> Prepared:
+    """``build(dialect)`` compiled for rows with these keys (kept: ``build`` is a function
+    of the module using it, so the same one comes back every time)."""
+    compiled = build(dialect).compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)  # a DML statement compiles to one
+    names = tuple(compiled.positiontup or compiled.binds)
+    converters = tuple(
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    return Prepared(str(compiled), names, converters, compiled.positiontup is not None)
+
+
+def execute_many(conn: Connection, build: Build, rows: Sequence[dict[str, Any]]) -> None:
+    """Run the statement ``build`` makes once for each row (rows with the same keys)."""
+    if not rows:
+        return
+    prepared = prepare(conn.dialect, build, tuple(rows[0]))
+    conn.exec_driver_sql(prepared.sql, prepared.parameters(rows))
