@@ -113,7 +113,10 @@ def _batch(
                 progress(done + bad, lines)
                 if isinstance(item, BadLine):
                     bad += 1
-                    err_console.print(f"{path}: line {item.line}: {item.reason}", highlight=False)
+                    # One line per problem, never wrapped: a path broken across lines
+                    # cannot be copied or searched for.
+                    where = f"{path}: line {item.line}: {item.reason}"
+                    err_console.print(where, markup=False, highlight=False, soft_wrap=True)
                     continue
                 pending.append((item, matches))
                 if len(pending) >= RECORD_EVERY:

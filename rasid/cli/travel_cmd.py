@@ -282,7 +282,7 @@ def schedule_command(
     else:
         console.print(f"{loaded} flights scheduled, {len(schedule.problems)} lines left out")
     for problem in schedule.problems:
-        err_console.print(f"{file.name}: {problem}", markup=False, highlight=False)
+        err_console.print(f"{file.name}: {problem}", markup=False, highlight=False, soft_wrap=True)
     if not loaded and schedule.problems:
         fail(f"{file.name}: no line could be loaded", 1)
 
