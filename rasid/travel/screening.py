@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 
 from rasid.access.registry import list_datasets
 from rasid.ingest.travel import GENDERS, country_code
+from rasid.names.index import NameIndex
 from rasid.screen.engine import Screener
 from rasid.screen.hits import HitStatus, record_batch, subject_key
 from rasid.screen.model import Match, Reason, Subject
@@ -223,7 +224,7 @@ class _Lists:
 
     watchlists: list[str]
     documents: list[str]
-    screener: Screener
+    index: NameIndex | None  # of the watchlists; None without any
 
 
 def _screen_chunk(
@@ -234,12 +235,13 @@ def _screen_chunk(
     names: dict[str, list[Match]] = {}
     watchlist_of: dict[str, str] = {}
     alerted: set[str] = set()
-    if lists.watchlists:
-        index = lists.screener.index(conn, lists.watchlists)
-        watchlist_of.update(index.datasets_of)
+    if lists.index is not None:
+        index = lists.index
         unchanged, alerted = _screened_before(conn, subjects)
         names = {s.id: index.match(s, LIMIT) for s in subjects if s.id not in unchanged}
         done.name_screened += len(names)
+        matched = {m.entity_id for found in names.values() for m in found}
+        watchlist_of.update((e, index.datasets_of[e]) for e in matched)
     documents = {row.id: traveller_documents(row) for row in rows}
     numbers = (d.number for docs in documents.values() for d in docs)
     listed = listed_documents(conn, lists.documents, numbers)
@@ -307,13 +309,12 @@ def screen_arrivals(
     done = Arrivals(run_id)
     with store.uow() as uow:
         conn = uow.conn
-        lists = _Lists(
-            [d.name for d in list_datasets(conn) if d.kind == "watchlist"],
-            document_lists(conn),
-            screener or Screener(),
-        )
-        done.watchlists, done.document_lists = lists.watchlists, lists.documents
+        watchlists = [d.name for d in list_datasets(conn) if d.kind == "watchlist"]
         rows = conn.execute(_arrived(conn, run_id)).all()
+        # The index is looked up once per import (its version check reads the watchlists).
+        index = (screener or Screener()).index(conn, watchlists) if watchlists and rows else None
+        lists = _Lists(watchlists, document_lists(conn), index)
+        done.watchlists, done.document_lists = lists.watchlists, lists.documents
         today = today or utcnow().date()
         for chunk in _chunks(rows):
             by_dataset: dict[str, list[Any]] = {}
