@@ -10,6 +10,9 @@ same work once per distinct value and column instead, and hands the rows to the 
 * each value is converted by the same type conversion SQLAlchemy would apply (a date
   column on SQLite is written exactly as SQLAlchemy writes it, so comparisons and reads
   see no difference), memoised per column: an import's rows share most of their dates.
+
+On PostgreSQL ``copy_merge`` goes further for an upsert of many rows: the rows are copied
+into a temporary table and merged with one statement.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -17,13 +20,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection
+from psycopg import sql
+from sqlalchemy import Connection, Table, column, select, table, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 Build = Callable[[Dialect], ClauseElement]  # makes the statement for a dialect
 Convert = Callable[[Any], Any]
+Merge = Callable[[postgresql.Insert], Any]  # adds the ON CONFLICT clause to an insert
 
 
 @dataclass(frozen=True)
@@ -79,3 +85,33 @@ def execute_many(conn: Connection, build: Build, rows: Sequence[dict[str, Any]])
         return
     prepared = prepare(conn.dialect, build, tuple(rows[0]))
     conn.exec_driver_sql(prepared.sql, prepared.parameters(rows))
+
+
+def copy_merge(
+    conn: Connection, target: Table, rows: Sequence[dict[str, Any]], merge: Merge
+) -> None:
+    """PostgreSQL: ``rows`` copied (``COPY``) into a temporary table shaped like ``target``,
+    then written to it in one ``INSERT ... SELECT``, to which ``merge`` adds its ON CONFLICT
+    clause. The driver sends the rows as one stream and the server writes them in one
+    statement, instead of one statement per row each way: about three times faster.
+
+    The rows must have the same keys, and no two the same conflict key (one statement may
+    not update a row twice)."""
+    stage = f"incoming_{target.name}"
+    # ON COMMIT DELETE ROWS: the table stays with the connection, empty between transactions.
+    conn.execute(
+        text(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {target.name}) ON COMMIT DELETE ROWS")
+    )
+    conn.execute(text(f"TRUNCATE {stage}"))
+    columns = list(rows[0])
+    command = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(stage), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    raw = conn.connection.driver_connection  # psycopg's, in the transaction of ``conn``
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    staged = table(stage, *(column(c) for c in columns))
+    insert = postgresql.insert(target).from_select(columns, select(*staged.c))
+    conn.execute(merge(insert))

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Dialect
 from rasid.model.markings import Marking
 from rasid.model.statement import RasidStatement
 from rasid.model.text import normalize_text
-from rasid.store.bulk import execute_many
+from rasid.store.bulk import copy_merge, execute_many
 from rasid.store.tables import name_index, statement
 from rasid.store.visibility import dataset_filter, masker
 
@@ -31,6 +31,7 @@ UPDATE_ON_CONFLICT = (
 )
 CHUNK = 500  # ids per IN (...) clause
 SQLITE_ANALYSIS_LIMIT = 10_000  # index entries SQLite's ANALYZE reads per index
+COPY_FROM = 200  # statements written at once from which PostgreSQL gets them by COPY
 
 # Properties indexed for name search: FtM's name-typed properties, less the hidden ones that
 # FtM derives from other entities (namesMentioned on a Membership, for instance).
@@ -133,9 +134,13 @@ def _dialect_insert(dialect: Dialect, table: Table) -> Any:
 def _upsert(dialect: Dialect) -> Any:
     """Insert a statement; a known one is seen again (``UPDATE_ON_CONFLICT``), its
     first_seen the earlier of the two."""
-    ins = _dialect_insert(dialect, statement)
+    return _seen_again(_dialect_insert(dialect, statement), dialect.name)
+
+
+def _seen_again(ins: Any, dialect: str = "postgresql") -> Any:
+    """An insert of statements made an upsert (see ``_upsert``)."""
     update = {col: ins.excluded[col] for col in UPDATE_ON_CONFLICT}
-    earliest = func.least if dialect.name == "postgresql" else func.min
+    earliest = func.least if dialect == "postgresql" else func.min
     update["first_seen"] = earliest(statement.c.first_seen, ins.excluded.first_seen)
     return ins.on_conflict_do_update(index_elements=["id"], set_=update)
 
@@ -147,8 +152,13 @@ def _add_names(dialect: Dialect) -> Any:
 
 def upsert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert statement rows; a row whose id exists updates the columns that may change.
-    (Rows of an import come by the thousand: ``execute_many`` writes them.)"""
-    execute_many(conn, _upsert, rows)
+    (Rows of an import come by the thousand: ``execute_many`` writes them, and on
+    PostgreSQL ``copy_merge`` when they are many and each id comes once.)"""
+    many = conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM
+    if many and len({r["id"] for r in rows}) == len(rows):
+        copy_merge(conn, statement, rows, _seen_again)
+    else:
+        execute_many(conn, _upsert, rows)
     execute_many(conn, _add_names, [_name_row(r) for r in rows if r["prop"] in NAME_PROPS])
 
 

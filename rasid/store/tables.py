@@ -445,7 +445,8 @@ traveller = Table(
     Column("dataset", String(64), ForeignKey("dataset.name"), nullable=False, index=True),
     Column("flight_id", String(40), ForeignKey("flight.id"), index=True),
     Column("booking_id", String(40), ForeignKey("booking.id"), index=True),
-    Column("message_id", String(40), ForeignKey("travel_message.id"), nullable=False),
+    # Indexed: screening on arrival finds a file's travellers by their newest message.
+    Column("message_id", String(40), ForeignKey("travel_message.id"), nullable=False, index=True),
     Column("source", String(8), nullable=False),  # api, pnr
     Column("role", String(16), nullable=False),  # passenger, crew
     Column("role_code", Text, nullable=False),  # PAXLST NAD code (FL, FM...), PNR type (A, C...)

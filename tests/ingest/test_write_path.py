@@ -1,6 +1,7 @@
 """The import's fast write path gives what the general one gives: rows, counts, statistics."""
 
 import json
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rasid.ingest.run import IngestRequest, ingest
 from rasid.store import Store
 from rasid.store.bulk import execute_many
 from rasid.store.statements import (
+    COPY_FROM,
     refresh_statistics,
     statistics_outdated,
     to_row,
@@ -107,17 +109,26 @@ def test_bulk_writes_store_what_sqlalchemy_stores(store: Store) -> None:
     assert [r.external for r in stored] == [False] * 3
 
 
-def test_a_repeated_upsert_moves_last_seen_and_keeps_the_first(store: Store) -> None:
+# Few rows go one statement each; many go by COPY on PostgreSQL.
+@pytest.mark.parametrize("count", [2, COPY_FROM + 1])
+def test_a_repeated_upsert_moves_last_seen_and_keeps_the_first(store: Store, count: int) -> None:
     _dataset(store)
     first, again = datetime(2026, 1, 1), datetime(2026, 2, 1)
     with store.uow() as uow:
-        upsert_statements(uow.conn, _rows(2, first))
+        upsert_statements(uow.conn, _rows(count, first))
     with store.uow() as uow:
-        upsert_statements(uow.conn, _rows(2, again))
-        seen = uow.conn.execute(select(statement.c.first_seen, statement.c.last_seen)).all()
+        rows = _rows(count + 1, again)  # one more: a new statement among known ones
+        for row in rows:
+            row["marking"] = "TLP:GREEN"  # re-marked
+        upsert_statements(uow.conn, rows)
+        upsert_statements(uow.conn, rows[:3])  # twice in one transaction
+        seen = uow.conn.execute(
+            select(statement.c.first_seen, statement.c.last_seen, statement.c.marking)
+        ).all()
         names = uow.conn.execute(text("SELECT count(*) FROM name_index")).scalar_one()
-    assert set(seen) == {(first, again)}
-    assert names == 2
+    assert len(seen) == count + 1
+    assert Counter(seen) == {(first, again, "TLP:GREEN"): count, (again, again, "TLP:GREEN"): 1}
+    assert names == count + 1
 
 
 def _people(path: Path, n: int) -> Path:

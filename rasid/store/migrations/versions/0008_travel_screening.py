@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("dataset", sa.String(64)))
         batch.create_index("ix_screening_subject_dataset", ["dataset"])
         batch.create_index("ix_screening_subject_external_id", ["external_id"])
+    op.create_index("ix_traveller_message_id", "traveller", ["message_id"])
     op.create_index(
         "ix_statement_document_number",
         "statement",
@@ -131,6 +132,7 @@ def downgrade() -> None:
     op.drop_table("retention_run")
     op.drop_table("unmask_request")
     op.drop_index("ix_statement_document_number", "statement")
+    op.drop_index("ix_traveller_message_id", "traveller")
     op.drop_table("targeting_rule_version")
     op.drop_table("targeting_rule")
     with op.batch_alter_table("screening_subject") as batch:
