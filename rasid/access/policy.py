@@ -39,7 +39,8 @@ from rasid.access.registry import (
 )
 from rasid.model.handling import NO_SHARE
 from rasid.model.markings import Marking
-from rasid.retention.grants import masking_for, operator_masking
+from rasid.model.retention import Period
+from rasid.retention.grants import mask_periods, masking_for, operator_masking
 from rasid.store.statements import utcnow
 from rasid.store.tables import dataset_share
 from rasid.store.visibility import Visibility
@@ -155,8 +156,8 @@ def visibility(conn: Connection, principal: Principal, now: datetime | None = No
     masked, except what a supervisor let this caller see again (``rasid.retention``)."""
     if not principal.may(Scope.READ):
         return Visibility(frozenset())
-    own, partial = _readable(conn, principal.agency, principal.user.role)
-    masking = masking_for(conn, principal.name, now or utcnow())
+    own, partial, periods = _readable(conn, principal.agency, principal.user.role)
+    masking = masking_for(conn, principal.name, now or utcnow(), periods)
     grantee = (principal.agency, principal.name)
     return Visibility(own, partial, grantee, WITHHELD_HANDLING, masking)
 
@@ -169,13 +170,15 @@ def operator_visibility(conn: Connection, today: date) -> Visibility:
     return Visibility(names, masking=operator_masking(conn, today))
 
 
-Decision = tuple[frozenset[str], dict[str, frozenset[str]]]  # whole, partial with withheld
+# Whole, partial (with what is withheld), and each masking dataset's mask period.
+Decision = tuple[frozenset[str], dict[str, frozenset[str]], dict[str, Period]]
 _cache: dict[tuple[str, int, str, Role], tuple[float, Decision]] = {}
 _cache_lock = Lock()
 
 
 def _readable(conn: Connection, agency: str, role: Role) -> Decision:
-    """The datasets an agency's role reads, remembered until agencies, datasets or shares
+    """The datasets an agency's role reads (and the datasets' mask periods, so that a read
+    does not list the datasets again), remembered until agencies, datasets or shares
     change (the policy epoch moves, in any server process) and at most CACHE_SECONDS (in
     case the tables were edited by hand)."""
     key = (str(conn.engine.url), policy_epoch(conn), agency, role)
@@ -212,7 +215,7 @@ def _decide(conn: Connection, agency: str, role: Role) -> Decision:
     for name in list(partial):
         if name in own or kinds.get(owners.get(name, ""), "") in closed:
             del partial[name]
-    return own, partial
+    return own, partial, mask_periods(conn, datasets)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,13 @@ A document (a Passport entity) is an entity of its own: the person's own documen
 A grant belongs to the requester alone: nobody else's read uses it.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import Connection, select
 
 from rasid.access.registry import list_datasets
+from rasid.model.registry import Dataset
 from rasid.model.retention import Period, get_retention_class
 from rasid.retention.mask import Grants, Masking
 from rasid.store.tables import traveller, unmask_request
@@ -24,21 +26,23 @@ from rasid.store.tables import traveller, unmask_request
 APPROVED = "approved"
 
 
-def mask_periods(conn: Connection) -> dict[str, Period]:
-    """The mask period of each dataset whose retention class masks."""
+def mask_periods(conn: Connection, datasets: Iterable[Dataset] | None = None) -> dict[str, Period]:
+    """The mask period of each dataset (all, or those given) whose retention class masks."""
     periods = {}
-    for found in list_datasets(conn):
+    for found in list_datasets(conn) if datasets is None else datasets:
         period = get_retention_class(found.retention_class).mask_after
         if period is not None:
             periods[found.name] = period
     return periods
 
 
-def masking_for(conn: Connection, user: str | None, now: datetime) -> Masking:
+def masking_for(
+    conn: Connection, user: str | None, now: datetime, periods: dict[str, Period] | None = None
+) -> Masking:
     """The masking of a read by ``user`` (None: nobody's grants, e.g. the command line)
-    at ``now``."""
+    at ``now``; ``periods`` when the caller has them (the policy remembers them)."""
     grants = active_grants(conn, user, now) if user else Grants()
-    return Masking(now.date(), mask_periods(conn), grants)
+    return Masking(now.date(), mask_periods(conn) if periods is None else periods, grants)
 
 
 def operator_masking(conn: Connection, today: date) -> Masking:
