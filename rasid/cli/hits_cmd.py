@@ -13,8 +13,10 @@ from rasid.access.accounts import get_user
 from rasid.access.policy import Principal
 from rasid.cli.common import console, fail, opened_store, print_json
 from rasid.exchange.errors import ExchangeError
+from rasid.retention.grants import operator_masking
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.hits import HitRecord, HitStatus, count_by_status, decide, get_hit, list_hits
+from rasid.store.statements import utcnow
 from rasid.travel.alerts import decide_and_alert
 from rasid.travel.screening import SOURCE as TRAVEL
 
@@ -56,7 +58,8 @@ def hits_list(
     if ctx.invoked_subcommand is not None:
         return
     with _reported(), opened_store(ctx) as store, store.uow() as uow:
-        found = list_hits(uow.conn, status, subject, limit, offset)
+        masking = operator_masking(uow.conn, utcnow().date())
+        found = list_hits(uow.conn, status, subject, limit, offset, masking=masking)
         counts = count_by_status(uow.conn)
     if as_json:
         print_json([h.to_dict() for h in found])
@@ -79,9 +82,9 @@ def hits_list(
 @hits.command("show")
 def hits_show(ctx: typer.Context, hit_id: HitId, as_json: JsonOpt = False) -> None:
     """Show one hit: the subject, the watchlist entry, the reasons for the score, and every
-    decision taken on it (who, when, why)."""
+    decision taken on it (who, when, why). A traveller past the mask date is shown masked."""
     with _reported(), opened_store(ctx) as store, store.uow() as uow:
-        found = get_hit(uow.conn, hit_id)
+        found = get_hit(uow.conn, hit_id, masking=operator_masking(uow.conn, utcnow().date()))
     if as_json:
         print_json(found.to_dict())
         return

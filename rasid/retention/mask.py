@@ -164,6 +164,8 @@ class Masking:
             )
         if table == "booking":
             return grants.bookings.get(str(row.get("id")))
+        if table == "screening_subject":  # a traveller's, by the traveller's id
+            return grants.travellers.get(str(row.get("external_id")))
         return grants.bookings.get(str(row.get("booking_id")))
 
 

@@ -29,6 +29,7 @@ from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.screen.model import Match, Reason, Subject
 from rasid.store.statements import _insert, utcnow
 from rasid.store.tables import hit, hit_decision, screening_subject
+from rasid.store.visibility import Masker, masker
 
 REVIEWER_MAX = 255  # the width of hit_decision.reviewer
 SCORE_DIGITS = 4  # scores are compared as they are shown (Match.to_dict rounds to 4 places)
@@ -459,10 +460,27 @@ def _subject_columns() -> list[Any]:
     return [c.label(f"subject__{c.name}") for c in screening_subject.columns]
 
 
-def _record(row: Any, history: tuple[DecisionRecord, ...] | None = None) -> HitRecord:
+# Explanation steps that quote the subject's name (masked with it).
+NAME_REASONS = ("name_part", "name_missing")
+
+
+def _record(
+    row: Any, history: tuple[DecisionRecord, ...] | None = None, masking: Masker | None = None
+) -> HitRecord:
     m = row._mapping
-    subject = ScreenedSubject(**{c.name: m[f"subject__{c.name}"] for c in screening_subject.c})
+    fields = {c.name: m[f"subject__{c.name}"] for c in screening_subject.c}
     reasons = tuple(Reason(**r) for r in json.loads(m["explanation"]))
+    if masking is not None and fields["dataset"] in masking.datasets:
+        # A traveller past the mask date: the name and what identifies them are masked,
+        # and so are the explanation's name comparisons, which quote the name.
+        shown = masking.row(screening_subject.name, fields)
+        if shown.pop("masked"):
+            reasons = tuple(
+                Reason(r.feature, shown["name"], r.effect) if r.feature in NAME_REASONS else r
+                for r in reasons
+            )
+        fields = shown
+    subject = ScreenedSubject(**fields)
     return HitRecord(
         id=m["id"],
         subject=subject,
@@ -488,13 +506,20 @@ def _load(conn: Connection, ids: list[int]) -> list[HitRecord]:
     return [rows[i] for i in ids]
 
 
-def get_hit(conn: Connection, hit_id: int, datasets: Iterable[str] | None = None) -> HitRecord:
+def get_hit(
+    conn: Connection,
+    hit_id: int,
+    datasets: Iterable[str] | None = None,
+    masking: Masker | None = None,
+) -> HitRecord:
     """One hit with its subject, reasons and decision history (oldest first); UnknownHit if
-    there is none, or it is on a watchlist outside ``datasets`` (None: all)."""
+    there is none, or it is on a watchlist outside ``datasets`` (None: all). A traveller
+    past the mask date is shown masked, by the masking of ``datasets`` (a Visibility) or
+    ``masking``."""
     row = conn.execute(_select(datasets).where(hit.c.id == hit_id)).first()
     if row is None:
         raise UnknownHit(f"no hit {hit_id}")
-    return _record(row, _history(conn, hit_id))
+    return _record(row, _history(conn, hit_id), masker(datasets) or masking)
 
 
 def _history(conn: Connection, hit_id: int) -> tuple[DecisionRecord, ...]:
@@ -519,18 +544,21 @@ def list_hits(
     limit: int = 50,
     offset: int = 0,
     datasets: Iterable[str] | None = None,
+    masking: Masker | None = None,
 ) -> list[HitRecord]:
     """Hits, best score first (the oldest first among equal scores), without their history.
 
     ``status`` keeps one status; ``subject`` keeps one subject (its key, as in
     ``HitRecord.subject.id``); ``datasets`` keeps hits on readable watchlists (None: all).
+    Travellers past the mask date are masked as in ``get_hit``.
     """
     query = _select(datasets).order_by(hit.c.score.desc(), hit.c.id).limit(limit).offset(offset)
     if status:
         query = query.where(hit.c.status == str(parse_status(status)))
     if subject:
         query = query.where(hit.c.subject_id == subject)
-    return [_record(row) for row in conn.execute(query)]
+    masking = masker(datasets) or masking
+    return [_record(row, masking=masking) for row in conn.execute(query)]
 
 
 def count_by_status(conn: Connection, datasets: Iterable[str] | None = None) -> dict[str, int]:

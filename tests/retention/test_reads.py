@@ -3,6 +3,7 @@ in full until the day before six months have passed, and masked from that day on
 name search, the command line's view, travel rows); API data is never masked."""
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,11 +14,22 @@ from rasid.access.accounts import Role
 from rasid.access.policy import operator_visibility
 from rasid.model.keys import content_key
 from rasid.retention.mask import MASKED
+from rasid.screen.hits import HitRecord, get_hit, list_hits, record_batch
+from rasid.screen.model import Match, Reason, Subject
 from rasid.store import Store
 from rasid.store.entities import get_entity, search_entity_ids
 from rasid.store.tables import booking
 from rasid.travel.store import find_booking, list_travellers, list_versions
-from tests.retention.helpers import API, ONE_DAY, PNR, SECRETS, Loaded, at, load_travel
+from tests.retention.helpers import (
+    API,
+    ONE_DAY,
+    PNR,
+    SECRETS,
+    Loaded,
+    at,
+    load_travel,
+    traveller_ids,
+)
 from tests.retention.helpers import seen_by as seen
 from tests.web.helpers import new_user
 
@@ -105,3 +117,30 @@ def test_reads_without_masking_are_as_stored(store: Store, loaded: Loaded) -> No
 
 def _booking(conn: Connection) -> str:
     return str(conn.execute(select(booking.c.id)).scalar_one())
+
+
+def test_a_travellers_hit_is_masked_with_the_traveller(store: Store, loaded: Loaded) -> None:
+    officer = new_user(store, "piu", Role.PIU_OFFICER)
+    traveller_id = traveller_ids(store, PNR)[0]
+    subject = Subject(traveller_id, "CHARLES ACKARY", "1948-12-26", document_number="602120901")
+    because = [Reason("name_part", "ACKARY ~ Ackary: same spelling", 1.0)]
+    match = Match("un-1", 0.93, True, "Charles Ackary", explanation=because)
+    with store.uow() as uow:
+        record_batch(uow.conn, [(subject, [match])], "travel", {"un-1": "un_sc"}, PNR)
+
+    def shown(day: datetime) -> tuple[HitRecord, list[HitRecord]]:
+        readable = seen(store, officer, day)
+        readable = replace(readable, whole=readable.whole | {"un_sc"})  # the list, too
+        with store.uow() as uow:
+            listed = list_hits(uow.conn, datasets=readable)
+            return get_hit(uow.conn, listed[0].id, readable), listed
+
+    before, _ = shown(at(loaded.masked_on - ONE_DAY, 23))
+    assert (before.subject.name, before.subject.birth_date) == ("CHARLES ACKARY", "1948-12-26")
+    assert before.explanation[0].detail.startswith("ACKARY")
+    after, listed = shown(at(loaded.masked_on))
+    for found in (after, listed[0]):
+        assert (found.subject.name, found.subject.document_number) == (MASKED, MASKED)
+        assert found.explanation[0] == Reason("name_part", MASKED, 1.0)  # effect kept
+        assert found.matched_name == "Charles Ackary"  # the listed person is not masked
+        assert found.subject.nationality is None and found.score == 0.93
