@@ -32,10 +32,18 @@ from typing import Any
 
 from followthemoney.statement.entity import StatementEntity
 from rigour.territories import get_territory
-from travelmsg import Booking, Flight, Traveller, paxlst, pnrgov
 
 from rasid.data import un_sc_path
 from rasid.demo import names as demo
+from rasid.demo.travelmsg import (
+    Booking,
+    Flight,
+    Traveller,
+    card_number,
+    locator,
+    paxlst,
+    pnrgov,
+)
 from rasid.ingest.records import ReadContext, Source
 from rasid.ingest.unsc import read_un_sc
 
@@ -139,17 +147,6 @@ def flight_sizes(spec: DaySpec) -> list[int]:
     return sizes
 
 
-def locator(number: int, seed: int) -> str:
-    """A six-character record locator, a different one for every number below 34**6."""
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ01"
-    value = (number * 1_000_003 + seed) % 34**6  # 1,000,003 is prime: a permutation
-    chars = []
-    for _ in range(6):
-        value, digit = divmod(value, 34)
-        chars.append(alphabet[digit])
-    return "".join(chars)
-
-
 def _birth(rng: random.Random) -> date:
     return date(1945, 1, 1) + timedelta(days=rng.randrange(22_600))  # to the end of 2006
 
@@ -240,15 +237,6 @@ def add_bookings(flight: Flight, size: int, rng: random.Random, serial: Iterator
             if rng.random() < 0.05:
                 booking.requests.append((i, rng.choice(SENSITIVE_SSRS)))
         flight.bookings.append(booking)
-
-
-def card_number(rng: random.Random) -> str:
-    """A Luhn-valid test card number (the reader masks it as it reads)."""
-    digits = [4] + [rng.randrange(10) for _ in range(14)]
-    total = sum(
-        (d * 2 - 9 if d > 4 else d * 2) if i % 2 == 0 else d for i, d in enumerate(reversed(digits))
-    )
-    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
 
 
 # --- lists and planted travellers ----------------------------------------------------------

@@ -1,6 +1,7 @@
 """`rasid serve` and `rasid demo`: the web UI and JSON API."""
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from rich.markup import escape
 
 from rasid.cli.common import console, database_url, opened_store
 from rasid.cli.progress import import_progress
+from rasid.store.statements import utcnow
 
 DEMO_DATABASE = "sqlite:///demo.db"
 
@@ -79,19 +81,27 @@ def demo(
     """
     from rasid.access.totp import provisioning_uri
     from rasid.demo.build import build_demo, demo_accounts
+    from rasid.demo.travel import load_travel_day
 
     if ctx.obj.get("database") is None:
         ctx.obj["database"] = DEMO_DATABASE
     if fresh:
         _delete_sqlite(database_url(ctx))
-    with opened_store(ctx) as store:
+    with opened_store(ctx) as store, tempfile.TemporaryDirectory() as folder:
         summaries = build_demo(store, lambda label: import_progress(label))
         accounts = demo_accounts(store)
+        today = utcnow().date()
+        travel, screened = load_travel_day(store, Path(folder), today, import_progress)
     for s in summaries:
         console.print(
             f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
             f"{s.rejected} rejected"
         )
+    hits = sum(a.hits for a in screened)
+    console.print(
+        f"  travel: {len(travel)} files (yesterday's arrivals and the lost documents list), "
+        f"{hits} hits for the passenger information unit to review"
+    )
     console.print(
         "\nDemo accounts (new credentials on every run). Sign in with the password and the "
         "6-digit code of an authenticator app set up with the TOTP secret (or its URI):"

@@ -1,5 +1,5 @@
-"""The synthetic day's flights (``bench/travelgen.py``) and how they are written as UN/EDIFACT
-messages.
+"""Flights, bookings and travellers written as the UN/EDIFACT messages a passenger
+information unit receives (the demo's and the travel benchmark's):
 
 * ``paxlst``: an API manifest (PAXLST D:05B in a UNG group, as US-style APIS feeds send it):
   the flight leg (TDT, LOC+125/87, DTM+189/232), then each passenger (NAD+FL, ATT, DTM+329,
@@ -250,3 +250,23 @@ def _pnr_traveller(flight: Flight, booking: Booking, t: Traveller, i: int) -> li
     elif i == 1:
         found.append(seg("FOP", ("CA", "", "650.00")))
     return found
+
+
+def locator(number: int, seed: int) -> str:
+    """A six-character record locator, a different one for every number below 34**6."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ01"
+    value = (number * 1_000_003 + seed) % 34**6  # 1,000,003 is prime: a permutation
+    chars = []
+    for _ in range(6):
+        value, digit = divmod(value, 34)
+        chars.append(alphabet[digit])
+    return "".join(chars)
+
+
+def card_number(rng: random.Random) -> str:
+    """A Luhn-valid test card number (the reader masks it as it reads)."""
+    digits = [4] + [rng.randrange(10) for _ in range(14)]
+    total = sum(
+        (d * 2 - 9 if d > 4 else d * 2) if i % 2 == 0 else d for i, d in enumerate(reversed(digits))
+    )
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
