@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         "traveller hit is confirmed. Empty: every agency of kind border or police other "
         "than the reviewer's.",
     )
+    resolve_auto_accept: str = Field(
+        default="document,account",
+        description="Kinds of strong identifier (comma-separated: document, phone, email, "
+        "account, registration) on which entity resolution accepts a pair automatically "
+        "when both records carry the same one; empty turns the rule off. Reversible: "
+        "`rasid resolve auto` applies the current setting, `--undo` takes every acceptance "
+        "back.",
+    )
     cookie_secure: bool = Field(
         default=True,
         description="Send the session cookie over HTTPS only. Browsers also accept it from "

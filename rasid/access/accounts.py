@@ -67,6 +67,7 @@ class Scope(StrEnum):
     AUDIT = "audit"  # read the audit log
     RULES = "rules"  # write targeting rules for traveller screening
     RETENTION = "retention"  # run retention, decide on requests to see masked data again
+    RESOLVE = "resolve"  # run entity resolution, judge whether two records are one entity
 
 
 @dataclass(frozen=True)

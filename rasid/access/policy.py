@@ -57,7 +57,9 @@ CACHE_SECONDS = 60.0
 PURPOSE_MAX = 500
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.ANALYST: frozenset({Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.INGEST, Scope.EXCHANGE}),
+    Role.ANALYST: frozenset(
+        {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.INGEST, Scope.EXCHANGE, Scope.RESOLVE}
+    ),
     Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE}),
     Role.PIU_OFFICER: frozenset(
         {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE, Scope.RULES}
@@ -71,6 +73,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.AUDIT,
             Scope.RULES,
             Scope.RETENTION,
+            Scope.RESOLVE,
         }
     ),
     Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
@@ -78,7 +81,9 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
 }
 """What each role may do. An administrator manages accounts (from the command line),
 reads the audit log and runs retention, but reads no agency data. Seeing masked
-(depersonalised) data again needs a supervisor's approval (the retention scope)."""
+(depersonalised) data again needs a supervisor's approval (the retention scope). Judging
+who is who across agencies (the resolve scope) is the analyst's work, and the supervisor's
+who answers for it; a focal point submits and answers, and judges no one."""
 
 ROLE_CLOSED_AGENCY_KINDS: dict[Role, frozenset[str]] = {
     Role.PIU_OFFICER: frozenset({"prisons", "intelligence"}),

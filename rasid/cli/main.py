@@ -8,9 +8,11 @@ from rasid import __version__
 from rasid.cli import (
     audit_cmd,
     browse,
+    graph_cmd,
     hits_cmd,
     ingest_cmd,
     registry_cmd,
+    resolve_cmd,
     retention_cmd,
     rules_cmd,
     screen_cmd,
@@ -95,3 +97,5 @@ users_cmd.register(app)
 audit_cmd.register(app)
 retention_cmd.register(app)
 travel_cmd.register(app)
+resolve_cmd.register(app)
+graph_cmd.register(app)

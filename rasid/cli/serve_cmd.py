@@ -80,7 +80,7 @@ def demo(
     Without --database the demo uses demo.db in the working directory, apart from rasid.db.
     """
     from rasid.access.totp import provisioning_uri
-    from rasid.demo.build import build_demo, demo_accounts
+    from rasid.demo.build import build_demo, demo_accounts, resolve_demo
     from rasid.demo.travel import load_travel_day
 
     if ctx.obj.get("database") is None:
@@ -92,6 +92,7 @@ def demo(
         accounts = demo_accounts(store)
         today = utcnow().date()
         travel, screened = load_travel_day(store, Path(folder), today, import_progress)
+        resolved = resolve_demo(store)
     for s in summaries:
         console.print(
             f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
@@ -101,6 +102,10 @@ def demo(
     console.print(
         f"  travel: {len(travel)} files (yesterday's arrivals and the lost documents list), "
         f"{hits} hits for the passenger information unit to review"
+    )
+    console.print(
+        f"  resolution: {resolved.proposed} pairs proposed for review, "
+        f"{resolved.auto_accepted} accepted by the identical-identifier rule"
     )
     console.print(
         "\nDemo accounts (new credentials on every run). Sign in with the password and the "

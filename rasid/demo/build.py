@@ -27,6 +27,7 @@ from rasid.data import un_sc_path
 from rasid.ingest.run import IngestRequest, ProgressFn, Summary, ingest
 from rasid.model.markings import Marking
 from rasid.model.registry import Agency
+from rasid.resolve.run import RunResult, resolve
 from rasid.store import Store
 
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressFn]]
@@ -141,3 +142,10 @@ def demo_accounts(store: Store) -> list[DemoAccount]:
                 change_password(uow.conn, name, enrolment.password, password)
             made.append(DemoAccount(name, agency, role, password, enrolment.totp_secret))
     return made
+
+
+def resolve_demo(store: Store) -> RunResult:
+    """Propose who is who across the demo's agencies (the review queue's pairs); nothing
+    is merged but by the documented auto-accept rule on identical strong identifiers."""
+    with store.uow() as uow:
+        return resolve(uow.conn, ACTOR)

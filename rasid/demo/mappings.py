@@ -55,6 +55,9 @@ entities:
     properties:
       name: {columns: [group_name, group_name_ar]}
       idNumber: {column: group_code}
+      # What the police know the group for (FtM topics): link analysis tells criminal
+      # from terrorist groups by them.
+      topics: {column: group_topics}
   membership:
     schema: Membership
     keys: [group_code, person_no]

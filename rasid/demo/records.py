@@ -42,7 +42,16 @@ POLICE_COLUMNS = [
     "group_name",
     "group_name_ar",
     "group_role",
+    "group_topics",
 ]
+# What each group is known for, as FtM topics on the group (the police's classification).
+GROUP_TOPICS = {
+    "terrorist_cell": "crime.terror",
+    "smuggling_network": "crime.traffick.human",
+    "harbour_gang": "crime.traffick.drug",
+    "saqr_group": "crime.theft",
+    "bridge_crew": "crime.fraud",
+}
 BORDER_COLUMNS = [
     "crossing_ref",
     "crossing_date",
@@ -131,6 +140,7 @@ class Records:
                     "group_name": group.name,
                     "group_name_ar": group.name_ar,
                     "group_role": role,
+                    "group_topics": GROUP_TOPICS.get(group.key, "crime"),
                 }
         rows = []
         for case in sorted(self.world.cases, key=lambda c: c.number):

@@ -42,6 +42,7 @@ from rasid.model.markings import Marking
 from rasid.model.registry import Dataset
 from rasid.model.retention import get_retention_class
 from rasid.model.statement import RasidStatement
+from rasid.resolve import canonical
 from rasid.settings import get_settings
 from rasid.store import Store
 from rasid.store.statements import (
@@ -453,6 +454,8 @@ class _Batch:
         )
 
     def _finish_run(self) -> None:
+        # More about an entity people merged into another joins that entity at once.
+        canonical.reapply(self.conn, self.request.dataset)
         self.conn.execute(
             update(ingest_run)
             .where(ingest_run.c.id == self.summary.run_id)

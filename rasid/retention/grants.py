@@ -6,8 +6,8 @@ resolved to the rows and entities they cover.
   and so the person's rows on other flights there);
 * a booking: the booking and its versions, its travellers and their persons.
 
-A document (a Passport entity) is an entity of its own: the person's own document numbers
-(``passportNumber``, ``idNumber``) come with the person.
+A grant on a person covers the identity documents it holds (Passport and Identification
+entities whose ``holder`` it is, in the same dataset), which are entities of their own.
 
 A grant belongs to the requester alone: nobody else's read uses it.
 """
@@ -21,7 +21,7 @@ from rasid.access.registry import list_datasets
 from rasid.model.registry import Dataset
 from rasid.model.retention import Period, get_retention_class
 from rasid.retention.mask import Grants, Masking
-from rasid.store.tables import traveller, unmask_request
+from rasid.store.tables import statement, traveller, unmask_request
 
 APPROVED = "approved"
 
@@ -79,6 +79,7 @@ def active_grants(conn: Connection, user: str, now: datetime) -> Grants:
         else:
             travellers.setdefault(row.target_id, row.id)
     _add_people(conn, entities, travellers, bookings)
+    _add_documents(conn, entities)
     targets = {row.id: f"{row.target_kind}:{row.target_id}" for row in rows}
     return Grants(entities, bookings, travellers, targets)
 
@@ -102,3 +103,16 @@ def _add_people(
         grant = travellers.get(row.id) or bookings.get(row.booking_id or "")
         if grant is not None:
             entities.setdefault((row.entity_id, row.dataset), grant)
+
+
+def _add_documents(conn: Connection, entities: dict[tuple[str, str], int]) -> None:
+    """The identity documents the granted persons hold, in the same dataset."""
+    people = sorted({entity_id for entity_id, _ in entities})
+    for start in range(0, len(people), 500):
+        query = select(statement.c.entity_id, statement.c.dataset, statement.c.value).where(
+            statement.c.prop == "holder", statement.c.value.in_(people[start : start + 500])
+        )
+        for row in conn.execute(query):
+            grant = entities.get((row.value, row.dataset))
+            if grant is not None:
+                entities.setdefault((row.entity_id, row.dataset), grant)

@@ -127,7 +127,10 @@ class Masking:
             return stmt
         if stmt.prop not in masked_props():
             return stmt
-        granted = self.grants.entities.get((stmt.canonical_id or stmt.entity_id, stmt.dataset))
+        # A grant names the entity as it was asked for: its own id, or the merged entity's.
+        granted = self.grants.entities.get((stmt.entity_id, stmt.dataset))
+        if granted is None and stmt.canonical_id:
+            granted = self.grants.entities.get((stmt.canonical_id, stmt.dataset))
         if granted is not None:
             self.lifted.add(granted)
             return stmt

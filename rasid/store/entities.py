@@ -16,7 +16,7 @@ from rasid.model.statement import RasidStatement
 from rasid.model.text import tokens
 from rasid.store import fts
 from rasid.store.statements import load_statements
-from rasid.store.tables import name_index, statement
+from rasid.store.tables import name_index, resolution_canonical, statement
 from rasid.store.visibility import Masker, Visibility, dataset_filter, masker
 
 _VIEW = FtmDataset.make({"name": "rasid_view", "title": "Rasid view"})
@@ -77,12 +77,31 @@ def get_entities(
 ) -> list[EntityView]:
     """The entities with these ids, in the given order, as seen through ``datasets``.
 
-    An id with no readable statement is left out: to the reader it does not exist.
+    An id with no readable statement is left out: to the reader it does not exist. The id
+    of an entity merged into another gives the merged entity (once, however many of its
+    members are asked for).
     """
+    merged = merged_into(conn, ids)
+    wanted = list(dict.fromkeys(merged.get(i, i) for i in ids))
     groups: dict[str, list[RasidStatement]] = {}
-    for stmt in load_statements(conn, ids, datasets):
+    for stmt in load_statements(conn, wanted, datasets):
         groups.setdefault(stmt.canonical_id, []).append(stmt)
-    return [assemble(groups[i]) for i in ids if i in groups and _has_base(groups[i])]
+    return [assemble(groups[i]) for i in wanted if i in groups and _has_base(groups[i])]
+
+
+def merged_into(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """Of ``ids``, those of entities resolution merged into another, to that entity's id:
+    a link to a member keeps reaching the merged entity (see rasid.resolve.canonical)."""
+    found: dict[str, str] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        rows = conn.execute(
+            select(resolution_canonical.c.entity_id, resolution_canonical.c.canonical_id).where(
+                resolution_canonical.c.entity_id.in_(unique[start : start + 500])
+            )
+        )
+        found.update((e, c) for e, c in rows)
+    return found
 
 
 def _has_base(stmts: list[RasidStatement]) -> bool:

@@ -82,6 +82,14 @@ statement = Table(
         sqlite_where=text("prop = 'number'"),
         postgresql_where=text("prop = 'number'"),
     ),
+    # Identity documents by their holder: a grant to see a masked person again covers the
+    # person's documents (rasid.retention.grants).
+    Index(
+        "ix_statement_holder",
+        "value",
+        sqlite_where=text("prop = 'holder'"),
+        postgresql_where=text("prop = 'holder'"),
+    ),
 )
 
 # One row per name-typed statement, normalised for search; the dialect's full-text index
@@ -563,4 +571,59 @@ retention_run = Table(
     Column("masked", Integer, nullable=False),
     Column("deleted", Integer, nullable=False),
     Column("counts", Text, nullable=False),  # JSON: per table
+)
+
+# Entity resolution (rasid/resolve): the pairs the engine proposed, every judgement on them
+# (append-only: an undo marks a judgement undone and adds nothing), the runs, and the
+# canonical id of each entity merged into another (only those: the others are their own).
+resolution_pair = Table(
+    "resolution_pair",
+    metadata,
+    Column("left_id", String(255), primary_key=True),  # left_id < right_id
+    Column("right_id", String(255), primary_key=True, index=True),
+    Column("left_dataset", String(64), nullable=False, index=True),
+    Column("right_dataset", String(64), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),  # JSON list of {feature, detail, effect}
+    Column("shared_identifiers", Text, nullable=False),  # JSON list of [kind, value]
+    Column("status", String(16), nullable=False, index=True),  # rasid.resolve.model.Status
+    Column("proposed_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("run_id", String(32)),  # the last run that proposed it
+    # A side was built with TLP:AMBER+STRICT statements (see rasid.resolve.judgements).
+    Column("strict", Boolean, nullable=False, default=False),
+)
+
+resolution_judgement = Table(
+    "resolution_judgement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_id", String(255), nullable=False),
+    Column("right_id", String(255), nullable=False),
+    Column("judgement", String(16), nullable=False),  # same, not_same, unsure, auto
+    Column("by_user", String(255), nullable=False),  # a user, or the rule ("rule:auto")
+    Column("at", DateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("undone_at", DateTime),
+    Column("undone_by", String(255)),
+    Index("ix_resolution_judgement_pair", "left_id", "right_id"),
+)
+
+resolution_run = Table(
+    "resolution_run",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("datasets", Text, nullable=False),  # JSON list; empty: every dataset
+    Column("stats", Text, nullable=False),  # JSON: records, candidates, proposed, ...
+)
+
+resolution_canonical = Table(
+    "resolution_canonical",
+    metadata,
+    Column("entity_id", String(255), primary_key=True),
+    Column("canonical_id", String(255), nullable=False, index=True),
+    Column("updated_at", DateTime, nullable=False),
 )

@@ -109,6 +109,24 @@ def dataset_filter(readable: Readable) -> ColumnElement[bool] | None:
     return or_(*clauses)
 
 
+def admits(readable: Readable, dataset: str, marking: str, handling: str | None) -> bool:
+    """Whether ``dataset_filter(readable)`` lets through a statement of this dataset,
+    marking and handling (disclosures aside: they name single statements). For reads
+    that hold statements in memory (the link graph) and must decide as the WHERE clause
+    would."""
+    if readable is None:
+        return True
+    if not isinstance(readable, Visibility):
+        return dataset in set(readable)
+    if dataset in readable.whole:
+        return True
+    withheld = readable.partial.get(dataset)
+    if withheld is None or marking in withheld:
+        return False
+    text = (handling or "").lower()
+    return not any(code.lower() in text for code in readable.withheld_handling)
+
+
 def _without_handling(code: str) -> ColumnElement[bool]:
     """Statements whose handling text does not name ``code``."""
     handling = statement.c.handling

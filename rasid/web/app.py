@@ -31,9 +31,13 @@ from rasid.web import (
     errors,
     exchange,
     exchange_pages,
+    graph,
+    graph_pages,
     hits,
     hits_pages,
     pages,
+    resolve,
+    resolve_pages,
     retention,
     retention_pages,
     rules,
@@ -167,6 +171,10 @@ def create_app(store: Store, clock: Clock = utcnow, schedule: bool = False) -> F
     app.include_router(retention_pages.router)
     app.include_router(rules.router)
     app.include_router(rules_pages.router)
+    app.include_router(resolve.router)
+    app.include_router(resolve_pages.router)
+    app.include_router(graph.router)
+    app.include_router(graph_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     app.add_middleware(Admission, limit=get_settings().server_threads)

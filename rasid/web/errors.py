@@ -18,6 +18,7 @@ from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
+from rasid.resolve.errors import ResolveError, UnknownPair
 from rasid.retention.errors import RetentionError, UnknownUnmaskRequest
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
@@ -41,6 +42,8 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (UnknownMessage, 404),
     (ExchangeError, 422),
     (UnknownHit, 404),
+    (UnknownPair, 404),
+    (ResolveError, 422),
     (UnknownUnmaskRequest, 404),
     (RetentionError, 422),
     (ModelError, 422),

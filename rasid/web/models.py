@@ -77,6 +77,11 @@ class EntityDetail(EntityOut):
 
     grading_scale: str = Field(description="Evaluation scale the grades are read on")
     statements: list[StatementOut]
+    merged_from: list[str] = Field(
+        default_factory=list,
+        description="The entity ids people's judgements merged into this entity (its id is "
+        "the smallest of them; any of them finds it); empty when it was not merged",
+    )
 
 
 class EntityPage(_Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
 from followthemoney import model
 from followthemoney.property import Property
 from followthemoney.schema import Schema
@@ -24,7 +25,7 @@ from rasid.web.deps import SESSION_COOKIE, Caller, Readable, Uow, open_session
 from rasid.web.errors import NotFound
 from rasid.web.i18n import Translator
 from rasid.web.models import MAX_OFFSET, EntityDetail, EntityOut, EntityPage, StatementOut
-from rasid.web.render import page_lang, render, render_error
+from rasid.web.render import page_lang, render, render_error, segment
 
 router = APIRouter(include_in_schema=False)
 
@@ -247,6 +248,8 @@ def entity_page(
     entity = views.read_entity(uow.conn, caller, readable, entity_id, stated)
     if isinstance(entity, NotFound):  # answered, not raised, so that the record commits
         return render_error(request, 404, str(entity))
+    if entity.id != entity_id:  # a member of a merged entity: its page is the entity's
+        return RedirectResponse(f"/entities/{segment(entity.id)}", status_code=303)
     links = views.summaries(uow.conn, readable, linked_ids(entity))
     context = {
         "nav": "",

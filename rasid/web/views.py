@@ -18,6 +18,7 @@ from rasid.model.gradings import Scale, get_scale
 from rasid.model.handling import conditions
 from rasid.model.registry import Dataset
 from rasid.model.statement import RasidStatement
+from rasid.resolve.canonical import members
 from rasid.retention.mask import is_masked
 from rasid.retention.unmask import record_unmasked
 from rasid.settings import get_settings
@@ -181,6 +182,7 @@ def entity_detail(conn: Connection, readable: Readable, entity_id: str) -> Entit
         **entity_out(view).model_dump(by_alias=False),
         grading_scale=scale.name,
         statements=statements,
+        merged_from=members(conn, view.id),
     )
 
 

@@ -1,7 +1,11 @@
 """The demo database is built through the normal import path, on both databases."""
 
+import yaml
+
 from rasid.access.registry import list_agencies, list_datasets
-from rasid.demo.build import build_demo, load_plan
+from rasid.demo.build import build_demo, demo_dir, load_plan, resolve_demo
+from rasid.resolve.judgements import iter_pairs
+from rasid.resolve.model import Status
 from rasid.store import Store
 from rasid.store.entities import get_entity, search_entity_ids
 from rasid.store.statements import count_statements, entities_by_schema
@@ -45,3 +49,22 @@ def _people_are_found_across_agencies_and_scripts(store: Store) -> None:
             seen_in.update(entity.datasets)
     assert len(arabic) > 10 and len(latin) > 10
     assert len(seen_in) >= 3  # Arabic-script names come from several agencies
+
+
+def test_the_planted_people_are_proposed_across_agencies(store: Store) -> None:
+    build_demo(store)
+    result = resolve_demo(store)
+    assert result.proposed > 0
+    actors = yaml.safe_load((demo_dir() / "data" / "scenario.yml").read_text("utf-8"))
+    with store.uow() as uow:
+        pairs = {
+            (p.left_id, p.right_id)
+            for p in iter_pairs(uow.conn)
+            if p.status in (Status.PROPOSED, Status.AUTO)
+        }
+    for broker in actors["brokers"]:
+        # The forger's border record spells him the Maghrebi way (SAID HASSINE BEN AMOR).
+        ids = {r["entity_id"] for r in broker["records"]}
+        # Each of a broker's records is proposed with another of his records.
+        linked = {i for pair in pairs if set(pair) <= ids for i in pair}
+        assert linked == ids, (broker["name"], sorted(ids - linked))

@@ -23,7 +23,7 @@ from rasid.retention.unmask import (
 )
 from rasid.store import Store
 from rasid.store.entities import get_entity, search_entity_ids
-from rasid.store.tables import audit_event, booking
+from rasid.store.tables import audit_event, booking, statement
 from rasid.travel.store import list_travellers, list_versions
 from tests.retention.helpers import ONE_DAY, Loaded, at, load_travel, principal, seen_by
 from tests.web.helpers import new_user
@@ -195,3 +195,27 @@ def test_who_sees_which_requests(store: Store, loaded: Loaded, people: dict[str,
             get_request(uow.conn, request.id, principal(store, people["colleague"]))
     assert [r.id for r in mine] == [r.id for r in deciding] == [request.id]
     assert theirs == police == []
+
+
+def test_a_persons_approval_covers_the_documents_it_holds(
+    store: Store, loaded: Loaded, people: dict[str, str]
+) -> None:
+    now = at(loaded.masked_on)
+    with store.uow() as uow:
+        held = select(statement.c.entity_id).where(
+            statement.c.prop == "holder", statement.c.value == loaded.pnr_person
+        )
+        documents = sorted(set(uow.conn.scalars(held)))
+    assert documents  # the PNR's passport (and visa)
+
+    def numbers(user: str) -> set[str]:
+        readable = seen_by(store, user, now)
+        with store.uow() as uow:
+            found = [get_entity(uow.conn, d, readable) for d in documents]
+        return {n for f in found if f is not None for n in f.proxy.get("number")}
+
+    assert numbers(people["analyst"]) == {MASKED}
+    request = ask(store, people["analyst"], "entity", loaded.pnr_person, now)
+    decide(store, people["supervisor"], request.id, True, now)
+    assert "602120901" in numbers(people["analyst"])  # the passport number, unmasked
+    assert numbers(people["colleague"]) == {MASKED}

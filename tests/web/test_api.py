@@ -309,6 +309,19 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/rules/{rule_id}",
         "/api/rules/{rule_id}/disable",
         "/api/rules/{rule_id}/enable",
+        "/api/resolve/pairs",
+        "/api/resolve/pair",
+        "/api/resolve/judge",
+        "/api/resolve/undo",
+        "/api/resolve/run",
+        "/api/resolve/judgements",
+        "/api/graph/neighbours",
+        "/api/graph/paths",
+        "/api/graph/communities",
+        "/api/graph/centrality",
+        "/api/graph/timeline",
+        "/api/graph/bridges",
+        "/api/graph/export",
     }
     assert set(spec["paths"]) == expected
     for path, item in spec["paths"].items():

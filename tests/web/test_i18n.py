@@ -10,9 +10,10 @@ from followthemoney.types import registry
 
 from rasid.exchange.messages import Kind
 from rasid.model.registry import DATASET_KINDS
+from rasid.resolve.model import Status
 from rasid.screen.hits import HitStatus
 from rasid.screen.model import MATCH_KINDS
-from rasid.web import account
+from rasid.web import account, graph_pages
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
 
@@ -39,10 +40,12 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     used |= {*ERROR_TITLES.values(), OTHER_ERROR_TITLE}
     used |= {f"datasets.kind_{k}" for k in DATASET_KINDS}
     used |= set(account.MESSAGES)
+    used |= set(graph_pages.CLIENT_MESSAGES) | {f"graph.pivot.{p}" for p in graph_pages.PIVOTS}
     used |= {f"kind.{k.value}" for k in Kind}
     used |= {f"hit_status.{s.value}" for s in HitStatus}
     used |= {f"hit_action.{s.value}" for s in HitStatus}
     used |= {f"hit_kind.{k}" for k in MATCH_KINDS}
+    used |= {f"resolve_status.{s.value}" for s in Status}
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"
