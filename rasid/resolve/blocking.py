@@ -52,6 +52,13 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
     for name in record.names[:MAX_NAMES]:
         parts = parts_of(name, parsed)
         fine.update(p.key for p in parts)
+        exact = [p.key for p in parts if p.key and not p.initial]
+        if len(exact) >= 2:
+            # The name's own keys, whole and by its ends (given and family name, a father's
+            # or grandfather's name left out): coarse blocks of common names are too large
+            # to compare, and records of one person written alike still meet here.
+            found.add("w|" + "|".join(sorted(exact)))
+            found.add("e|" + "|".join(sorted((exact[0], exact[-1]))))
         keys = list(dict.fromkeys(p.coarse for p in parts if p.coarse and not p.initial))
         keys = sorted(keys[:MAX_KEYS])
         every.update(keys)

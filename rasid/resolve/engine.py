@@ -7,6 +7,8 @@ one block are compared:
   محمد عبد الله and Mohamed Abdallah share ``MHMD`` + ``BDL``), and three for names of three
   parts or more;
 * one name part and the first letter of another (a typo in the other still meets);
+* the name's own (fine) keys, whole, and its first and last part: records written alike
+  meet even when the coarse blocks of their common names are too large to compare;
 * one name part and the full date of birth;
 * a strong identifier (document number, phone, e-mail, account, registration number);
 * one name part alone, when few records carry it (a rare name meets its typos elsewhere).
@@ -315,7 +317,11 @@ def propose(
     index = index_records(
         records, workers or (cpus() if len(records) > 2 * RECORD_CHUNK else 1), parsed
     )
-    names = NameScorer({k: idf_rarity(n, len(records)) for k, n in index.df.items()}, parsed)
+    names = NameScorer(
+        {k: idf_rarity(n, len(records)) for k, n in index.df.items()},
+        parsed,
+        frozenset(k for k, n in index.df.items() if n == 1),
+    )
     left, right = candidates(records, index, stats)
     del index
     left, right = _drop_same(records, left, right, within_datasets)

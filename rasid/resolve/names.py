@@ -3,8 +3,10 @@
 The parts and the alignment are the names engine's (``rasid.names``); resolution adds what
 telling two people apart needs more than screening does: an article or ``ben`` glued to a
 name is split (ALOMARI, BENSALEM), two parts in Arabic script with one skeleton but other
-letters (حسن, حسين) are not one name, and two names whose first names differ (a father
-and his son share the others) lose score.
+letters (حسن, حسين) are not one name, two names whose first names differ (a father
+and his son share the others) lose score, and so do two names of three parts or more whose
+second parts differ: in a chain of given, father's, (grandfather's) and family name, that is
+the father (two cousins share the others).
 """
 
 import re
@@ -15,6 +17,8 @@ from rasid.resolve.model import Record
 from rasid.screen.model import Reason
 
 OTHER_FIRST_NAME = -0.3  # the first parts of two names in natural order differ
+OTHER_FATHER = -0.25  # the second parts (father's names) of two chains of 3+ parts differ
+FATHER_FLOOR = 0.75  # fathers' names less alike than this differ ("close letters" do)
 OTHER_ARABIC = 0.6  # two Arabic-script parts with one skeleton but other letters
 MAX_TRIED = 3  # pairs of names scored at most for one pair of records
 MAX_NAMES = 6  # names (and aliases) of a record compared at most
@@ -50,9 +54,15 @@ class NameScorer:
     Equal parts are one object (interned), so that the similarities of parts already
     compared are found again by identity, which is much cheaper than hashing a part."""
 
-    def __init__(self, rarity: dict[str, float], parsed: dict[str, list[Part]]) -> None:
+    def __init__(
+        self,
+        rarity: dict[str, float],
+        parsed: dict[str, list[Part]],
+        single: frozenset[str] = frozenset(),
+    ) -> None:
         self.rarity = rarity
         self.parts = parsed
+        self.single = single  # part keys only one record carries: perhaps misspelt
         self._sides: dict[str, tuple[NameSide, frozenset[str], bool]] = {}
         self._interned: dict[Part, Part] = {}
         self._similar: dict[tuple[int, int], tuple[float, str]] = {}
@@ -117,7 +127,10 @@ class NameScorer:
                 best = (scored, a, b)
         assert best is not None
         scored, a, b = best
-        first = self.first_names(a, b) or self.first_names(*self._arabic(left, right))
+        arabic = self._arabic(left, right)
+        first = self.first_names(a, b) or self.first_names(*arabic)
+        if first is None:
+            first = self.fathers(a, b) or self.fathers(*arabic)
         if first is not None and scored.score > 0:
             scored = Scored(scored.score, [*scored.reasons, first])
         return scored, a, b
@@ -129,16 +142,46 @@ class NameScorer:
         b = next((n for n in right.names if self.side(n)[2]), "")
         return (a, b) if a and b else ("", "")
 
+    def _natural(self, a: str, b: str, least: int) -> tuple[NameSide, NameSide] | None:
+        """Both names' sides when both are written in natural order (no "SURNAME, given")
+        with at least ``least`` parts each."""
+        if not a or not b or "," in a or "," in b:
+            return None
+        sa, sb = self.side(a)[0], self.side(b)[0]
+        if len(sa.parts) < least or len(sb.parts) < least:
+            return None
+        return sa, sb
+
+    def fathers(self, a: str, b: str) -> Reason | None:
+        """Two chains of three parts or more (given, father's, ..., family name) whose second
+        parts differ: Maryam Yasin al-Najjar and Maryam Omar al-Najjar are cousins, and
+        Huda Muhammad Azzam is not Huda Uthman Muhammad Azzam (her father is her namesake's
+        grandfather). A name without the father's (given and family name) has two parts
+        and is not compared; an initial is not compared either, nor a part only one record
+        carries among those resolved (more likely misspelt than a father's name of its own)."""
+        sides = self._natural(a, b, 3)
+        if sides is None:
+            return None
+        x, y = sides[0].parts[1], sides[1].parts[1]
+        if x.initial or y.initial or x.key in self.single or y.key in self.single:
+            return None  # an initial, or a name no other record has: a typing error?
+        if self.similar(x, y)[0] >= FATHER_FLOOR:
+            return None
+        if x.key == y.key and not (x.arabic and y.arabic):
+            return None  # one skeleton, vowels written otherwise (Saeed / Said): unclear
+        return Reason("name_order", f"other father's name ({x.text} / {y.text})", OTHER_FATHER)
+
     def first_names(self, a: str, b: str) -> Reason | None:
         """Two names in their natural order (no "SURNAME, given") whose first parts differ:
         Hasan Ahmad al-Zoubi and Ahmad Hasan al-Zoubi are a father and his son (two
         names of two parts swapped are one written surname first)."""
-        if not a or not b or "," in a or "," in b:
+        sides = self._natural(a, b, 2)
+        if sides is None:
             return None
-        sa, sb = self.side(a)[0], self.side(b)[0]
-        if len(sa.parts) < 2 or len(sb.parts) < 2:
-            return None
+        sa, sb = sides
         x, y = sa.parts[0], sb.parts[0]
+        if x.key in self.single or y.key in self.single:
+            return None  # a name no other record has: a typing error, perhaps
         if self.similar(x, y)[0] >= PAIR_FLOOR:
             return None
         # Two parts the other way round are one name written surname first.
