@@ -5,16 +5,12 @@ the API and page tests cover both databases.
 """
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import uvicorn
 
 from rasid.access.accounts import Role, totp_secret
 from rasid.access.policy import share_dataset
@@ -24,7 +20,7 @@ from rasid.screen.model import Match, Reason, Subject
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.web.conftest import load_sample
-from tests.web.helpers import PASSWORD, PURPOSE, new_user
+from tests.web.helpers import PASSWORD, PURPOSE, new_user, serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -54,20 +50,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
     load_sample(store, folder)
     with store.uow() as uow:
         share_dataset(uow.conn, "police_records", "fiu", "police.admin")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(store)) as address:
+        yield address, store
     store.dispose()
 
 

@@ -5,15 +5,11 @@ importer, served by the real app and its graph API. SQLite only, as the other br
 tests."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from rasid.access.accounts import Role
 from rasid.access.policy import share_dataset
@@ -23,6 +19,7 @@ from rasid.model.registry import Agency
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.web.conftest import write_jsonl
+from tests.web.helpers import serving
 from tests.web.test_browser import CHROMIUM, browser, shots, sign_in
 
 __all__ = ["browser", "shots"]  # fixtures shared with the other browser tests
@@ -115,20 +112,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
     folder = tmp_path_factory.mktemp("graph-browser")
     store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
     load_nexus(store, folder)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(store)) as address:
+        yield address, store
     store.dispose()
 
 

@@ -3,21 +3,18 @@ after a PNR came in: a PIU officer finds the man masked and asks with a reason, 
 approves in the browser, and the officer sees the name again (SQLite only, as the other
 browser tests)."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from rasid.access.accounts import Role
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.retention.helpers import Loaded, at, load_travel
 from tests.web import test_browser
+from tests.web.helpers import serving
 from tests.web.test_browser import CHROMIUM, sign_in
 
 # The browser tests' fixtures, shared: a headless Chromium and the screenshots' folder.
@@ -37,19 +34,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
     store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
     loaded = load_travel(store, folder)
     app = create_app(store, clock=lambda: at(loaded.masked_on))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store, loaded
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(app) as address:
+        yield address, store, loaded
     store.dispose()
 
 

@@ -3,19 +3,16 @@ the traveller with an open hit stands out (a tinted row with a marked edge, and 
 badge), then on to the hit's review page. SQLite only, as the other browser tests."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from rasid.access.accounts import Role
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
+from tests.web.helpers import serving
 from tests.web.test_browser import CHROMIUM, browser, shots, sign_in
 from tests.web.test_travel_api import UA988, load_travel
 
@@ -33,20 +30,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
     folder = tmp_path_factory.mktemp("travel-browser")
     store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
     loaded = load_travel(store, folder)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store, loaded["hits"]
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(store)) as address:
+        yield address, store, loaded["hits"]
     store.dispose()
 
 
