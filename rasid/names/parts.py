@@ -41,6 +41,9 @@ KEEP_ARTICLE = {
 }  # fmt: skip
 # Abbreviations written for a name (Mohd for Mohammed, common in South and South-East Asia).
 ABBREVIATIONS = {"mohd": "mohammed", "muhd": "muhammad", "mhd": "mohammed", "md": "mohammed"}
+# Initials written with a letter the key leaves out, and how names in Arabic script that
+# they may stand for begin (hamza forms are folded to alef).
+VOWEL_INITIALS = {"a": "اع", "e": "اع", "i": "اع", "o": "اع", "u": "اع", "w": "و", "y": "ي"}
 KUNYA = {"abu", "abou", "abo", "bou", "umm", "um", "oum", "ابو", "ابي", "ام"}
 # Second halves of "X al-Y" compounds: Nur al-Din, Saif al-Islam, Fadl Allah.
 TAILS = {"DN", "SLM", "HK", "DL", "L"}
@@ -127,6 +130,9 @@ def parse(name: str) -> list[Part]:
         plain = _strip_article(word)
         word_key = key(plain)
         if not word_key:
+            if len(plain) == 1 and plain in VOWEL_INITIALS:
+                # A. for Ahmed, Y. for Yusuf: an initial whose letter has no consonant key.
+                parts.append(Part(plain, plain.upper(), plain.upper(), initial=True))
             continue
         if word_key in TAILS and parts and _compound_ok(tokens, i - 1):
             prev = parts.pop()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from rasid.names.keys import latin_key
-from rasid.names.parts import Part, parse
+from rasid.names.parts import VOWEL_INITIALS, Part, parse
 from rasid.screen.model import Reason
 
 ALERT_THRESHOLD = 0.85
@@ -43,12 +43,21 @@ class Scored:
     reasons: list[Reason] = field(default_factory=list)
 
 
+def _initial_of(letter: str, full: Part) -> bool:
+    """True when ``letter`` (an initial's key) may stand for the part ``full``: its key
+    begins with it, or, for a letter the key leaves out (A., Y.), its text does."""
+    starts = VOWEL_INITIALS.get(letter.lower())
+    if starts is None:
+        return full.key.startswith(letter)
+    return full.text[:1] in starts if full.arabic else full.text[:1] == letter.lower()
+
+
 def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     """How alike two name parts are (0..1) and why, in words."""
     if q.initial or c.initial:
         full = c if q.initial else q
         letter = (q if q.initial else c).key[:1]
-        if letter and full.key.startswith(letter) and not (q.initial and c.initial):
+        if letter and _initial_of(letter, full) and not (q.initial and c.initial):
             return 0.6, "initial"
         return (0.9, "same initial") if q.key == c.key else (0.0, "")
     if q.joined and c.joined:

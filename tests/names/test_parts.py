@@ -3,6 +3,7 @@
 import pytest
 
 from rasid.names.parts import parse
+from rasid.names.score import part_similarity
 
 
 def keys(name: str) -> list[str]:
@@ -63,3 +64,16 @@ def test_initials_are_marked() -> None:
 def test_a_huge_name_is_cut_not_refused() -> None:
     parts = parse("Mohammed " * 5000)
     assert 0 < len(parts) <= 24
+
+
+def test_initials_of_letters_without_a_consonant_key() -> None:
+    """A. and Y. are initials too (their letters have no consonant key): kept, and matched
+    with names that begin with them in either script."""
+    parts = parse("R. A. Sharif")
+    assert [(p.text, p.initial) for p in parts] == [("r", True), ("a", True), ("sharif", False)]
+    initial = parse("A. Hasan")[0]
+    for name in ("Ahmed", "احمد", "عمر"):
+        assert part_similarity(initial, parse(name)[0])[0] > 0, name
+    for name in ("Hamid", "Omar", "حامد"):
+        assert part_similarity(initial, parse(name)[0])[0] == 0, name
+    assert part_similarity(parse("Y. Hasan")[0], parse("يوسف")[0])[0] > 0
