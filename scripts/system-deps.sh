@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages Rasid needs to build and test, when they are missing.
-#   scripts/system-deps.sh          build: Python venv and headers, a compiler, ICU (for PyICU)
+#   scripts/system-deps.sh          build: Python venv and headers, a compiler, ICU (for PyICU),
+#                                   the DejaVu fonts (Arabic in the monitoring PDF reports)
 #   scripts/system-deps.sh browser  also Chromium, for the browser tests
 #   scripts/system-deps.sh postgres also a PostgreSQL server
 set -euo pipefail
@@ -10,6 +11,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
 python3 -c "import sysconfig, os; assert os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))" 2>/dev/null || need+=(python3-dev)
 for extra in "$@"; do

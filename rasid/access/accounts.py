@@ -68,6 +68,7 @@ class Scope(StrEnum):
     RULES = "rules"  # write targeting rules for traveller screening
     RETENTION = "retention"  # run retention, decide on requests to see masked data again
     RESOLVE = "resolve"  # run entity resolution, judge whether two records are one entity
+    MONITOR = "monitor"  # assess, review and revise nexus monitoring assessments
 
 
 @dataclass(frozen=True)

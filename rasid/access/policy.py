@@ -58,7 +58,15 @@ PURPOSE_MAX = 500
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ANALYST: frozenset(
-        {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.INGEST, Scope.EXCHANGE, Scope.RESOLVE}
+        {
+            Scope.READ,
+            Scope.SCREEN,
+            Scope.REVIEW,
+            Scope.INGEST,
+            Scope.EXCHANGE,
+            Scope.RESOLVE,
+            Scope.MONITOR,
+        }
     ),
     Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE}),
     Role.PIU_OFFICER: frozenset(
@@ -74,6 +82,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.RULES,
             Scope.RETENTION,
             Scope.RESOLVE,
+            Scope.MONITOR,
         }
     ),
     Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
@@ -83,7 +92,8 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
 reads the audit log and runs retention, but reads no agency data. Seeing masked
 (depersonalised) data again needs a supervisor's approval (the retention scope). Judging
 who is who across agencies (the resolve scope) is the analyst's work, and the supervisor's
-who answers for it; a focal point submits and answers, and judges no one."""
+who answers for it; a focal point submits and answers, and judges no one. Nexus monitoring
+(the monitor scope: assessing, reviewing, alerts) is the analyst's and the supervisor's."""
 
 ROLE_CLOSED_AGENCY_KINDS: dict[Role, frozenset[str]] = {
     Role.PIU_OFFICER: frozenset({"prisons", "intelligence"}),
@@ -298,6 +308,22 @@ def record(
         outcome=outcome,
         detail={"via": "token" if principal.token_scopes is not None else "session", **detail},
     )
+
+
+SHARED_ASSESSMENT_MARKINGS = frozenset({Marking.CLEAR, Marking.GREEN})
+"""The markings under which a nexus monitoring assessment reaches every agency."""
+
+
+def may_read_assessment(principal: Principal, agency: str, marking: Marking) -> bool:
+    """Whether the caller may read a nexus monitoring assessment (and its ratings, scores,
+    changes and judgements) that ``agency`` owns under ``marking``: the caller needs the
+    monitor scope; the owning agency's users read it whatever its marking; other agencies
+    read only TLP:CLEAR and TLP:GREEN ones (TLP:AMBER, AMBER+STRICT and RED assessments
+    stay with the agency that made them: sharing one is a dissemination through the
+    exchange). Writing and deciding are for the owning agency alone."""
+    if not principal.may(Scope.MONITOR):
+        return False
+    return agency == principal.agency or marking in SHARED_ASSESSMENT_MARKINGS
 
 
 def audit_scope(conn: Connection, principal: Principal) -> tuple[str, frozenset[str]] | None:

@@ -11,6 +11,7 @@ from rasid.cli import (
     graph_cmd,
     hits_cmd,
     ingest_cmd,
+    monitor_cmd,
     registry_cmd,
     resolve_cmd,
     retention_cmd,
@@ -99,3 +100,4 @@ retention_cmd.register(app)
 travel_cmd.register(app)
 resolve_cmd.register(app)
 graph_cmd.register(app)
+monitor_cmd.register(app)

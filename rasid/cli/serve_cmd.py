@@ -81,6 +81,7 @@ def demo(
     """
     from rasid.access.totp import provisioning_uri
     from rasid.demo.build import build_demo, demo_accounts, resolve_demo
+    from rasid.demo.monitor import load_monitoring
     from rasid.demo.travel import load_travel_day
 
     if ctx.obj.get("database") is None:
@@ -93,6 +94,7 @@ def demo(
         today = utcnow().date()
         travel, screened = load_travel_day(store, Path(folder), today, import_progress)
         resolved = resolve_demo(store)
+        monitored = load_monitoring(store, today)
     for s in summaries:
         console.print(
             f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
@@ -106,6 +108,10 @@ def demo(
     console.print(
         f"  resolution: {resolved.proposed} pairs proposed for review, "
         f"{resolved.auto_accepted} accepted by the identical-identifier rule"
+    )
+    console.print(
+        f"  monitoring: {monitored.subjects} subjects, {monitored.approved} approved "
+        f"assessments, {monitored.drafts} draft, {monitored.series_points} series points"
     )
     console.print(
         "\nDemo accounts (new credentials on every run). Sign in with the password and the "

@@ -627,3 +627,117 @@ resolution_canonical = Table(
     Column("canonical_id", String(255), nullable=False, index=True),
     Column("updated_at", DateTime, nullable=False),
 )
+
+# Nexus monitoring (rasid/monitor): subjects, assessments with their ratings and evidence,
+# judgements, alerts and imported series. An approved assessment is frozen: triggers made by
+# migration 0011 refuse changes to it, its ratings and its evidence, except its becoming
+# superseded.
+monitor_subject = Table(
+    "monitor_subject",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # rasid.monitor.model.SubjectKind
+    Column("name", Text, nullable=False),
+    Column("name_ar", Text, nullable=False),
+    Column("country", String(2)),
+    Column("entity_id", String(255)),
+    Column("parent", Integer, ForeignKey("monitor_subject.id")),
+    Column("created_by", String(255), nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+monitor_assessment = Table(
+    "monitor_assessment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", Integer, ForeignKey("monitor_subject.id"), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("instrument_version", String(32), nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # rasid.monitor.model.Status
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("marking", String(20), nullable=False),
+    Column("assessor", String(255), nullable=False),
+    Column("reviewer", String(255)),
+    Column("revises", Integer, ForeignKey("monitor_assessment.id")),
+    Column("content_hash", String(64)),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("submitted_at", DateTime),
+    Column("approved_at", DateTime),
+    Column("review_note", Text, nullable=False),
+)
+
+monitor_rating = Table(
+    "monitor_rating",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment", Integer, ForeignKey("monitor_assessment.id"), nullable=False),
+    Column("indicator", String(128), nullable=False),
+    Column("level", Integer),  # 1..5, NULL: not assessed
+    Column("reason", Text, nullable=False),
+    Column("confidence", String(16)),
+    Column("trend", String(16), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Index("ix_monitor_rating_indicator", "assessment", "indicator", unique=True),
+)
+
+monitor_evidence = Table(
+    "monitor_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rating", Integer, ForeignKey("monitor_rating.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # citation, entity, statement
+    Column("reference", Text, nullable=False),
+    Column("date", Date),
+    Column("source_grade", String(8)),
+    Column("info_grade", String(8)),
+    Column("marking", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+monitor_judgement = Table(
+    "monitor_judgement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment", Integer, ForeignKey("monitor_assessment.id"), nullable=False, index=True),
+    Column("manifestation", String(32), nullable=False),
+    Column("likelihood", String(32), nullable=False),
+    Column("confidence", String(16), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("by_user", String(255), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+# A significant or critical change found on approval, for the owning agency's analysts.
+monitor_alert = Table(
+    "monitor_alert",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", Integer, ForeignKey("monitor_subject.id"), nullable=False),
+    Column("assessment", Integer, ForeignKey("monitor_assessment.id"), nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("change_kind", String(16), nullable=False),
+    Column("indicator", String(128), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("dismissed_at", DateTime),
+    Column("dismissed_by", String(255)),
+)
+
+# External series imported as advice (never a score), kept per importing agency.
+monitor_series_point = Table(
+    "monitor_series_point",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("series", String(128), nullable=False),
+    Column("region", String(128), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM or YYYY
+    Column("value", Float, nullable=False),
+    Column("imported_by", String(255), nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    Column("file", Text, nullable=False),
+    Index("ix_monitor_series_point_key", "agency", "series", "region", "period", unique=True),
+)

@@ -35,6 +35,8 @@ from rasid.web import (
     graph_pages,
     hits,
     hits_pages,
+    monitor,
+    monitor_pages,
     pages,
     resolve,
     resolve_pages,
@@ -174,7 +176,9 @@ def create_app(store: Store, clock: Clock = utcnow, schedule: bool = False) -> F
     app.include_router(resolve.router)
     app.include_router(resolve_pages.router)
     app.include_router(graph.router)
+    app.include_router(monitor.router)
     app.include_router(graph_pages.router)
+    app.include_router(monitor_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     app.add_middleware(Admission, limit=get_settings().server_threads)

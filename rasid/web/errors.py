@@ -18,6 +18,7 @@ from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
+from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.resolve.errors import ResolveError, UnknownPair
 from rasid.retention.errors import RetentionError, UnknownUnmaskRequest
 from rasid.screen.errors import ScreenError, UnknownHit
@@ -46,6 +47,8 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (ResolveError, 422),
     (UnknownUnmaskRequest, 404),
     (RetentionError, 422),
+    (UnknownAssessment, 404),
+    (MonitorError, 422),
     (ModelError, 422),
     (ScreenError, 422),
     (AccessError, 409),

@@ -322,6 +322,21 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/graph/timeline",
         "/api/graph/bridges",
         "/api/graph/export",
+        "/api/monitor/instrument",
+        "/api/monitor/subjects",
+        "/api/monitor/subjects/{subject_id}/changes",
+        "/api/monitor/assessments",
+        "/api/monitor/assessments/{assessment_id}",
+        "/api/monitor/assessments/{assessment_id}/ratings",
+        "/api/monitor/assessments/{assessment_id}/submit",
+        "/api/monitor/assessments/{assessment_id}/approve",
+        "/api/monitor/assessments/{assessment_id}/send-back",
+        "/api/monitor/assessments/{assessment_id}/suggestions",
+        "/api/monitor/assessments/{assessment_id}/judgements",
+        "/api/monitor/alerts",
+        "/api/monitor/alerts/{alert_id}/dismiss",
+        "/api/monitor/series",
+        "/api/monitor/series/advice",
     }
     assert set(spec["paths"]) == expected
     for path, item in spec["paths"].items():

@@ -1,0 +1,1 @@
+"""Nexus monitoring: the toolkit's watch points as a scored, versioned instrument."""
