@@ -4,20 +4,17 @@ person, approves it; the page then shows it read-only with its content hash, its
 its pictures, and the PNG export draws a picture in the browser."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from rasid.access.accounts import Role
 from rasid.store import Store, open_store
 from rasid.web.app import create_app
 from tests.web.conftest import load_sample
+from tests.web.helpers import serving
 from tests.web.test_browser import CHROMIUM, browser, shots, sign_in
 
 __all__ = ["browser", "shots"]  # fixtures shared with the other browser tests
@@ -29,20 +26,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
     folder = tmp_path_factory.mktemp("monitor-browser")
     store = open_store(f"sqlite:///{folder / 'rasid.db'}", create=True)
     load_sample(store, folder)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", store
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(store)) as address:
+        yield address, store
     store.dispose()
 
 
