@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
@@ -56,6 +57,12 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 UPLOAD_MAX = 50 * 1024 * 1024  # bytes of one series file
 
 
+MAX_ID = 2_147_483_647  # the largest id the database's integer columns hold
+AssessmentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The assessment's number")]
+SubjectId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The subject's number")]
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID, description="The alert's number")]
+
+
 class SubjectIn(BaseModel):
     """A new subject: a country, a region inside a country subject, or a group."""
 
@@ -64,17 +71,21 @@ class SubjectIn(BaseModel):
     name_ar: str = Field(max_length=4000, description="Arabic name")
     country: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
     entity_id: str | None = Field(default=None, max_length=255, description="A group's entity")
-    parent: int | None = Field(default=None, description="A region's country subject")
+    parent: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A region's country subject"
+    )
 
 
 class AssessmentIn(BaseModel):
     """A new draft assessment (or a revision of an approved one)."""
 
-    subject: int
+    subject: int = Field(ge=1, le=MAX_ID)
     period_start: date
     period_end: date
     marking: Marking = Marking.AMBER
-    revises: int | None = Field(default=None, description="The approved assessment revised")
+    revises: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The approved assessment revised"
+    )
 
 
 class AssessmentOut(BaseModel):
@@ -160,7 +171,9 @@ def add_subject(body: SubjectIn, uow: Uow, caller: Caller) -> Subject:
 def assessments(
     uow: Uow,
     caller: Caller,
-    subject: Annotated[int | None, Query(description="Only this subject's")] = None,
+    subject: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this subject's")
+    ] = None,
     status: Annotated[Status | None, Query(description="Only in this status")] = None,
 ) -> list[Assessment]:
     """List the assessments the caller may read, newest period first."""
@@ -195,7 +208,7 @@ def create(body: AssessmentIn, uow: Uow, caller: Caller) -> AssessmentOut:
     summary="One assessment",
     responses=NOT_FOUND,
 )
-def assessment(assessment_id: int, uow: Uow, caller: Caller) -> AssessmentOut:
+def assessment(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> AssessmentOut:
     """Return an assessment with its ratings, scores with coverage, and for an approved
     one whether its content still matches its hash."""
     return _out(uow, store.get_assessment(uow.conn, caller, assessment_id))
@@ -207,7 +220,7 @@ def assessment(assessment_id: int, uow: Uow, caller: Caller) -> AssessmentOut:
     summary="Rate one indicator",
     responses=NOT_FOUND | REFUSED,
 )
-def rate(assessment_id: int, body: Rating, uow: Uow, caller: Caller) -> AssessmentOut:
+def rate(assessment_id: AssessmentId, body: Rating, uow: Uow, caller: Caller) -> AssessmentOut:
     """Set one indicator's rating on a draft: a level 1..5 with a confidence, or not
     assessed (`level` null) with a reason; a trend, a rationale and evidence items. High
     confidence without evidence is refused, and so is any change to an approved one."""
@@ -220,7 +233,7 @@ def rate(assessment_id: int, body: Rating, uow: Uow, caller: Caller) -> Assessme
     summary="Submit for review",
     responses=NOT_FOUND | REFUSED,
 )
-def submit(assessment_id: int, uow: Uow, caller: Caller) -> AssessmentOut:
+def submit(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> AssessmentOut:
     """Send a draft for review: it needs at least one rating, and every rating must still
     pass the instrument's checks."""
     return _out(uow, store.submit(uow.conn, caller, assessment_id))
@@ -232,7 +245,7 @@ def submit(assessment_id: int, uow: Uow, caller: Caller) -> AssessmentOut:
     summary="Approve",
     responses=NOT_FOUND | REFUSED,
 )
-def approve(assessment_id: int, body: NoteIn, uow: Uow, caller: Caller) -> AssessmentOut:
+def approve(assessment_id: AssessmentId, body: NoteIn, uow: Uow, caller: Caller) -> AssessmentOut:
     """Approve an assessment in review (the reviewer is not its assessor): its content is
     frozen by a SHA-256 hash, the assessment it revises is superseded, and significant and
     critical changes become alerts for the agency's analysts."""
@@ -245,7 +258,7 @@ def approve(assessment_id: int, body: NoteIn, uow: Uow, caller: Caller) -> Asses
     summary="Send back to draft",
     responses=NOT_FOUND | REFUSED,
 )
-def send_back(assessment_id: int, body: NoteIn, uow: Uow, caller: Caller) -> AssessmentOut:
+def send_back(assessment_id: AssessmentId, body: NoteIn, uow: Uow, caller: Caller) -> AssessmentOut:
     """Return an assessment in review to draft, with a note (required) saying what to
     change."""
     return _out(uow, store.send_back(uow.conn, caller, assessment_id, body.note))
@@ -257,7 +270,7 @@ def send_back(assessment_id: int, body: NoteIn, uow: Uow, caller: Caller) -> Ass
     summary="Changes of a subject",
     responses=NOT_FOUND,
 )
-def changes(subject_id: int, uow: Uow, caller: Caller) -> list[ChangeSet]:
+def changes(subject_id: SubjectId, uow: Uow, caller: Caller) -> list[ChangeSet]:
     """The changes between consecutive approved assessments of a subject, oldest first;
     a difference caused by a new instrument version is of kind `instrument`, never a
     change on the ground."""
@@ -270,7 +283,7 @@ def changes(subject_id: int, uow: Uow, caller: Caller) -> list[ChangeSet]:
     summary="Manifestation suggestions",
     responses=NOT_FOUND,
 )
-def suggestions(assessment_id: int, uow: Uow, caller: Caller) -> Suggestions:
+def suggestions(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> Suggestions:
     """The manifestations ranked by the share of their profile met, with matched and
     missing signals, or `insufficient` when too little was assessed."""
     return store.suggestions(uow.conn, caller, assessment_id)
@@ -282,7 +295,7 @@ def suggestions(assessment_id: int, uow: Uow, caller: Caller) -> Suggestions:
     summary="Judgements",
     responses=NOT_FOUND,
 )
-def judgements(assessment_id: int, uow: Uow, caller: Caller) -> list[Judgement]:
+def judgements(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> list[Judgement]:
     """The analysts' judgements recorded for an assessment, oldest first."""
     return store.judgements(uow.conn, caller, assessment_id)
 
@@ -293,7 +306,7 @@ def judgements(assessment_id: int, uow: Uow, caller: Caller) -> list[Judgement]:
     summary="Record a judgement",
     responses=NOT_FOUND | REFUSED,
 )
-def judge(assessment_id: int, body: JudgementIn, uow: Uow, caller: Caller) -> Judgement:
+def judge(assessment_id: AssessmentId, body: JudgementIn, uow: Uow, caller: Caller) -> Judgement:
     """Record the caller's judgement on a manifestation, with a likelihood term and a
     confidence level (ICD 203: kept apart) and a rationale."""
     return store.judge(
@@ -321,7 +334,7 @@ def alerts(
 @router.post(
     "/alerts/{alert_id}/dismiss", status_code=204, summary="Dismiss an alert", responses=NOT_FOUND
 )
-def dismiss(alert_id: int, uow: Uow, caller: Caller) -> None:
+def dismiss(alert_id: AlertId, uow: Uow, caller: Caller) -> None:
     """Dismiss one of the agency's alerts, for every analyst of the agency (dismissing one
     already dismissed changes nothing)."""
     store.dismiss_alert(uow.conn, caller, alert_id)

@@ -53,10 +53,21 @@ from rasid.monitor.model import (
 )
 from rasid.web.deps import Caller, Uow, check_form
 from rasid.web.errors import NotFound
+from rasid.web.monitor import MAX_ID
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _form_id(text: str) -> int:
+    """A subject's or an assessment's number typed in a form (ValueError if it is none)."""
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(f"no such number: {text}")
+    return value
+
+
 Csrf = Annotated[str, Form(max_length=64)]
 Note = Annotated[str, Form(max_length=4000)]
 CHARTS = ("radar", "bars", "timeline")
@@ -541,7 +552,7 @@ def subject_submit(
             name_ar.strip(),
             country=country.strip().lower() or None,
             entity_id=entity_id.strip() or None,
-            parent=int(parent) if parent.strip() else None,
+            parent=_form_id(parent) if parent.strip() else None,
         )
     except (MonitorError, ValueError) as exc:
         return _new_page(request, uow, caller, str(exc), status=422)
@@ -568,11 +579,11 @@ def assessment_submit(
         made = assessments.create_assessment(
             uow.conn,
             caller,
-            int(subject),
+            _form_id(subject),
             date.fromisoformat(period_start),
             date.fromisoformat(period_end),
             marking=Marking(marking),
-            revises=int(revises) if revises.strip() else None,
+            revises=_form_id(revises) if revises.strip() else None,
         )
     except UnknownAssessment as exc:
         raise NotFound(str(exc)) from exc

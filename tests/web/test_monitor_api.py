@@ -135,3 +135,15 @@ def test_series_upload_and_advice(store: Store) -> None:
     assert sent.json()["stored"] == 13 and sent.json()["rejected"][0].startswith("riots.csv:")
     advice = ana.get(f"{BASE}/series/advice", params={"region": "east"}).json()
     assert [(a["period"], a["value"]) for a in advice] == [("2026-01", 60.0)]
+
+
+def test_numbers_beyond_the_database_are_refused(store: Store) -> None:
+    """Path and body numbers larger than the database's integers are refused as bad input."""
+    ana = api_client(store, "police")
+    huge = 2**63
+    assert ana.get(f"/api/monitor/assessments/{huge}").status_code == 422
+    rating = {"indicator": "economy.poverty", "level": None, "reason": "no data"}
+    assert ana.put(f"/api/monitor/assessments/{huge}/ratings", json=rating).status_code == 422
+    body = {"subject": huge, "period_start": "2025-01-01", "period_end": "2025-06-30"}
+    assert ana.post("/api/monitor/assessments", json=body).status_code == 422
+    assert ana.get("/api/monitor/assessments", params={"subject": huge}).status_code == 422

@@ -194,3 +194,17 @@ def test_who_may_use_the_pages(store: Store, tmp_path: Path) -> None:
     analyst = session_client(store, "police", Role.ANALYST)
     assert analyst.get("/monitor/assessments/999").status_code == 404
     assert analyst.get("/monitor/new?lang=en").status_code == 200
+
+
+def test_numbers_beyond_the_database_are_refused_not_errors(store: Store, tmp_path: Path) -> None:
+    """A subject or assessment number larger than the database's integers is a clear
+    refusal (422 on a form, 404/422 in a path), never a server error."""
+    analyst, _, _, aid = _setup(store, tmp_path)
+    huge = "99999999999"
+    made = analyst.post(
+        "/monitor/assessments",
+        data=_form(analyst, subject=huge, period_start="2025-01-01", period_end="2025-06-30"),
+    )
+    assert made.status_code == 422 and "no such number" in made.text
+    assert analyst.get(f"/monitor/assessments/{huge}").status_code == 422
+    assert analyst.get(f"/monitor/assessments/{aid}").status_code == 200
