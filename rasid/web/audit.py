@@ -18,7 +18,7 @@ from rasid.access.accounts import Scope
 from rasid.access.policy import audit_scope, record
 from rasid.model.errors import ModelError
 from rasid.web.deps import Caller, Uow, scoped
-from rasid.web.models import signed_in
+from rasid.web.models import MAX_ID, signed_in
 from rasid.web.render import render
 
 router = APIRouter()
@@ -94,7 +94,7 @@ TargetQ = Annotated[str | None, Query(max_length=2000, description="Only records
 SinceQ = Annotated[datetime | None, Query(description="From this UTC time")]
 UntilQ = Annotated[datetime | None, Query(description="Before this UTC time")]
 BeforeQ = Annotated[
-    int | None, Query(ge=1, le=2_147_483_647, description="Only records numbered below this")
+    int | None, Query(ge=1, le=MAX_ID, description="Only records numbered below this")
 ]
 
 

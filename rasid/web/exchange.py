@@ -31,7 +31,7 @@ from rasid.exchange.messages import (
 from rasid.model.markings import Marking
 from rasid.store.statements import utcnow
 from rasid.web.deps import Caller, Uow, scoped
-from rasid.web.models import MAX_OFFSET, signed_in
+from rasid.web.models import MAX_ID, MAX_OFFSET, signed_in
 
 router = APIRouter(
     prefix="/api",
@@ -40,7 +40,7 @@ router = APIRouter(
     responses=signed_in(),
 )
 MessageId = Annotated[str, Path(min_length=1, max_length=32, description="The message's id")]
-ReshareId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The request's number")]
+ReshareId = Annotated[int, Path(ge=1, le=MAX_ID, description="The request's number")]
 
 
 class MessageIn(BaseModel):

@@ -15,7 +15,7 @@ from rasid.access.accounts import Scope
 from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
 from rasid.travel.alerts import decide_and_alert
 from rasid.web.deps import Caller, Readable, Uow, scoped
-from rasid.web.models import MAX_OFFSET, ErrorOut, signed_in
+from rasid.web.models import MAX_ID, MAX_OFFSET, ErrorOut, signed_in
 
 router = APIRouter(
     prefix="/api/hits",
@@ -25,7 +25,7 @@ router = APIRouter(
 )
 
 MAX_LIMIT = 500
-HitId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The hit's number")]
+HitId = Annotated[int, Path(ge=1, le=MAX_ID, description="The hit's number")]
 
 
 class HitReasonOut(BaseModel):

@@ -20,13 +20,14 @@ from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
 from rasid.travel.alerts import decide_and_alert, flight_text, traveller_on_flight
 from rasid.travel.screening import SOURCE as TRAVEL
 from rasid.web.deps import Caller, Readable, Uow, check_form
+from rasid.web.models import MAX_ID
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE = 50
 REASON_MAX = 2000
-HitId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/hits", name="hits")

@@ -154,3 +154,4 @@ def signed_in() -> dict[int | str, dict[str, Any]]:
 
 
 MAX_OFFSET = 1_000_000_000  # results a page may skip (databases hold 64-bit integers)
+MAX_ID = 2_147_483_647  # the largest number an integer id column holds (32-bit on PostgreSQL)

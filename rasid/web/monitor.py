@@ -40,7 +40,7 @@ from rasid.monitor.model import (
     Suggestions,
 )
 from rasid.web.deps import Caller, Uow, scoped
-from rasid.web.models import ErrorOut, signed_in
+from rasid.web.models import MAX_ID, ErrorOut, signed_in
 
 router = APIRouter(
     prefix="/api/monitor",
@@ -57,7 +57,6 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 UPLOAD_MAX = 50 * 1024 * 1024  # bytes of one series file
 
 
-MAX_ID = 2_147_483_647  # the largest id the database's integer columns hold
 AssessmentId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The assessment's number")]
 SubjectId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The subject's number")]
 AlertId = Annotated[int, Path(ge=1, le=MAX_ID, description="The alert's number")]

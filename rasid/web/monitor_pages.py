@@ -53,7 +53,7 @@ from rasid.monitor.model import (
 )
 from rasid.web.deps import Caller, Uow, check_form
 from rasid.web.errors import NotFound
-from rasid.web.monitor import MAX_ID
+from rasid.web.models import MAX_ID
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)

@@ -43,11 +43,11 @@ from rasid.settings import get_settings
 from rasid.web import views
 from rasid.web.deps import ApiPurpose, Caller, Now, Readable, StoreDep, Uow
 from rasid.web.errors import NotFound
-from rasid.web.models import MAX_OFFSET, EntityDetail, ErrorOut, signed_in
+from rasid.web.models import MAX_ID, MAX_OFFSET, EntityDetail, ErrorOut, signed_in
 
 router = APIRouter(prefix="/api/retention", tags=["retention"], responses=signed_in())
 
-RequestId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The request's number")]
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID, description="The request's number")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such request the caller made or decides on"}
 }

@@ -27,12 +27,13 @@ from rasid.retention.unmask import (
 )
 from rasid.settings import get_settings
 from rasid.web.deps import Caller, Now, Readable, Uow, check_form
+from rasid.web.models import MAX_ID
 from rasid.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE = 100
-RequestId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str, Form(max_length=REASON_MAX)]
 Short = Annotated[str, Form(max_length=255)]
 

@@ -40,13 +40,13 @@ from rasid.travel.rules import (
 from rasid.travel.vocabulary import vocabulary
 from rasid.web.deps import Caller, Uow, scoped
 from rasid.web.errors import NotFound
-from rasid.web.models import ErrorOut, signed_in
+from rasid.web.models import MAX_ID, ErrorOut, signed_in
 
 router = APIRouter(
     prefix="/api/rules", tags=["rules"], dependencies=[scoped(Scope.READ)], responses=signed_in()
 )
 WRITE = [scoped(Scope.RULES)]
-RuleId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The rule's number")]
+RuleId = Annotated[int, Path(ge=1, le=MAX_ID, description="The rule's number")]
 Scalar = str | float | bool
 
 

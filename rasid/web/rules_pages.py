@@ -41,11 +41,12 @@ from rasid.travel.rules import (
 from rasid.travel.vocabulary import vocabulary
 from rasid.web.deps import Caller, Uow, check_form
 from rasid.web.errors import NotFound
+from rasid.web.models import MAX_ID
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
-RuleId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+RuleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BLANK_ROWS = 3  # empty criterion rows the editor offers
 VALUE_MAX = 2000
 ROWS_MAX = MAX_CRITERIA + BLANK_ROWS + 1  # rows a form may send
@@ -170,7 +171,7 @@ class RuleForm(BaseModel):
     group, field, operator and value, in order)."""
 
     csrf_token: str = Field(default="", max_length=64)
-    version: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
     name: str = Field(default="", max_length=NAME_MAX)
     description: str = Field(default="", max_length=DESCRIPTION_MAX)
     owner: str = Field(default="", max_length=64)
@@ -311,7 +312,7 @@ def rule_status(
     csrf_token: Annotated[str, Form(max_length=64)] = "",
     status: Annotated[str, Form(max_length=16)] = "",
     note: Annotated[str, Form(max_length=NOTE_MAX)] = "",
-    version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+    version: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Disable or enable the rule with a note, then show it (or the problem)."""
     require(caller, Scope.RULES)
