@@ -770,6 +770,21 @@ def history(conn: Connection, principal: Principal, subject_id: int) -> list[Cha
     return [changes.compare(x, y) for x, y in pairs]
 
 
+def previous_changes(
+    conn: Connection, principal: Principal, assessment_id: int
+) -> ChangeSet | None:
+    """The changes from the approved assessment this one follows (the one it revises, else
+    the agency's latest approved one for an earlier period: what approval raises alerts
+    from), when the caller may read it; for a draft, only when it revises one."""
+    found = _get(conn, principal, assessment_id)
+    if found.revises is None and found.status not in FINAL:
+        return None
+    before = _previous(conn, found)
+    if before is None or not _readable(principal, before):
+        return None
+    return changes.compare(before, found)
+
+
 def alerts(
     conn: Connection, principal: Principal, *, include_dismissed: bool = False
 ) -> list[Alert]:

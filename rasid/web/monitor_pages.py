@@ -31,7 +31,7 @@ from starlette.responses import Response
 from rasid.access.accounts import Scope
 from rasid.access.policy import Principal, require
 from rasid.model.markings import Marking
-from rasid.monitor import assessments, changes, charts, report, scoring
+from rasid.monitor import assessments, charts, report, scoring
 from rasid.monitor import instrument as instruments
 from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.monitor.model import (
@@ -210,18 +210,6 @@ def subject_chart(
     return Response(pictures[chart], media_type=SVG, headers=headers)
 
 
-def _previous_changes(conn: Connection, caller: Principal, found: Assessment) -> ChangeSet | None:
-    """The changes since the assessment this one revises, or since the approved one before
-    it in the subject's history."""
-    if found.revises is not None:
-        before = _assessment(conn, caller, found.revises)
-        return changes.compare(before, found)
-    if found.status in (Status.APPROVED, Status.SUPERSEDED):
-        history = assessments.history(conn, caller, found.subject.id)
-        return next((c for c in history if c.after == found.id), None)
-    return None
-
-
 def _groups(used: Instrument, kind: SubjectKind) -> list[dict[str, Any]]:
     """The applicable indicators grouped by pillar, then factor, in the instrument's order."""
     wanted = {i.id for i in instruments.applicable(used, kind)}
@@ -263,7 +251,7 @@ def _assessment_page(
         "scores": scores,
         "bars": Markup(charts.bars(scores, used, lang)),  # escaped by charts
         "radar": Markup(charts.radar(scores, used, lang)),
-        "changeset": _previous_changes(conn, caller, found),
+        "changeset": assessments.previous_changes(conn, caller, assessment_id),
         "suggestions": assessments.suggestions(conn, caller, assessment_id),
         "judgements": assessments.judgements(conn, caller, assessment_id),
         "editable": _may_edit(caller, found),
@@ -477,7 +465,7 @@ def report_pdf(request: Request, assessment_id: Id, uow: Uow, caller: Caller) ->
         found,
         used,
         scores,
-        _previous_changes(uow.conn, caller, found),
+        assessments.previous_changes(uow.conn, caller, assessment_id),
         assessments.suggestions(uow.conn, caller, assessment_id),
         assessments.judgements(uow.conn, caller, assessment_id),
         page_lang(request),

@@ -187,6 +187,11 @@ def test_a_revision_supersedes_and_history_shows_the_changes(world: World) -> No
     assert [(c.before, c.after) for c in found] == [(first, second)]
     kinds = {c.indicator: c.kind for c in found[0].changes}
     assert kinds[a] is ChangeKind.CRITICAL  # two levels up, moderate confidence both sides
+    with world.store.uow() as uow:
+        ana = world.who(uow.conn, "ana")
+        # One assessment's changes are the history's step into it; the first has none.
+        assert monitor.previous_changes(uow.conn, ana, second) == found[0]
+        assert monitor.previous_changes(uow.conn, ana, first) is None
     assert b not in kinds or kinds[b] not in (ChangeKind.SIGNIFICANT, ChangeKind.CRITICAL)
 
 
