@@ -54,6 +54,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     DPO = "dpo"  # data-protection officer
     ADMIN = "admin"
+    COORDINATOR = "coordinator"  # coordination officer: technical assistance
 
 
 class Scope(StrEnum):
@@ -69,6 +70,7 @@ class Scope(StrEnum):
     RETENTION = "retention"  # run retention, decide on requests to see masked data again
     RESOLVE = "resolve"  # run entity resolution, judge whether two records are one entity
     MONITOR = "monitor"  # assess, review and revise nexus monitoring assessments
+    ASSIST = "assist"  # technical-assistance coordination: needs, roadmaps, projects, matches
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.MONITOR,
         }
     ),
-    Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE}),
+    Role.FOCAL_POINT: frozenset({Scope.READ, Scope.INGEST, Scope.EXCHANGE, Scope.ASSIST}),
     Role.PIU_OFFICER: frozenset(
         {Scope.READ, Scope.SCREEN, Scope.REVIEW, Scope.EXCHANGE, Scope.RULES}
     ),
@@ -83,17 +83,22 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.RETENTION,
             Scope.RESOLVE,
             Scope.MONITOR,
+            Scope.ASSIST,
         }
     ),
     Role.DPO: frozenset({Scope.READ, Scope.AUDIT}),
     Role.ADMIN: frozenset({Scope.AUDIT, Scope.RETENTION}),
+    Role.COORDINATOR: frozenset({Scope.EXCHANGE, Scope.ASSIST}),
 }
 """What each role may do. An administrator manages accounts (from the command line),
 reads the audit log and runs retention, but reads no agency data. Seeing masked
 (depersonalised) data again needs a supervisor's approval (the retention scope). Judging
 who is who across agencies (the resolve scope) is the analyst's work, and the supervisor's
 who answers for it; a focal point submits and answers, and judges no one. Nexus monitoring
-(the monitor scope: assessing, reviewing, alerts) is the analyst's and the supervisor's."""
+(the monitor scope: assessing, reviewing, alerts) is the analyst's and the supervisor's.
+Technical-assistance coordination (the assist scope) is the coordination officer's, who
+reads no agency data; focal points use it to see what states and partners released to
+their agency and to record their own agency's projects and offers."""
 
 ROLE_CLOSED_AGENCY_KINDS: dict[Role, frozenset[str]] = {
     Role.PIU_OFFICER: frozenset({"prisons", "intelligence"}),
@@ -335,3 +340,53 @@ def audit_scope(conn: Connection, principal: Principal) -> tuple[str, frozenset[
         return None
     own = frozenset(d.name for d in list_datasets(conn) if d.agency == principal.agency)
     return principal.agency, own
+
+
+ASSIST_COORDINATORS = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
+"""Who records a state's needs, documents and roadmaps, and accepts matches for them."""
+EVERY_PARTNER = "*"
+
+
+def may_see_released(
+    principal: Principal, agency: str, marking: Marking, released_to: frozenset[str]
+) -> bool:
+    """Whether the caller may see a coordination record (a need, a document, a roadmap, a
+    project) that ``agency`` owns under ``marking`` and released to ``released_to``. The
+    caller needs the assist scope; the owning agency sees its records; a partner sees one
+    released to its agency by name, or to every partner (``*``) unless it is marked
+    TLP:AMBER+STRICT, which reaches only agencies named. TLP:RED records are never released
+    (``release_refusal``): they stay with their owner."""
+    if not principal.may(Scope.ASSIST):
+        return False
+    if agency == principal.agency:
+        return True
+    if marking is Marking.RED:
+        return False
+    if principal.agency in released_to:
+        return True
+    return EVERY_PARTNER in released_to and marking.value not in WITHHELD_FROM_BROADCAST
+
+
+def release_refusal(marking: Marking, released_to: frozenset[str]) -> str | None:
+    """Why a record cannot be released to these partners (None: it can)."""
+    if released_to and marking is Marking.RED:
+        return "a TLP:RED record is not released: send it to named people through the exchange"
+    return None
+
+
+def may_coordinate(principal: Principal, agency: str) -> bool:
+    """Whether the caller may record and change ``agency``'s needs, documents and roadmaps,
+    release them, and accept or reject matches for its needs: a coordination officer or a
+    supervisor of that agency, with the assist scope."""
+    return (
+        principal.may(Scope.ASSIST)
+        and principal.user.role in ASSIST_COORDINATORS
+        and agency == principal.agency
+    )
+
+
+def may_record_project(principal: Principal, agency: str) -> bool:
+    """Whether the caller may record, import and change ``agency``'s projects and offers and
+    report their indicators' actuals: anyone of that agency with the assist scope (a
+    partner's focal point records its own projects; a coordinator imports donors' files)."""
+    return principal.may(Scope.ASSIST) and agency == principal.agency

@@ -741,3 +741,241 @@ monitor_series_point = Table(
     Column("file", Text, nullable=False),
     Index("ix_monitor_series_point_key", "agency", "series", "region", "period", unique=True),
 )
+
+# Technical-assistance coordination (rasid/assist): a state's requirements added to the
+# taxonomy, source documents, needs, roadmaps and their steps, projects and offers with their
+# organisations, themes, beneficiaries and results, indicators with actuals, explicit links
+# for roll-ups, matches and notes on duplication flags. What partners may see of a record is
+# its release list (assist_release).
+assist_theme = Table(
+    "assist_theme",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("area", String(8), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("label_ar", Text, nullable=False),
+    Column("dac", Text, nullable=False),  # comma-separated CRS purpose codes
+    Column("note", Text, nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+assist_document = Table(
+    "assist_document",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("country", String(2), nullable=False),
+    Column("kind", String(16), nullable=False),  # rasid.assist.model.DocumentKind
+    Column("title", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("marking", String(20), nullable=False),
+    Column("release", String(16), nullable=False),  # rasid.assist.model.Release
+    Column("summary", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Which partner agencies may see a record ("*": every partner). kind: document, need,
+# roadmap or project.
+assist_release = Table(
+    "assist_release",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("record", Integer, primary_key=True),
+    Column("agency", String(64), primary_key=True),
+    Column("released_by", String(255), nullable=False),
+    Column("released_at", DateTime, nullable=False),
+)
+
+assist_need = Table(
+    "assist_need",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("country", String(2), nullable=False),
+    Column("region", Text, nullable=False),
+    Column("institution", Text, nullable=False),
+    Column("theme", String(64), nullable=False),
+    Column("gap", Text, nullable=False),
+    Column("baseline", Text, nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("marking", String(20), nullable=False),
+    Column("document", Integer, ForeignKey("assist_document.id")),
+    Column("cost", Float),
+    Column("currency", String(3), nullable=False),
+    Column("wanted_by", Date),
+    Column("status", String(16), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+assist_roadmap = Table(
+    "assist_roadmap",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("country", String(2), nullable=False),
+    Column("requirement", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("marking", String(20), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+assist_step = Table(
+    "assist_step",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("roadmap", Integer, ForeignKey("assist_roadmap.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("recommendation", Text, nullable=False),
+    Column("institution", Text, nullable=False),
+    Column("due", Date),
+    Column("status", String(16), nullable=False),
+    Column("themes", Text, nullable=False),  # comma-separated theme codes
+    Column("updated_at", DateTime, nullable=False),
+)
+
+assist_step_need = Table(
+    "assist_step_need",
+    metadata,
+    Column("step", Integer, ForeignKey("assist_step.id"), primary_key=True),
+    Column("need", Integer, ForeignKey("assist_need.id"), primary_key=True),
+)
+
+assist_project = Table(
+    "assist_project",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("identifier", String(255), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("title_ar", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", Integer, nullable=False),  # IATI ActivityStatus
+    Column("countries", Text, nullable=False),  # comma-separated ISO codes
+    Column("region", Text, nullable=False),
+    Column("start", Date),
+    Column("end", Date),
+    Column("currency", String(3), nullable=False),
+    Column("spent", Float, nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False, index=True),
+    Column("marking", String(20), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+assist_budget = Table(
+    "assist_budget",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", Integer, ForeignKey("assist_project.id"), nullable=False, index=True),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+)
+
+assist_participant = Table(
+    "assist_participant",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", Integer, ForeignKey("assist_project.id"), nullable=False, index=True),
+    Column("role", Integer, nullable=False),  # IATI OrganisationRole
+    Column("name", Text, nullable=False),
+    Column("ref", Text, nullable=False),
+    Column("type", String(8), nullable=False),
+)
+
+# A project's themes (vocabulary "99": ours) and DAC purpose codes (vocabulary "1").
+assist_project_sector = Table(
+    "assist_project_sector",
+    metadata,
+    Column("project", Integer, ForeignKey("assist_project.id"), primary_key=True),
+    Column("vocabulary", String(4), primary_key=True),
+    Column("code", String(64), primary_key=True),
+)
+
+assist_beneficiary = Table(
+    "assist_beneficiary",
+    metadata,
+    Column("project", Integer, ForeignKey("assist_project.id"), primary_key=True),
+    Column("institution", String(255), primary_key=True),
+)
+
+assist_indicator = Table(
+    "assist_indicator",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("need", Integer, ForeignKey("assist_need.id"), index=True),
+    Column("project", Integer, ForeignKey("assist_project.id"), index=True),
+    Column("result", Text, nullable=False),
+    Column("result_type", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("ascending", Boolean, nullable=False),
+    Column("baseline", Float, nullable=False),
+    Column("baseline_date", Date, nullable=False),
+    Column("target", Float, nullable=False),
+    Column("target_date", Date, nullable=False),
+)
+
+assist_actual = Table(
+    "assist_actual",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator", Integer, ForeignKey("assist_indicator.id"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reported_by", String(255), nullable=False),
+    Column("reported_at", DateTime, nullable=False),
+)
+
+# An indicator linked explicitly to a need or a roadmap step: roll-ups go through these only.
+assist_indicator_link = Table(
+    "assist_indicator_link",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator", Integer, ForeignKey("assist_indicator.id"), nullable=False, index=True),
+    Column("need", Integer, ForeignKey("assist_need.id")),
+    Column("step", Integer, ForeignKey("assist_step.id")),
+    Column("linked_by", String(255), nullable=False),
+    Column("linked_at", DateTime, nullable=False),
+)
+
+assist_match = Table(
+    "assist_match",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("need", Integer, ForeignKey("assist_need.id"), nullable=False, index=True),
+    Column("project", Integer, ForeignKey("assist_project.id"), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("components", Text, nullable=False),  # JSON: the components at decision time
+    Column("status", String(16), nullable=False),  # rasid.assist.model.MatchStatus
+    Column("note", Text, nullable=False),
+    Column("decided_by", String(255), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+    Index("ix_assist_match_pair", "need", "project", unique=True),
+)
+
+# What a coordination meeting made of a duplication flag (the flag itself is computed).
+assist_duplicate_note = Table(
+    "assist_duplicate_note",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left", Integer, ForeignKey("assist_project.id"), nullable=False),
+    Column("right", Integer, ForeignKey("assist_project.id"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("by_user", String(255), nullable=False),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_assist_duplicate_note_pair", "left", "right"),
+)

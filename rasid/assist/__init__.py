@@ -1,0 +1,2 @@
+"""Technical-assistance coordination: needs found in visits and consultations, national
+roadmaps, donors' projects (IATI), matching, duplication flags and progress."""

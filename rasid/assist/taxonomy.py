@@ -1,0 +1,132 @@
+"""The thematic taxonomy: the toolkit's 25 good practices in four areas, read from
+``taxonomy.yml`` in the package, and the requirements a state adds (stored in the database,
+passed in here as extra themes).
+
+Loading is strict: an unknown key, a missing wording, a number out of order, an unknown area
+or a DAC code that is not five digits is an ``AssistError`` naming the file and the entry.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rasid.assist.errors import AssistError
+from rasid.assist.model import Area, Taxonomy, Text, Theme, ThemeKind
+
+PRACTICES = 25
+DAC_CODE = re.compile(r"^\d{5}$")
+THEME_CODE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+_TOP = {"id", "version", "source", "areas", "practices"}
+_AREA = {"code", "ar", "en"}
+_PRACTICE = {"number", "area", "ar", "en", "dac", "note"}
+
+
+def practice_code(number: int) -> str:
+    """The theme code of a good practice: ``gp-01`` .. ``gp-25``."""
+    return f"gp-{number:02d}"
+
+
+def _mapping(value: Any, where: str, keys: set[str], required: set[str]) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise AssistError(f"{where}: expected a mapping")
+    unknown = set(value) - keys
+    if unknown:
+        raise AssistError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    missing = required - set(value)
+    if missing:
+        raise AssistError(f"{where}: missing key {sorted(missing)[0]!r}")
+    return value
+
+
+def _text(entry: Mapping[str, Any], where: str) -> Text:
+    ar, en = entry.get("ar"), entry.get("en")
+    if not isinstance(ar, str) or not ar.strip() or not isinstance(en, str) or not en.strip():
+        raise AssistError(f"{where}: needs wording in Arabic (ar) and English (en)")
+    return Text(ar.strip(), en.strip())
+
+
+def check_dac(codes: Iterable[str], where: str) -> tuple[str, ...]:
+    """DAC CRS purpose codes, checked to be five digits."""
+    out = tuple(str(c) for c in codes)
+    for code in out:
+        if not DAC_CODE.match(code):
+            raise AssistError(f"{where}: DAC purpose code {code!r} is not five digits")
+    return out
+
+
+def parse(data: Any, file: str) -> Taxonomy:
+    """A taxonomy from the YAML document ``data`` (read from ``file``, for messages)."""
+    top = _mapping(data, file, _TOP, _TOP)
+    areas: list[Area] = []
+    for i, raw in enumerate(top["areas"] or ()):
+        where = f"{file}: areas[{i}]"
+        entry = _mapping(raw, where, _AREA, _AREA)
+        areas.append(Area(str(entry["code"]), _text(entry, where)))
+    codes = {a.code for a in areas}
+    if len(codes) != len(areas):
+        raise AssistError(f"{file}: areas: duplicate code")
+    themes: list[Theme] = []
+    for i, raw in enumerate(top["practices"] or ()):
+        where = f"{file}: practices[{i}]"
+        entry = _mapping(raw, where, _PRACTICE, _PRACTICE - {"note"})
+        number = entry["number"]
+        if number != i + 1:
+            raise AssistError(f"{where}: number {number!r}, expected {i + 1}")
+        if entry["area"] not in codes:
+            raise AssistError(f"{where}: unknown area {entry['area']!r}")
+        themes.append(
+            Theme(
+                code=practice_code(number),
+                area=str(entry["area"]),
+                label=_text(entry, where),
+                kind=ThemeKind.PRACTICE,
+                dac=check_dac(entry["dac"] or (), where),
+                number=number,
+                note=str(entry.get("note") or ""),
+            )
+        )
+    if len(themes) != PRACTICES:
+        raise AssistError(f"{file}: {len(themes)} good practices, expected {PRACTICES}")
+    return Taxonomy(str(top["version"]), str(top["source"]), tuple(areas), tuple(themes))
+
+
+def load_file(path: Path) -> Taxonomy:
+    """A taxonomy from a YAML file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise AssistError(f"{path.name}: not valid YAML: {exc}") from exc
+    return parse(data, path.name)
+
+
+@cache
+def builtin() -> Taxonomy:
+    """The taxonomy shipped in the package (the 25 good practices)."""
+    text = resources.files("rasid.assist").joinpath("taxonomy.yml").read_text(encoding="utf-8")
+    return parse(yaml.safe_load(text), "taxonomy.yml")
+
+
+def requirement(code: str, area: str, label: Text, dac: Iterable[str], note: str = "") -> Theme:
+    """A state's own requirement as a theme, checked (its area must be one of the
+    taxonomy's; its code must not be a good practice's)."""
+    where = f"requirement {code!r}"
+    if not THEME_CODE.match(code) or code.startswith("gp-"):
+        raise AssistError(
+            f"{where}: a code is lower-case letters, digits, '.' and '-' (not gp-...)"
+        )
+    if area not in {a.code for a in builtin().areas}:
+        raise AssistError(f"{where}: unknown area {area!r}")
+    if not label.ar.strip() or not label.en.strip():
+        raise AssistError(f"{where}: needs wording in Arabic and English")
+    return Theme(code, area, label, ThemeKind.REQUIREMENT, check_dac(dac, where), note=note)
+
+
+def with_requirements(requirements: Iterable[Theme]) -> Taxonomy:
+    """The built-in taxonomy followed by a state's requirements."""
+    base = builtin()
+    return Taxonomy(base.version, base.source, base.areas, base.themes + tuple(requirements))
