@@ -58,6 +58,8 @@ __all__ = [
     "Text",
     "Theme",
     "ThemeKind",
+    "Trace",
+    "TraceLink",
 ]
 
 EVERY_PARTNER = "*"
@@ -552,3 +554,30 @@ class ProjectImport:
     projects: tuple[Project, ...]
     quarantined: tuple[ImportProblem, ...] = ()
     dropped: tuple[ImportProblem, ...] = ()
+
+
+# --- the trace ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraceLink:
+    """A project accepted for a need, with the progress of its indicators linked to the
+    need."""
+
+    project: Project
+    progress: tuple[Progress, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """From good practice to progress: the theme, the finding's source document, the need,
+    the roadmap steps it belongs to, the projects accepted for it and the progress of the
+    indicators linked to it explicitly (the need's own targets and projects' indicators)."""
+
+    theme: Theme
+    document: Document | None  # None when there is none, or the caller may not see it
+    need: Need
+    steps: tuple[tuple[Roadmap, Step], ...]
+    projects: tuple[TraceLink, ...]
+    targets: tuple[Progress, ...]  # the need's own target parameters
+    rollup: Rollup
