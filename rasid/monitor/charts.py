@@ -18,8 +18,11 @@ render under the web UI's content security policy.
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from html import escape
 
+from rasid.model.svg import GRID, INK, MUTED, svg_open
+from rasid.model.svg import direction as _dir
+from rasid.model.svg import esc as _e
+from rasid.model.svg import from_start as _x
 from rasid.monitor.model import (
     LEVELS,
     Assessment,
@@ -33,10 +36,6 @@ from rasid.monitor.model import (
     Text,
 )
 
-FONT = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif"
-INK = "#1f2933"
-MUTED = "#6b7785"
-GRID = "#c9d1d9"
 FILL = "#2f6f9f"
 COLOURS = {  # a colour per kind of change; each also has its own shape and words
     ChangeKind.CRITICAL: "#b42318",
@@ -81,10 +80,6 @@ def word(key: str, lang: str) -> str:
     return WORDS[key].get(lang)
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
 def _n(value: float) -> str:
     return f"{value:.1f}"
 
@@ -98,16 +93,7 @@ def _coverage(score: Score, lang: str) -> str:
 
 
 def _svg_open(ident: str, width: int, height: int, lang: str, title: str, desc: str) -> str:
-    rtl = ' direction="rtl"' if lang == "ar" else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" lang="{_e(lang)}"{rtl} '
-        f'aria-labelledby="{_e(ident)}-title {_e(ident)}-desc" class="monitor-chart" '
-        f'font-family="{FONT}" font-size="12" fill="{INK}">'
-        f'<title id="{_e(ident)}-title">{_e(title)}</title>'
-        f'<desc id="{_e(ident)}-desc">{_e(desc)}</desc>'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
-    )
+    return svg_open(ident, width, height, lang, title, desc, "monitor-chart")
 
 
 def _anchor(side: float, lang: str) -> str:
@@ -252,11 +238,6 @@ def bars(scores: Scores, instrument: Instrument, lang: str, ident: str = "bars")
         out.append(_bar(key, label, score, total, y, label_w, bar_w, width, lang))
     out.append("</svg>")
     return "".join(out)
-
-
-def _x(position: float, width: int, lang: str) -> float:
-    """An x coordinate measured from the reading start (the right edge in Arabic)."""
-    return width - position if lang == "ar" else position
 
 
 def _bars_scale(top: int, height: int, label_w: int, bar_w: int, width: int, lang: str) -> str:
@@ -423,10 +404,6 @@ def _timeline_changes(found: ChangeSet, x: float, top: int, lang: str) -> str:
         )
     out.append("</g>")
     return "".join(out)
-
-
-def _dir(lang: str) -> str:
-    return "rtl" if lang == "ar" else "ltr"
 
 
 def _legend(width: int, lang: str) -> str:

@@ -12,9 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
+from rasid.model.pdf import FONT_FILES, MarkedPdf
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import (
     Assessment,
@@ -32,7 +30,6 @@ from rasid.monitor.model import (
 
 FONT_PACKAGE = "fonts-dejavu-core"
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 W: dict[str, Text] = {
     "title": Text("تقرير تقييم الرصد", "Monitoring assessment report"),
@@ -130,52 +127,6 @@ def font_dir() -> Path:
     )
 
 
-class _Report(FPDF):
-    """A page with the marking printed at its top and its bottom."""
-
-    def __init__(self, marking: str, lang: str) -> None:
-        super().__init__(format="A4")
-        self.marking = marking
-        self.lang = lang
-        self.align = "R" if lang == "ar" else "L"
-        folder = font_dir()
-        for style, name in FONT_FILES.items():
-            self.add_font("DejaVu", style, str(folder / name))
-        self.set_text_shaping(True, direction="rtl" if lang == "ar" else "ltr")
-        self.set_auto_page_break(True, margin=20)
-        self.set_margins(15, 18, 15)
-
-    def header(self) -> None:
-        self.set_font("DejaVu", "B", 10)
-        self.set_text_color(150, 90, 0)
-        self.set_y(6)
-        self.cell(0, 6, self.marking, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_text_color(0, 0, 0)
-        self.set_y(18)
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("DejaVu", "B", 10)
-        self.set_text_color(150, 90, 0)
-        page = f"{W['page'].get(self.lang)} {self.page_no()}"
-        self.cell(0, 6, f"{self.marking} · {page}", align="C")
-        self.set_text_color(0, 0, 0)
-
-    def heading(self, text: str, size: int = 13) -> None:
-        """A section's heading."""
-        self.ln(2)
-        self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, 8, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
-
-    def line_of(self, text: str, bold: bool = False, indent: float = 0) -> None:
-        """A paragraph, indented from the reading start."""
-        self.set_font("DejaVu", "B" if bold else "", 10)
-        width = self.epw - indent
-        self.set_x(self.l_margin + (0 if self.lang == "ar" else indent))
-        self.multi_cell(width, 5.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
 def pdf(
     assessment: Assessment,
     instrument: Instrument,
@@ -186,7 +137,7 @@ def pdf(
     lang: str,
 ) -> bytes:
     """The report of ``assessment`` as PDF bytes, in ``lang`` ("ar" or "en")."""
-    doc = _Report(assessment.marking.value, lang)
+    doc = MarkedPdf(assessment.marking.value, lang, font_dir(), W["page"].get(lang))
     doc.set_title(f"{W['title'].get(lang)} {assessment.id}")
     doc.add_page()
     doc.heading(W["title"].get(lang), 16)
@@ -199,11 +150,11 @@ def pdf(
     return bytes(doc.output())
 
 
-def _pair(doc: _Report, key: str, text: str, lang: str) -> None:
+def _pair(doc: MarkedPdf, key: str, text: str, lang: str) -> None:
     doc.line_of(f"{W[key].get(lang)}: {text}")
 
 
-def _facts(doc: _Report, assessment: Assessment, instrument: Instrument, lang: str) -> None:
+def _facts(doc: MarkedPdf, assessment: Assessment, instrument: Instrument, lang: str) -> None:
     subject = assessment.subject
     name = subject.name_ar if lang == "ar" and subject.name_ar else subject.name
     other = subject.name if lang == "ar" else subject.name_ar
@@ -225,7 +176,7 @@ def _score_text(score: Score, lang: str) -> str:
     return f"{shown} · {W['coverage'].get(lang)} {share}% ({score.assessed}/{score.applicable})"
 
 
-def _scores(doc: _Report, instrument: Instrument, scores: Scores, lang: str) -> None:
+def _scores(doc: MarkedPdf, instrument: Instrument, scores: Scores, lang: str) -> None:
     doc.heading(W["scores"].get(lang))
     doc.line_of(f"{W['overall'].get(lang)}: {_score_text(scores.overall, lang)}", bold=True)
     for pillar in Pillar:
@@ -239,7 +190,7 @@ def _scores(doc: _Report, instrument: Instrument, scores: Scores, lang: str) -> 
                 doc.line_of(f"{factor.label.get(lang)}: {_score_text(found, lang)}", indent=6)
 
 
-def _ratings(doc: _Report, assessment: Assessment, instrument: Instrument, lang: str) -> None:
+def _ratings(doc: MarkedPdf, assessment: Assessment, instrument: Instrument, lang: str) -> None:
     doc.heading(W["ratings"].get(lang))
     for factor in instrument.factors:
         rated = [assessment.ratings[i] for i in factor.indicators if i in assessment.ratings]
@@ -250,7 +201,7 @@ def _ratings(doc: _Report, assessment: Assessment, instrument: Instrument, lang:
             _rating(doc, instrument, rating, lang)
 
 
-def _rating(doc: _Report, instrument: Instrument, rating: Rating, lang: str) -> None:
+def _rating(doc: MarkedPdf, instrument: Instrument, rating: Rating, lang: str) -> None:
     indicator = instrument.indicators.get(rating.indicator)
     label = indicator.label.get(lang) if indicator else rating.indicator
     if rating.level is None:
@@ -282,7 +233,7 @@ def _rating(doc: _Report, instrument: Instrument, rating: Rating, lang: str) -> 
         doc.line_of(f"{W['evidence'].get(lang)}: " + " · ".join(p for p in parts if p), indent=12)
 
 
-def _changes(doc: _Report, instrument: Instrument, changes: ChangeSet | None, lang: str) -> None:
+def _changes(doc: MarkedPdf, instrument: Instrument, changes: ChangeSet | None, lang: str) -> None:
     doc.heading(W["changes"].get(lang))
     if changes is None or not changes.changes:
         doc.line_of(W["no_changes"].get(lang))
@@ -300,7 +251,7 @@ def _changes(doc: _Report, instrument: Instrument, changes: ChangeSet | None, la
         doc.line_of(change.explanation, indent=6)
 
 
-def _suggestions(doc: _Report, suggestions: Suggestions | None, lang: str) -> None:
+def _suggestions(doc: MarkedPdf, suggestions: Suggestions | None, lang: str) -> None:
     doc.heading(W["suggestions"].get(lang))
     if suggestions is None:
         doc.line_of(W["none"].get(lang))
@@ -317,7 +268,7 @@ def _suggestions(doc: _Report, suggestions: Suggestions | None, lang: str) -> No
                 doc.line_of(text, indent=6)
 
 
-def _judgements(doc: _Report, judgements: Sequence[Judgement], lang: str) -> None:
+def _judgements(doc: MarkedPdf, judgements: Sequence[Judgement], lang: str) -> None:
     doc.heading(W["judgements"].get(lang))
     if not judgements:
         doc.line_of(W["none"].get(lang))
