@@ -1,0 +1,396 @@
+"""Coordination over the store: suggested matches for a need and the coordinator's decisions,
+duplication flags with what meetings made of them, the needs-coverage matrix, progress of
+roadmap steps and needs, and the trace from a good practice to progress.
+
+Matching and the duplication check only propose; a person decides. Accepting a match links
+the need and the project (recorded with the score and its components at that moment, who
+and when); rejecting one keeps it out of the suggestions. A flag stays a flag: a note says
+what a coordination meeting decided. Everything is computed from what the caller may see.
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, delete, func, select
+
+from rasid.access.accounts import Scope
+from rasid.access.policy import Denied, Principal, may_coordinate, record, require
+from rasid.assist import coverage as coverage_mod
+from rasid.assist import duplicates as duplicates_mod
+from rasid.assist import matching
+from rasid.assist import progress as progress_mod
+from rasid.assist.errors import AssistError, UnknownRecord
+from rasid.assist.model import (
+    Component,
+    CoverageMatrix,
+    Duplicate,
+    Match,
+    MatchStatus,
+    Need,
+    Progress,
+    Project,
+    Reason,
+    Rollup,
+    Trace,
+    TraceLink,
+)
+from rasid.assist.projects import get_project, list_projects
+from rasid.assist.records import (
+    get_document,
+    get_need,
+    get_roadmap,
+    linked_indicators,
+    list_needs,
+    load_indicators,
+    steps_of_need,
+    taxonomy,
+    text,
+)
+from rasid.store.statements import utcnow
+from rasid.store.tables import assist_duplicate_note as note_t
+from rasid.store.tables import assist_indicator as indicator_t
+from rasid.store.tables import assist_match as match_t
+from rasid.store.tables import assist_need as need_t
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A coordinator's decision on a match, with the score as it was then."""
+
+    id: int
+    need: int
+    project: int
+    status: MatchStatus
+    score: float
+    components: tuple[Component, ...]
+    note: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a coordination meeting made of a duplication flag."""
+
+    left: int
+    right: int
+    note: str
+    by_user: str
+    agency: str
+    at: datetime
+
+
+def _components_json(components: Sequence[Component]) -> str:
+    return json.dumps(
+        [
+            {
+                "name": c.name,
+                "score": c.score,
+                "weight": c.weight,
+                "reason": c.reason.code,
+                "args": dict(c.reason.args),
+            }
+            for c in components
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _components(raw: str) -> tuple[Component, ...]:
+    return tuple(
+        Component(
+            c["name"],
+            float(c["score"]),
+            float(c["weight"]),
+            Reason(c["reason"], tuple(sorted((str(k), str(v)) for k, v in c["args"].items()))),
+        )
+        for c in json.loads(raw)
+    )
+
+
+def committed(conn: Connection, exclude_need: int | None = None) -> dict[int, float]:
+    """Per project, the estimated costs of the needs accepted onto it (in the needs'
+    currencies, summed only where they are the project's: matching compares them)."""
+    query = (
+        select(match_t.c.project, func.sum(need_t.c.cost))
+        .join(need_t, need_t.c.id == match_t.c.need)
+        .where(match_t.c.status == MatchStatus.ACCEPTED.value, need_t.c.cost.is_not(None))
+        .group_by(match_t.c.project)
+    )
+    if exclude_need is not None:
+        query = query.where(match_t.c.need != exclude_need)
+    return {int(p): float(total or 0) for p, total in conn.execute(query)}
+
+
+def decisions(conn: Connection, principal: Principal, need_id: int) -> list[Decision]:
+    """The decisions taken on a need's matches (newest first)."""
+    get_need(conn, principal, need_id)
+    rows = conn.execute(
+        select(match_t).where(match_t.c.need == need_id).order_by(match_t.c.decided_at.desc())
+    )
+    return [
+        Decision(
+            r.id,
+            r.need,
+            r.project,
+            MatchStatus(r.status),
+            r.score,
+            _components(r.components),
+            r.note,
+            r.decided_by,
+            r.decided_at,
+        )
+        for r in rows
+    ]
+
+
+def suggest(
+    conn: Connection, principal: Principal, need_id: int, *, today: date, limit: int = 20
+) -> list[Match]:
+    """Projects and offers ranked for a need, each with every component of its score; those
+    already decided on (accepted or rejected) are left out."""
+    need = get_need(conn, principal, need_id)
+    decided = {d.project for d in decisions(conn, principal, need_id)}
+    projects = [
+        p for p in list_projects(conn, principal, country_code=need.country) if p.id not in decided
+    ]
+    return matching.rank(
+        need,
+        projects,
+        taxonomy(conn),
+        today=today,
+        committed=committed(conn, exclude_need=need_id),
+        limit=limit,
+    )
+
+
+def decide(
+    conn: Connection,
+    principal: Principal,
+    need_id: int,
+    project_id: int,
+    status: MatchStatus,
+    *,
+    today: date,
+    note: str = "",
+) -> Decision:
+    """Accept (linking need and project) or reject a match, as a coordinator of the need's
+    agency. The score and its components are recorded as they are now."""
+    need = get_need(conn, principal, need_id)
+    if not may_coordinate(principal, need.agency):
+        raise Denied(f"only a coordination officer of {need.agency} decides on its matches")
+    project = get_project(conn, principal, project_id)
+    if need.country not in project.countries:
+        raise AssistError(f"project {project.identifier} does not cover {need.country}")
+    match = matching.score(
+        need,
+        project,
+        taxonomy(conn),
+        today=today,
+        committed=committed(conn, exclude_need=need_id).get(project_id, 0.0),
+    )
+    conn.execute(delete(match_t).where(match_t.c.need == need_id, match_t.c.project == project_id))
+    conn.execute(
+        match_t.insert().values(
+            need=need_id,
+            project=project_id,
+            score=match.score,
+            components=_components_json(match.components),
+            status=status.value,
+            note=text(note, "the note", required=False, limit=2000),
+            decided_by=principal.name,
+            decided_at=utcnow(),
+        )
+    )
+    record(
+        conn,
+        principal,
+        f"assist.match.{status.value}",
+        str(need_id),
+        project=str(project_id),
+        score=f"{match.score:.4f}",
+    )
+    return next(d for d in decisions(conn, principal, need_id) if d.project == project_id)
+
+
+def undo(conn: Connection, principal: Principal, need_id: int, project_id: int) -> None:
+    """Withdraw a decision (the match is suggested again)."""
+    need = get_need(conn, principal, need_id)
+    if not may_coordinate(principal, need.agency):
+        raise Denied(f"only a coordination officer of {need.agency} decides on its matches")
+    gone = conn.execute(
+        delete(match_t).where(match_t.c.need == need_id, match_t.c.project == project_id)
+    ).rowcount
+    if not gone:
+        raise UnknownRecord(f"no decision on need {need_id} and project {project_id}")
+    record(conn, principal, "assist.match.undo", str(need_id), project=str(project_id))
+
+
+def accepted_projects(
+    conn: Connection, principal: Principal, needs: Sequence[Need]
+) -> dict[int, list[Project]]:
+    """Per need, the projects accepted for it that the caller may see."""
+    ids = [n.id for n in needs if n.id is not None]
+    out: dict[int, list[Project]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    visible = {p.id: p for p in list_projects(conn, principal)}
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(match_t.c.need, match_t.c.project).where(
+                match_t.c.need.in_(ids[start : start + 500]),
+                match_t.c.status == MatchStatus.ACCEPTED.value,
+            )
+        )
+        for need_id, project_id in rows:
+            if project_id in visible:
+                out[need_id].append(visible[project_id])
+    return out
+
+
+# Duplication
+
+
+def duplicates(
+    conn: Connection,
+    principal: Principal,
+    *,
+    country_code: str | None = None,
+    min_days: int = duplicates_mod.MIN_OVERLAP_DAYS,
+) -> list[Duplicate]:
+    """Live projects the caller may see that overlap in a state, theme and beneficiary
+    institution for longer than ``min_days``: flags for a coordination meeting."""
+    projects = list_projects(conn, principal, country_code=country_code, live_only=True)
+    found = duplicates_mod.find_duplicates(projects, min_days=min_days)
+    if country_code:
+        found = [d for d in found if d.country == country_code.upper()]
+    return found
+
+
+def notes(conn: Connection, principal: Principal) -> dict[tuple[int, int], list[Note]]:
+    """Notes on duplication flags, by project pair, that the caller's agency wrote or that
+    concern projects the caller may see."""
+    require(principal, Scope.ASSIST)
+    visible = {p.id for p in list_projects(conn, principal)}
+    out: dict[tuple[int, int], list[Note]] = {}
+    for r in conn.execute(select(note_t).order_by(note_t.c.at)):
+        if r.left in visible and r.right in visible:
+            out.setdefault((r.left, r.right), []).append(
+                Note(r.left, r.right, r.note, r.by_user, r.agency, r.at)
+            )
+    return out
+
+
+def add_note(conn: Connection, principal: Principal, left: int, right: int, note: str) -> Note:
+    """Record what a coordination meeting made of a flag (the flag stays computed)."""
+    require(principal, Scope.ASSIST)
+    if not may_coordinate(principal, principal.agency):
+        raise Denied("only a coordination officer records coordination notes")
+    first, second = sorted((left, right))
+    get_project(conn, principal, first)
+    get_project(conn, principal, second)
+    body = text(note, "the note", limit=4000)
+    at = utcnow()
+    conn.execute(
+        note_t.insert().values(
+            left=first,
+            right=second,
+            note=body,
+            by_user=principal.name,
+            agency=principal.agency,
+            at=at,
+        )
+    )
+    record(conn, principal, "assist.duplicate.note", f"{first}:{second}")
+    return Note(first, second, body, principal.name, principal.agency, at)
+
+
+# Coverage and progress
+
+
+def coverage(
+    conn: Connection, principal: Principal, *, countries: Sequence[str] | None = None
+) -> CoverageMatrix:
+    """The needs-coverage matrix (thematic area x state) of the needs the caller may see."""
+    needs = list_needs(conn, principal)
+    if countries:
+        wanted = {c.upper() for c in countries}
+        needs = [n for n in needs if n.country in wanted]
+    return coverage_mod.coverage(
+        needs, accepted_projects(conn, principal, needs), taxonomy(conn), countries
+    )
+
+
+def indicator_progress(conn: Connection, ids: Sequence[int], as_of: date) -> dict[int, Progress]:
+    """Progress of indicators by id (no access check: callers pass what they may see)."""
+    if not ids:
+        return {}
+    return {
+        i.id: progress_mod.progress(i, as_of)
+        for i in load_indicators(conn, indicator_t.c.id.in_(list(ids)))
+        if i.id is not None
+    }
+
+
+def roadmap_progress(
+    conn: Connection, principal: Principal, roadmap_id: int, as_of: date
+) -> dict[int, Rollup]:
+    """Each step's progress from the indicators linked to it explicitly."""
+    roadmap = get_roadmap(conn, principal, roadmap_id)
+    out: dict[int, Rollup] = {}
+    for step in roadmap.steps:
+        if step.id is None:
+            continue
+        parts = [progress_mod.progress(i, as_of) for i in linked_indicators(conn, step=step.id)]
+        out[step.id] = progress_mod.rollup(parts)
+    return out
+
+
+def need_progress(
+    conn: Connection, principal: Principal, need_id: int, as_of: date
+) -> tuple[list[Progress], list[Progress], Rollup]:
+    """A need's own targets' progress, the progress of the indicators linked to it, and
+    the roll-up over both."""
+    need = get_need(conn, principal, need_id)
+    own = [progress_mod.progress(i, as_of) for i in need.targets]
+    linked = [progress_mod.progress(i, as_of) for i in linked_indicators(conn, need=need_id)]
+    return own, linked, progress_mod.rollup(own + linked)
+
+
+def trace(conn: Connection, principal: Principal, need_id: int, as_of: date) -> Trace:
+    """Good practice → finding → need → roadmap steps → projects → indicators → progress."""
+    need = get_need(conn, principal, need_id)
+    document = None
+    if need.document is not None:
+        try:
+            document = get_document(conn, principal, need.document, audit=False)
+        except UnknownRecord:
+            document = None
+    own, linked, rollup = need_progress(conn, principal, need_id, as_of)
+    by_project: dict[int, list[Progress]] = {}
+    linked_ids = {p.indicator for p in linked}
+    projects = accepted_projects(conn, principal, [need])[need_id]
+    for project in projects:
+        if project.id is None:
+            continue
+        inds = load_indicators(conn, indicator_t.c.project == project.id)
+        by_project[project.id] = [
+            progress_mod.progress(i, as_of) for i in inds if i.id in linked_ids
+        ]
+    known = taxonomy(conn)
+    return Trace(
+        theme=known.theme(need.theme),
+        document=document,
+        need=need,
+        steps=tuple(steps_of_need(conn, principal, need_id)),
+        projects=tuple(TraceLink(p, tuple(by_project.get(p.id or 0, ()))) for p in projects),
+        targets=tuple(own),
+        rollup=rollup,
+    )
+
+
+def projects_by_id(projects: Sequence[Project]) -> Mapping[int, Project]:
+    """Projects keyed by id."""
+    return {p.id: p for p in projects if p.id is not None}
