@@ -6,6 +6,7 @@ import typer
 
 from rasid import __version__
 from rasid.cli import (
+    assist_cmd,
     audit_cmd,
     browse,
     graph_cmd,
@@ -101,3 +102,4 @@ travel_cmd.register(app)
 resolve_cmd.register(app)
 graph_cmd.register(app)
 monitor_cmd.register(app)
+assist_cmd.register(app)

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from rasid.access import audit
 from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
+from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.exchange.errors import ExchangeError, UnknownMessage
 from rasid.model.errors import ModelError
 from rasid.monitor.errors import MonitorError, UnknownAssessment
@@ -48,6 +49,8 @@ ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (UnknownUnmaskRequest, 404),
     (RetentionError, 422),
     (UnknownAssessment, 404),
+    (UnknownRecord, 404),
+    (AssistError, 422),
     (MonitorError, 422),
     (ModelError, 422),
     (ScreenError, 422),
