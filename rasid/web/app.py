@@ -27,6 +27,7 @@ from rasid.web import (
     account,
     api,
     apidocs,
+    assist,
     audit,
     errors,
     exchange,
@@ -177,6 +178,7 @@ def create_app(store: Store, clock: Clock = utcnow, schedule: bool = False) -> F
     app.include_router(resolve_pages.router)
     app.include_router(graph.router)
     app.include_router(monitor.router)
+    app.include_router(assist.router)
     app.include_router(graph_pages.router)
     app.include_router(monitor_pages.router)
     app.include_router(pages.router)
