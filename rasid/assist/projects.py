@@ -204,9 +204,45 @@ def _write_results(conn: Connection, project_id: int, project: Project, reporter
     # Indicators the file no longer carries stay: actuals and links may hang on them.
 
 
+def _bare(project: Project) -> Project:
+    """A project without what storing adds (ids, owner, release, source) or what is
+    reported here (actuals)."""
+    return replace(
+        project,
+        id=None,
+        agency="",
+        released_to=(),
+        source="",
+        themes=tuple(sorted(project.themes)),
+        dac=tuple(sorted(project.dac)),
+        beneficiaries=tuple(sorted(project.beneficiaries)),
+        results=tuple(
+            replace(
+                r,
+                indicators=tuple(
+                    replace(i, id=None, need=None, project=None, actuals=()) for i in r.indicators
+                ),
+            )
+            for r in project.results
+        ),
+    )
+
+
 def _same(stored: Project, project: Project) -> bool:
-    ignore = {"id": None, "agency": "", "released_to": (), "source": ""}
-    return replace(stored, **ignore) == replace(project, **ignore)  # type: ignore[arg-type]
+    """Whether an imported project brings nothing new: the same fields and indicators, and
+    every actual it carries already stored (actuals reported here are kept either way)."""
+    if _bare(stored) != _bare(project):
+        return False
+    known = {
+        (r.title, i.title): {(a.date, a.value) for a in i.actuals}
+        for r in stored.results
+        for i in r.indicators
+    }
+    return all(
+        {(a.date, a.value) for a in i.actuals} <= known.get((r.title, i.title), set())
+        for r in project.results
+        for i in r.indicators
+    )
 
 
 def save_projects(
@@ -313,18 +349,19 @@ def _load(conn: Connection, rows: Sequence[Any]) -> list[Project]:
             .order_by(beneficiary_t.c.institution)
         ):
             beneficiaries[b.project].append(b.institution)
-        types = dict(
-            conn.execute(
+        types: dict[int, int] = {
+            int(i): int(t)
+            for i, t in conn.execute(
                 select(indicator_t.c.id, indicator_t.c.result_type).where(
                     indicator_t.c.project.in_(chunk)
                 )
-            ).tuples()
-        )
+            )
+        }
         for ind in load_indicators(conn, indicator_t.c.project.in_(chunk)):
             if ind.project is None:
                 continue
             results[ind.project].setdefault(ind.result, []).append(ind)
-            result_types[(ind.project, ind.result)] = int(types.get(ind.id, 1))
+            result_types[(ind.project, ind.result)] = int(types.get(ind.id or 0, 1))
     releases = released_to(conn, "project", ids)
     return [
         Project(

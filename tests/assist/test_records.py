@@ -310,7 +310,14 @@ def test_a_bad_visit_file_names_the_entry_and_writes_nothing(store: Store, tmp_p
     with store.uow() as uow:
         ensure_agency(uow.conn, "coordination")
         ensure_agency(uow.conn, "partner_un")
-        add_user(uow.conn, "coord", "coordination", Role.COORDINATOR, "t", password="a long test passphrase")
+        add_user(
+            uow.conn,
+            "coord",
+            "coordination",
+            Role.COORDINATOR,
+            "t",
+            password="a long test passphrase",
+        )
     with pytest.raises(AssistError, match=r"visit.yml: roadmap.steps\[2\].needs: no need"):
         with store.uow() as uow:
             coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
