@@ -49,16 +49,22 @@ def test_the_example_offers_read_whole() -> None:
     assert all(p.kind is ProjectKind.OFFER for p in got.projects)
     assert all(p.identifier.startswith("XM-RASID-DEMO-") for p in got.projects)
     assert all("Fictional offer written for the Rasid demo." in p.description for p in got.projects)
-    assert first.title == "Mentoring for financial investigators, with case simulations"
-    assert first.title_ar == "إرشاد المحققين الماليين، مع محاكاة للقضايا"
+    assert (
+        first.title == "Monitoring online recruitment and illicit markets, with open-source tools"
+    )
+    assert (
+        first.title_ar == "رصد التجنيد والأسواق غير المشروعة على الإنترنت، بأدوات المصادر المفتوحة"
+    )
     assert first.countries == ("ZZ", "XB")
-    assert first.themes == ("gp-21", "gp-12")  # "12" is good practice 12
-    assert first.budgets == (Budget(date(2027, 1, 1), date(2027, 6, 30), 180000.0, "USD"),)
+    assert (first.themes, first.dac) == (("gp-22",), ("22040", "15132"))
+    assert got.projects[1].themes == ("gp-11", "gp-17")  # "11" is good practice 11
+    assert got.projects[2].status is ActivityStatus.PIPELINE and got.projects[2].region == "Coast"
+    assert first.budgets == (Budget(date(2027, 1, 1), date(2027, 12, 31), 300000.0, "USD"),)
     assert first.participants == (
         Participant(OrgRole.FUNDING, "European Union"),
-        Participant(OrgRole.IMPLEMENTING, "UNODC"),
+        Participant(OrgRole.IMPLEMENTING, "UNOCT"),
     )
-    assert first.beneficiaries == ("Financial Intelligence Unit",)
+    assert first.beneficiaries == ("Cybercrime Unit",)
     assert (first.source, first.agency) == ("csv:offers.csv", "coordination")
     assert (first.marking, first.released_to) == (Marking.GREEN, ("*",))
 
