@@ -453,7 +453,8 @@ def change_need(need_id: Id, body: NeedChange, uow: Uow, caller: Caller) -> Need
     responses=NOT_FOUND | REFUSED,
 )
 def add_target(need_id: Id, body: TargetIn, uow: Uow, caller: Caller) -> Indicator:
-    """Add a target parameter to a need."""
+    """Add a target parameter to a need (indicator, baseline, target, dates, direction), as
+    a coordination officer of the need's agency."""
     ind_id = records.add_target(uow.conn, caller, need_id, body.indicator())
     return records.get_indicator(uow.conn, caller, ind_id)
 
@@ -654,7 +655,8 @@ def list_projects(
 
 @router.get("/projects/{project_id}", summary="Read a project", responses=NOT_FOUND)
 def get_project(project_id: Id, uow: Uow, caller: Caller) -> Project:
-    """Return a project the caller may see."""
+    """Return a project or offer the caller may see, with its organisations by IATI role,
+    themes, DAC codes, beneficiaries, budgets and results."""
     return projects.get_project(uow.conn, caller, project_id)
 
 
