@@ -31,6 +31,7 @@ from rasid.assist.model import (
     Need,
     Progress,
     Project,
+    ProjectKind,
     Reason,
     Rollup,
     Trace,
@@ -261,8 +262,11 @@ def duplicates(
     min_days: int = duplicates_mod.MIN_OVERLAP_DAYS,
 ) -> list[Duplicate]:
     """Live projects the caller may see that overlap in a state, theme and beneficiary
-    institution for longer than ``min_days``: flags for a coordination meeting."""
-    projects = list_projects(conn, principal, country_code=country_code, live_only=True)
+    institution for longer than ``min_days``: flags for a coordination meeting. Offers are
+    left out: an offer is not yet funded work that could be done twice."""
+    projects = list_projects(
+        conn, principal, country_code=country_code, live_only=True, kind=ProjectKind.PROJECT
+    )
     found = duplicates_mod.find_duplicates(projects, min_days=min_days)
     if country_code:
         found = [d for d in found if d.country == country_code.upper()]

@@ -80,6 +80,7 @@ def demo(
     Without --database the demo uses demo.db in the working directory, apart from rasid.db.
     """
     from rasid.access.totp import provisioning_uri
+    from rasid.demo.assist import load_assist
     from rasid.demo.build import build_demo, demo_accounts, resolve_demo
     from rasid.demo.monitor import load_monitoring
     from rasid.demo.travel import load_travel_day
@@ -95,6 +96,7 @@ def demo(
         travel, screened = load_travel_day(store, Path(folder), today, import_progress)
         resolved = resolve_demo(store)
         monitored = load_monitoring(store, today)
+        assisted = load_assist(store, today)
     for s in summaries:
         console.print(
             f"  {s.dataset}: {s.entities} entities, {s.statements} statements, "
@@ -112,6 +114,11 @@ def demo(
     console.print(
         f"  monitoring: {monitored.subjects} subjects, {monitored.approved} approved "
         f"assessments, {monitored.drafts} draft, {monitored.series_points} series points"
+    )
+    console.print(
+        f"  technical assistance: {assisted.needs} needs from a visit, {assisted.projects} "
+        f"donors' projects and offers, {assisted.accepted} matches accepted, "
+        f"{assisted.flags} duplication flag(s) to discuss"
     )
     console.print(
         "\nDemo accounts (new credentials on every run). Sign in with the password and the "
