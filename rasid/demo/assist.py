@@ -17,7 +17,6 @@ from rasid.access.policy import Principal
 from rasid.assist import coordination, csvimport, iati, projects, records, visit
 from rasid.assist.errors import AssistError
 from rasid.assist.model import Actual, MatchStatus, Project
-from rasid.demo.build import demo_dir
 from rasid.store import Store
 
 COORDINATOR = "coordinator"
@@ -100,7 +99,7 @@ def load_assist(store: Store, today: date) -> AssistDemo:
         caller = _principal(conn)
         if records.list_roadmaps(conn, caller, country_code="ZZ"):
             return AssistDemo(0, 0, 0, 0)
-        loaded = visit.load_file(conn, caller, demo_dir() / "data" / "assist_visit.yml")
+        loaded = visit.load_file(conn, caller, EXAMPLES / "visit-al-sahel.yml")
         created = _import(conn, caller)
         accepted = _accept(conn, caller, loaded, today)
         flags = len(coordination.duplicates(conn, caller))

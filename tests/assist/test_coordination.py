@@ -27,7 +27,7 @@ from rasid.assist.model import (
 from rasid.store import Store
 
 ROOT = Path(__file__).parents[2] / "rasid"
-VISIT = ROOT / "demo" / "data" / "assist_visit.yml"
+VISIT = ROOT / "assist" / "examples" / "visit-al-sahel.yml"
 EXAMPLES = ROOT / "assist" / "examples"
 TODAY = date(2026, 11, 24)
 USERS = {

@@ -29,7 +29,7 @@ from rasid.model.markings import Marking
 from rasid.store import Store
 from rasid.store.tables import audit_event
 
-VISIT = Path(__file__).parents[2] / "rasid" / "demo" / "data" / "assist_visit.yml"
+VISIT = Path(__file__).parents[2] / "rasid" / "assist" / "examples" / "visit-al-sahel.yml"
 USERS = {
     "coord": ("coordination", Role.COORDINATOR),
     "coord2": ("coordination", Role.COORDINATOR),
@@ -318,10 +318,10 @@ def test_a_bad_visit_file_names_the_entry_and_writes_nothing(store: Store, tmp_p
             "t",
             password="a long test passphrase",
         )
-    with pytest.raises(AssistError, match=r"visit.yml: roadmap.steps\[2\].needs: no need"):
-        with store.uow() as uow:
-            coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
-            visit.load_file(uow.conn, coord, bad)
+    expected = r"visit.yml: roadmap.steps\[2\].needs: no need"
+    with pytest.raises(AssistError, match=expected), store.uow() as uow:
+        coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
+        visit.load_file(uow.conn, coord, bad)
     with store.uow() as uow:
         coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
         assert records.list_needs(uow.conn, coord) == []

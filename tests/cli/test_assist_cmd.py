@@ -17,7 +17,7 @@ from tests.web.helpers import new_user
 
 runner = CliRunner()
 ROOT = Path(__file__).parents[2] / "rasid"
-VISIT = ROOT / "demo" / "data" / "assist_visit.yml"
+VISIT = ROOT / "assist" / "examples" / "visit-al-sahel.yml"
 EXAMPLES = ROOT / "assist" / "examples"
 
 

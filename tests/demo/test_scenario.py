@@ -131,7 +131,15 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_datasets_file_describes_agencies_and_files() -> None:
     config = yaml.safe_load((DEMO / "datasets.yml").read_text("utf-8"))
     agencies = [Agency(**a) for a in config["agencies"]]
-    assert [a.name for a in agencies] == ["national_police", "border_police", "fiu", "prisons"]
+    assert [a.name for a in agencies] == [
+        "national_police",
+        "border_police",
+        "fiu",
+        "prisons",
+        "coordination",
+        "partner_un",
+        "partner_donor",
+    ]
     assert all(ARABIC.search(a.label_ar) for a in agencies)
     for entry in config["datasets"]:
         extra = {k: entry.pop(k) for k in ("file", "format", "mapping") if k in entry}
