@@ -25,6 +25,7 @@ from functools import lru_cache
 from rasid.assist.errors import AssistError
 from rasid.assist.model import (
     ActivityStatus,
+    Area,
     Component,
     Match,
     Need,
@@ -32,6 +33,7 @@ from rasid.assist.model import (
     Reason,
     Taxonomy,
     Text,
+    Theme,
 )
 from rasid.model.text import normalize_text
 
@@ -208,17 +210,30 @@ def _component(name: str, value: float, code: str, **args: str) -> Component:
     return Component(name, round(value, 4), WEIGHTS[name], reason)
 
 
-def _theme(need: Need, project: Project, taxonomy: Taxonomy) -> Component:
-    theme = taxonomy.get(need.theme)
+class _Lookup:
+    """The taxonomy's themes and areas by code, built once for a ranking."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.themes: dict[str, Theme] = {t.code: t for t in taxonomy.themes}
+        self.areas: dict[str, Area] = {a.code: a for a in taxonomy.areas}
+
+
+@lru_cache(maxsize=4096)
+def _region(text: str) -> str:
+    return normalize_text(text)
+
+
+def _theme(need: Need, project: Project, lookup: _Lookup) -> Component:
+    theme = lookup.themes.get(need.theme)
     label = theme.label if theme else Text(need.theme, need.theme)
     named = {"theme": need.theme, "label_ar": label.ar, "label_en": label.en}
     if need.theme in project.themes:
         return _component("theme", 1.0, "match.theme.exact", **named)
     if theme is None:
         return _component("theme", 0.0, "match.theme.none", **named)
-    related = [c for c in project.themes if (t := taxonomy.get(c)) and t.area == theme.area]
+    related = [c for c in project.themes if (t := lookup.themes.get(c)) and t.area == theme.area]
     if related:
-        area = taxonomy.area(theme.area).label
+        area = lookup.areas[theme.area].label
         args = {"related": ", ".join(related), "area_ar": area.ar, "area_en": area.en}
         return _component("theme", 0.5, "match.theme.area", theme=need.theme, **args)
     shared = sorted(set(theme.dac) & set(project.dac))
@@ -249,7 +264,7 @@ def _geography(need: Need, project: Project) -> Component:
         return _component(
             "geography", 0.0, "match.geography.none", country=need.country, countries=countries
         )
-    wanted, offered = normalize_text(need.region), normalize_text(project.region)
+    wanted, offered = _region(need.region), _region(project.region)
     if not wanted or not offered:
         return _component("geography", 1.0, "match.geography.country", country=need.country)
     if wanted == offered:
@@ -302,19 +317,13 @@ def _funding(need: Need, project: Project, committed: float) -> Component:
     return _component("funding", share, "match.funding.partial", **money, **args)
 
 
-def score(
-    need: Need, project: Project, taxonomy: Taxonomy, *, today: date, committed: float = 0.0
-) -> Match:
-    """How well ``project`` may meet ``need`` at ``today``: every component with its reason
-    and the weighted sum (rounded to 4 places). ``committed`` is the cost of the needs already
-    accepted onto the project, taken from what is left of its budget. Both records must have
-    been stored (have an id)."""
+def _score(need: Need, project: Project, lookup: _Lookup, today: date, committed: float) -> Match:
     if need.id is None:
         raise AssistError(f"need {need.institution!r} ({need.theme}) has no id: store it first")
     if project.id is None:
         raise AssistError(f"project {project.identifier!r} has no id: store it first")
     components = (
-        _theme(need, project, taxonomy),
+        _theme(need, project, lookup),
         _institution(need, project),
         _geography(need, project),
         _timing(need, project, today),
@@ -322,6 +331,16 @@ def score(
     )
     total = round(sum(c.score * c.weight for c in components), 4)
     return Match(need.id, project.id, total, components)
+
+
+def score(
+    need: Need, project: Project, taxonomy: Taxonomy, *, today: date, committed: float = 0.0
+) -> Match:
+    """How well ``project`` may meet ``need`` at ``today``: every component with its reason
+    and the weighted sum (rounded to 4 places). ``committed`` is the cost of the needs already
+    accepted onto the project, taken from what is left of its budget. Both records must have
+    been stored (have an id)."""
+    return _score(need, project, _Lookup(taxonomy), today, committed)
 
 
 def rank(
@@ -339,13 +358,14 @@ def rank(
     out, and so are projects in other states: another state's project cannot meet this
     state's need. ``committed`` maps a project id to the cost already accepted onto it."""
     spent = committed or {}
+    lookup = _Lookup(taxonomy)
     found: list[Match] = []
     for project in projects:
         if project.status in _ENDED or need.country not in project.countries:
             continue
         if project.id is None:
             raise AssistError(f"project {project.identifier!r} has no id: store it first")
-        match = score(need, project, taxonomy, today=today, committed=spent.get(project.id, 0.0))
+        match = _score(need, project, lookup, today, spent.get(project.id, 0.0))
         if match.score >= minimum:
             found.append(match)
     found.sort(key=lambda m: (-m.score, m.project))
