@@ -48,11 +48,12 @@ def coverage(
     (``covered``), partly when some are, uncovered when none is; a cell without needs reads as
     none (``CoverageMatrix.cell``).
 
-    Columns: ``countries`` in the order given (needs of other states are left out), else the
-    needs' states sorted. Rows: the taxonomy's themes that have a need, in taxonomy order, then
-    theme codes the taxonomy does not know, sorted.
+    Columns: ``countries`` (ISO codes, in capitals whatever the case given) in the order
+    given, needs of other states left out; else the needs' states sorted. Rows: the
+    taxonomy's themes that have a need, in taxonomy order, then theme codes the taxonomy does
+    not know, sorted.
     """
-    chosen = list(dict.fromkeys(countries)) if countries is not None else None
+    chosen = list(dict.fromkeys(c.upper() for c in countries)) if countries is not None else None
     grouped: dict[tuple[str, str], list[Need]] = defaultdict(list)
     for need in needs:
         if need.id is None:

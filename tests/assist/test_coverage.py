@@ -101,7 +101,7 @@ def test_withdrawn_needs_are_left_out() -> None:
 
 
 def test_given_countries_keep_their_order_and_leave_other_states_out() -> None:
-    matrix = coverage(NEEDS, ACCEPTED, builtin(), countries=["ZZ", "YY", "ZZ", "WW"])
+    matrix = coverage(NEEDS, ACCEPTED, builtin(), countries=["ZZ", "yy", "ZZ", "WW"])
     assert matrix.countries == ("ZZ", "YY", "WW")
     assert matrix.themes == ("gp-01", "gp-08", "gp-21", "gp-25")
     assert matrix.cell("WW", "gp-21").coverage is Coverage.NONE
