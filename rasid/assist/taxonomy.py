@@ -31,7 +31,11 @@ def practice_code(number: int) -> str:
     return f"gp-{number:02d}"
 
 
-def _mapping(value: Any, where: str, keys: set[str], required: set[str]) -> Mapping[str, Any]:
+def checked_mapping(
+    value: Any, where: str, keys: set[str], required: set[str]
+) -> Mapping[str, Any]:
+    """A YAML mapping with only ``keys`` and every key of ``required``, else an AssistError
+    naming ``where``."""
     if not isinstance(value, dict):
         raise AssistError(f"{where}: expected a mapping")
     unknown = set(value) - keys
@@ -61,11 +65,11 @@ def check_dac(codes: Iterable[str], where: str) -> tuple[str, ...]:
 
 def parse(data: Any, file: str) -> Taxonomy:
     """A taxonomy from the YAML document ``data`` (read from ``file``, for messages)."""
-    top = _mapping(data, file, _TOP, _TOP)
+    top = checked_mapping(data, file, _TOP, _TOP)
     areas: list[Area] = []
     for i, raw in enumerate(top["areas"] or ()):
         where = f"{file}: areas[{i}]"
-        entry = _mapping(raw, where, _AREA, _AREA)
+        entry = checked_mapping(raw, where, _AREA, _AREA)
         areas.append(Area(str(entry["code"]), _text(entry, where)))
     codes = {a.code for a in areas}
     if len(codes) != len(areas):
@@ -73,7 +77,7 @@ def parse(data: Any, file: str) -> Taxonomy:
     themes: list[Theme] = []
     for i, raw in enumerate(top["practices"] or ()):
         where = f"{file}: practices[{i}]"
-        entry = _mapping(raw, where, _PRACTICE, _PRACTICE - {"note"})
+        entry = checked_mapping(raw, where, _PRACTICE, _PRACTICE - {"note"})
         number = entry["number"]
         if number != i + 1:
             raise AssistError(f"{where}: number {number!r}, expected {i + 1}")

@@ -42,7 +42,6 @@ roadmap:           # optional
 Errors name the file and the entry (``visit.yml: needs[2].targets[0]: ...``).
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,6 +62,7 @@ from rasid.assist.model import (
     Release,
     Roadmap,
 )
+from rasid.assist.taxonomy import checked_mapping
 from rasid.model.errors import ModelError
 from rasid.model.markings import Marking
 
@@ -94,18 +94,6 @@ class Loaded:
     document: Document | None
     needs: dict[str, Need]  # by key
     roadmap: Roadmap | None
-
-
-def _entry(value: Any, where: str, required: set[str], allowed: set[str]) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise AssistError(f"{where}: expected a mapping")
-    unknown = set(value) - allowed
-    if unknown:
-        raise AssistError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-    missing = required - set(value)
-    if missing:
-        raise AssistError(f"{where}: missing key {sorted(missing)[0]!r}")
-    return value
 
 
 def _date(value: Any, where: str) -> date:
@@ -147,7 +135,7 @@ def _choice(kind: type[Any], value: Any, where: str) -> Any:
 
 
 def _target(raw: Any, where: str) -> Indicator:
-    entry = _entry(raw, where, _TARGET, _TARGET_ALL)
+    entry = checked_mapping(raw, where, _TARGET_ALL, _TARGET)
     return Indicator(
         id=None,
         title=str(entry["title"]),
@@ -170,12 +158,12 @@ def _at(where: str, call: Any, *args: Any, **kwargs: Any) -> Any:
 
 def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded:
     """Record a visit's document, needs and roadmap from a parsed YAML document."""
-    top = _entry(data, file, {"needs"}, {"document", "needs", "roadmap"})
+    top = checked_mapping(data, file, {"document", "needs", "roadmap"}, {"needs"})
     document = None
     country: str | None = None
     if top.get("document") is not None:
         where = f"{file}: document"
-        entry = _entry(top["document"], where, _DOCUMENT, _DOCUMENT_ALL)
+        entry = checked_mapping(top["document"], where, _DOCUMENT_ALL, _DOCUMENT)
         document = _at(
             where,
             records.add_document,
@@ -195,7 +183,7 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
     needs: dict[str, Need] = {}
     for i, raw in enumerate(_list(top["needs"], f"{file}: needs")):
         where = f"{file}: needs[{i}]"
-        entry = _entry(raw, where, _NEED, _NEED_ALL)
+        entry = checked_mapping(raw, where, _NEED_ALL, _NEED)
         key = str(entry["key"])
         if key in needs:
             raise AssistError(f"{where}: the key {key!r} is used twice")
@@ -227,7 +215,7 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
     roadmap = None
     if top.get("roadmap") is not None:
         where = f"{file}: roadmap"
-        entry = _entry(top["roadmap"], where, _ROADMAP, _ROADMAP_ALL)
+        entry = checked_mapping(top["roadmap"], where, _ROADMAP_ALL, _ROADMAP)
         made = _at(
             where,
             records.add_roadmap,
@@ -241,7 +229,7 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
         )
         for j, raw_step in enumerate(_list(entry["steps"], f"{where}.steps")):
             at = f"{where}.steps[{j}]"
-            step = _entry(raw_step, at, _STEP, _STEP_ALL)
+            step = checked_mapping(raw_step, at, _STEP_ALL, _STEP)
             keys = [str(k) for k in _list(step.get("needs"), f"{at}.needs")]
             for key in keys:
                 if key not in needs:

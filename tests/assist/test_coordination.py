@@ -4,56 +4,25 @@ need and project and changes coverage; the planted duplicate flagged and the nea
 progress rolls up through explicit links only; the trace; re-importing changes nothing."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection
 
-from rasid.access.accounts import Role, add_user, get_user
 from rasid.access.policy import Denied, Principal
-from rasid.access.registry import ensure_agency
-from rasid.assist import coordination, iati, projects, records, visit
+from rasid.assist import coordination, iati, projects, records
 from rasid.assist.errors import AssistError
 from rasid.assist.model import (
     ActivityStatus,
     Actual,
     Coverage,
     MatchStatus,
-    Project,
     Rating,
 )
 from rasid.store import Store
+from tests.assist.helpers import EXAMPLES, World, make_world
 
-ROOT = Path(__file__).parents[2] / "rasid"
-VISIT = ROOT / "assist" / "examples" / "visit-al-sahel.yml"
-EXAMPLES = ROOT / "assist" / "examples"
 TODAY = date(2026, 11, 24)
-USERS = {
-    "coord": ("coordination", Role.COORDINATOR),
-    "un": ("partner_un", Role.FOCAL_POINT),
-    "donor": ("partner_donor", Role.FOCAL_POINT),
-}
-
-
-@dataclass
-class World:
-    """The demo's visit and both donors' files, loaded by the coordinator."""
-
-    store: Store
-    loaded: visit.Loaded
-
-    def who(self, conn: Connection, name: str) -> Principal:
-        """The user ``name`` as a caller."""
-        user = get_user(conn, name)
-        assert user is not None
-        return Principal(user)
-
-    def project(self, conn: Connection, identifier: str) -> Project:
-        """A project by its IATI identifier."""
-        found = projects.list_projects(conn, self.who(conn, "coord"))
-        return next(p for p in found if p.identifier == identifier)
 
 
 def import_examples(conn: Connection, caller: Principal) -> list[projects.Saved]:
@@ -70,15 +39,11 @@ def import_examples(conn: Connection, caller: Principal) -> list[projects.Saved]
 @pytest.fixture
 def world(store: Store) -> Iterator[World]:
     """The visit and the donors' projects."""
+    made = make_world(store)
     with store.uow() as uow:
-        for name, (agency, role) in USERS.items():
-            ensure_agency(uow.conn, agency)
-            add_user(uow.conn, name, agency, role, "test", password="a long test passphrase")
-        coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
-        loaded = visit.load_file(uow.conn, coord, VISIT)
-        saved = import_examples(uow.conn, coord)
+        saved = import_examples(uow.conn, made.who(uow.conn, "coord"))
         assert [len(s.created) for s in saved] == [4, 4]
-    yield World(store, loaded)
+    yield made
 
 
 def test_reimporting_changes_nothing_and_keeps_reported_actuals(world: World) -> None:

@@ -3,13 +3,13 @@ roadmap loaded from YAML; releases (a partner sees a partial report's summary, n
 body, and nothing unreleased); who may write; targets, actuals and explicit links."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from rasid.access.accounts import Role, add_user, get_user
 from rasid.access.policy import Denied, Principal
@@ -28,41 +28,7 @@ from rasid.assist.model import (
 from rasid.model.markings import Marking
 from rasid.store import Store
 from rasid.store.tables import audit_event
-
-VISIT = Path(__file__).parents[2] / "rasid" / "assist" / "examples" / "visit-al-sahel.yml"
-USERS = {
-    "coord": ("coordination", Role.COORDINATOR),
-    "coord2": ("coordination", Role.COORDINATOR),
-    "un": ("partner_un", Role.FOCAL_POINT),
-    "donor": ("partner_donor", Role.FOCAL_POINT),
-    "analyst": ("coordination", Role.ANALYST),
-    "focal": ("coordination", Role.FOCAL_POINT),
-}
-
-
-@dataclass
-class World:
-    """A store with the coordination office, two partners and the demo's visit loaded."""
-
-    store: Store
-    loaded: visit.Loaded
-
-    def who(self, conn: Connection, name: str) -> Principal:
-        """The user ``name`` as a caller."""
-        user = get_user(conn, name)
-        assert user is not None
-        return Principal(user)
-
-
-def make_world(store: Store) -> World:
-    """Agencies, users and the demo's visit file, loaded by the coordinator."""
-    with store.uow() as uow:
-        for name, (agency, role) in USERS.items():
-            ensure_agency(uow.conn, agency)
-            add_user(uow.conn, name, agency, role, "test", password="a long test passphrase")
-        coord = Principal(get_user(uow.conn, "coord"))  # type: ignore[arg-type]
-        loaded = visit.load_file(uow.conn, coord, VISIT)
-    return World(store, loaded)
+from tests.assist.helpers import VISIT, World, make_world
 
 
 @pytest.fixture
