@@ -28,6 +28,7 @@ from rasid.web import (
     api,
     apidocs,
     assist,
+    assist_pages,
     audit,
     errors,
     exchange,
@@ -181,6 +182,7 @@ def create_app(store: Store, clock: Clock = utcnow, schedule: bool = False) -> F
     app.include_router(assist.router)
     app.include_router(graph_pages.router)
     app.include_router(monitor_pages.router)
+    app.include_router(assist_pages.router)
     app.include_router(pages.router)
     app.middleware("http")(security_headers)
     app.add_middleware(Admission, limit=get_settings().server_threads)
