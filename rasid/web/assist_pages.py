@@ -221,7 +221,7 @@ def need_create(request: Request, uow: Uow, caller: Caller, form: v.PostedNeed) 
 
     failed = _attempt(uow.conn, work)
     if failed is not None:
-        rows = [r for r in form.rows() if any(v for k, v in r.items() if k != "direction")]
+        rows = [r for r in form.rows() if any(value for k, value in r.items() if k != "direction")]
         return _need_form(request, uow, caller, form.model_dump(), rows, failed)
     return _back(f"/assist/needs/{made[0]}")
 

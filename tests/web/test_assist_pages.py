@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -95,14 +96,26 @@ def _import(client: TestClient, name: str) -> str:
             files={"file": (name, handle, "application/xml")},
         )
     assert page.status_code == 200, page.text[-3000:]
-    return page.text
+    return str(page.text)
+
+
+def _nodes(html: str, path: str) -> list[Any]:
+    """What an XPath finds in a page (elements, or attribute values as strings)."""
+    found = etree.HTML(html).xpath(path)
+    assert isinstance(found, list)
+    return [str(f) if isinstance(f, str) else f for f in found]
+
+
+def _words(node: Any) -> str:
+    """An element's text, its spaces collapsed."""
+    return " ".join("".join(node.itertext()).split())
 
 
 def _text(html: str, ident: str) -> str:
     """The text of the element with this id."""
-    found = etree.HTML(html).xpath(f'//*[@id="{ident}"]')
+    found = _nodes(html, f'//*[@id="{ident}"]')
     assert found, ident
-    return " ".join("".join(found[0].itertext()).split())
+    return _words(found[0])
 
 
 def test_a_coordinator_records_a_need_and_sees_it(office: tuple[TestClient, ...]) -> None:
@@ -262,8 +275,8 @@ def test_matches_accepted_and_undone(office: tuple[TestClient, ...]) -> None:
     need_id = _need(coord)
     _import(coord, "donors-north.xml")
     page = coord.get(f"/assist/needs/{need_id}?lang=en")
-    table = etree.HTML(page.text).xpath('//table[@id="matches-table"]')[0]
-    heads = [" ".join("".join(th.itertext()).split()) for th in table.xpath(".//thead//th")]
+    table = _nodes(page.text, '//table[@id="matches-table"]')[0]
+    heads = [_words(th) for th in table.xpath(".//thead//th")]
     assert heads[3:8] == ["Theme", "Institution", "Geography", "Timing", "Funding"]
     first = table.xpath(".//tbody/tr")[0]
     project = int(first.get("data-project"))
@@ -271,20 +284,18 @@ def test_matches_accepted_and_undone(office: tuple[TestClient, ...]) -> None:
     assert len(cells) == 5 and all(
         re.search(r"\d\.\d\d × 0\.\d\d", "".join(c.itertext())) for c in cells
     )
-    assert "The project addresses the same theme: gp-21" in "".join(cells[0].itertext())
+    assert "The project addresses the same theme: gp-21" in _words(cells[0])
     _post(
         coord, f"/assist/needs/{need_id}/decide", project=project, decision="accepted", note="Fits"
     )
     page = coord.get(f"/assist/needs/{need_id}?lang=ar")
-    row = etree.HTML(page.text).xpath(
-        f'//table[@id="decisions-table"]//tr[@data-project="{project}"]'
-    )
-    assert row and "مقبول" in "".join(row[0].itertext()) and "Fits" in "".join(row[0].itertext())
+    row = _nodes(page.text, f'//table[@id="decisions-table"]//tr[@data-project="{project}"]')
+    assert row and "مقبول" in _words(row[0]) and "Fits" in _words(row[0])
     assert f'data-project="{project}"' not in _text(page.text, "matches")  # no longer suggested
     assert "مغطى" in _text(coord.get("/assist").text, "coverage-table")
     assert "غير مغطى" not in _text(coord.get("/assist").text, "coverage-table")
     # Indicators of the accepted project can be linked to the need.
-    linkable = etree.HTML(page.text).xpath('//section[@id="accepted"]//li/@data-indicator')
+    linkable = _nodes(page.text, '//section[@id="accepted"]//li/@data-indicator')
     assert linkable
     _post(coord, f"/assist/needs/{need_id}/link", indicator=linkable[0])
     assert "فك الربط" in _text(coord.get(f"/assist/needs/{need_id}").text, "accepted")
@@ -327,8 +338,8 @@ def test_a_roadmap_with_a_step(office: tuple[TestClient, ...]) -> None:
         themes=["gp-21"],
     )
     page = coord.get(f"/assist/roadmaps/{roadmap}")
-    step = etree.HTML(page.text).xpath('//div[@class="step"]')[0]
-    assert "Give the FIU a case-management system" in "".join(step.itertext())
+    step = _nodes(page.text, '//div[@class="step"]')[0]
+    assert "Give the FIU a case-management system" in _words(step)
     assert f'href="/assist/needs/{need_id}"' in etree.tostring(step, encoding="unicode")
     step_id = step.get("data-step")
     _post(coord, f"/assist/roadmaps/{roadmap}/steps/{step_id}/status", status="in_progress")
@@ -352,7 +363,7 @@ def test_duplication_flags_with_a_note(office: tuple[TestClient, ...]) -> None:
     _import(coord, "donors-north.xml")
     _import(coord, "donors-south.xml")
     page = coord.get("/assist/duplicates")
-    flags = etree.HTML(page.text).xpath('//section[@class="flag"]')
+    flags = _nodes(page.text, '//section[@class="flag"]')
     assert flags and "الإشارة دعوة إلى اجتماع تنسيق، لا قرار." in page.text
     left, right = flags[0].get("id").split("-")[1:]
     _post(coord, "/assist/duplicates/note", left=left, right=right, note="Discussed on 3 Dec")
@@ -365,11 +376,11 @@ def test_duplication_flags_with_a_note(office: tuple[TestClient, ...]) -> None:
 def test_a_project_page_and_a_reported_value(office: tuple[TestClient, ...]) -> None:
     coord, partner, _ = office
     _import(coord, "donors-north.xml")
-    listed = etree.HTML(coord.get("/assist/projects").text)
-    project = listed.xpath('//table[@id="projects-table"]//tr/@data-project')[0]
+    listed = coord.get("/assist/projects").text
+    project = _nodes(listed, '//table[@id="projects-table"]//tr/@data-project')[0]
     page = coord.get(f"/assist/projects/{project}")
     assert page.status_code == 200 and "Government of Norway" in page.text
-    indicator = etree.HTML(page.text).xpath('//div[@class="target"]/@id')[0].split("-")[1]
+    indicator = _nodes(page.text, '//div[@class="target"]/@id')[0].split("-")[1]
     _post(coord, f"/assist/indicators/{indicator}/actual", on="2026-10-01", value="12")
     page = coord.get(f"/assist/projects/{project}")
     assert "12 · 2026-10-01" in _text(page.text, f"indicator-{indicator}")
@@ -381,3 +392,20 @@ def test_a_project_page_and_a_reported_value(office: tuple[TestClient, ...]) -> 
     # The partner sees the project but reports nothing on it.
     seen = partner.get(f"/assist/projects/{project}")
     assert seen.status_code == 200 and "actual-form" not in seen.text
+
+
+def test_what_users_type_is_escaped(office: tuple[TestClient, ...]) -> None:
+    coord, _, _ = office
+    marked = "<script>alert('x')</script> Unit & Co"
+    need_id = _need(coord, institution=marked, gap=marked)
+    for url in (f"/assist/needs/{need_id}", "/assist"):
+        page = coord.get(url)
+        assert "<script>alert" not in page.text
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Unit &amp; Co" in page.text
+
+
+def test_a_visitor_is_sent_to_sign_in(store: Store) -> None:
+    visitor = TestClient(create_app(store), base_url=BASE_URL)
+    answer = visitor.get("/assist/needs/new", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in?next=%2Fassist%2Fneeds%2Fnew"
