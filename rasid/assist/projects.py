@@ -35,7 +35,6 @@ from rasid.assist.records import (
     currency,
     insert_indicator,
     load_indicators,
-    new_id,
     released_to,
     split,
     taxonomy,
@@ -51,6 +50,7 @@ from rasid.store.tables import assist_indicator as indicator_t
 from rasid.store.tables import assist_participant as participant_t
 from rasid.store.tables import assist_project as project_t
 from rasid.store.tables import assist_project_sector as sector_t
+from rasid.store.uow import insert_id
 
 THEMES = "99"  # IATI sector vocabulary: the reporting organisation's own (our taxonomy)
 DAC = "1"  # IATI sector vocabulary: OECD DAC CRS purpose codes (5 digits)
@@ -275,7 +275,7 @@ def save_projects(
             )
             continue
         if row is None:
-            project_id = new_id(
+            project_id = insert_id(
                 conn,
                 project_t.insert().values(
                     identifier=project.identifier,

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Insert, and_, delete, select, update
+from sqlalchemy import Connection, and_, delete, select, update
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import (
@@ -63,6 +63,7 @@ from rasid.store.tables import assist_roadmap as roadmap_t
 from rasid.store.tables import assist_step as step_t
 from rasid.store.tables import assist_step_need as step_need_t
 from rasid.store.tables import assist_theme as theme_t
+from rasid.store.uow import insert_id
 
 TEXT_MAX = 8000
 BODY_MAX = 200_000
@@ -97,14 +98,6 @@ def currency(code: str | None) -> str:
     if len(value) != 3 or not value.isascii() or not value.isalpha():
         raise AssistError(f"a currency is an ISO 4217 code, not {code!r}")
     return value
-
-
-def new_id(conn: Connection, statement: Insert) -> int:
-    """Run an INSERT and return the new row's id."""
-    key = conn.execute(statement).inserted_primary_key
-    if key is None:
-        raise AssistError("the database returned no id for a new row")
-    return int(key[0])
 
 
 def split(value: str) -> tuple[str, ...]:
@@ -264,7 +257,7 @@ def add_document(
     if release is Release.NONE:
         recipients = ()
     now = utcnow()
-    doc_id = new_id(
+    doc_id = insert_id(
         conn,
         document_t.insert().values(
             agency=principal.agency,
@@ -425,7 +418,7 @@ def insert_indicator(
     reporter: str = "",
 ) -> int:
     """Store an indicator (of a need or of a project's result) with its actuals."""
-    ind_id = new_id(
+    ind_id = insert_id(
         conn,
         indicator_t.insert().values(
             need=need,
@@ -632,7 +625,7 @@ def add_need(conn: Connection, principal: Principal, need: Need) -> Need:
         raise AssistError("a need's cost cannot be negative")
     targets = [check_indicator(t, f"target {i + 1}") for i, t in enumerate(need.targets)]
     now = utcnow()
-    need_id = new_id(
+    need_id = insert_id(
         conn,
         need_t.insert().values(
             agency=principal.agency,
@@ -786,7 +779,7 @@ def add_roadmap(
     """Start a national implementation roadmap for the caller's agency: the steps for one
     state to meet one requirement (a good practice or a requirement of its own)."""
     _coordinator(principal, principal.agency, "build roadmaps")
-    roadmap_id = new_id(
+    roadmap_id = insert_id(
         conn,
         roadmap_t.insert().values(
             agency=principal.agency,
@@ -935,7 +928,7 @@ def add_step(
         .where(step_t.c.roadmap == roadmap_id, step_t.c.position >= where)
         .values(position=step_t.c.position + 1)
     )
-    step_id = new_id(
+    step_id = insert_id(
         conn,
         step_t.insert().values(
             roadmap=roadmap_id,

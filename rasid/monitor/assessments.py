@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any
 
 from followthemoney import model as ftm
-from sqlalchemy import Connection, Insert, and_, delete, select, update
+from sqlalchemy import Connection, and_, delete, select, update
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import Denied, Principal, may_read_assessment, record, require
@@ -66,6 +66,7 @@ from rasid.store.tables import monitor_judgement as judgement_t
 from rasid.store.tables import monitor_rating as rating_t
 from rasid.store.tables import monitor_subject as subject_t
 from rasid.store.tables import statement as statement_t
+from rasid.store.uow import insert_id
 from rasid.store.visibility import dataset_filter
 
 ALERTED = (ChangeKind.CRITICAL, ChangeKind.SIGNIFICANT)
@@ -122,7 +123,7 @@ def add_subject(
         country, parent = (_country(country) if country else None), None
         entity_id = _group_entity(conn, principal, entity_id)
     _unique_name(conn, principal.agency, kind, name)
-    subject_id = _new_id(
+    subject_id = insert_id(
         conn,
         subject_t.insert().values(
             kind=kind.value,
@@ -370,7 +371,7 @@ def create_assessment(
         base = _revisable(conn, principal, revises, subject_id)
         carried = carry(base.ratings, base.instrument_version, current, subject.kind)
     now = utcnow()
-    new_id = _new_id(
+    new_id = insert_id(
         conn,
         assessment_t.insert().values(
             subject=subject_id,
@@ -533,16 +534,8 @@ def _statement_readable(conn: Connection, principal: Principal, statement_id: st
     return conn.execute(query).first() is not None
 
 
-def _new_id(conn: Connection, statement: Insert) -> int:
-    """Run an INSERT and return the new row's id."""
-    key = conn.execute(statement).inserted_primary_key
-    if key is None:
-        raise MonitorError("the database returned no id for a new row")
-    return int(key[0])
-
-
 def _insert_rating(conn: Connection, assessment_id: int, rating: Rating) -> None:
-    rating_id = _new_id(
+    rating_id = insert_id(
         conn,
         rating_t.insert().values(
             assessment=assessment_id,

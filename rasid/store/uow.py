@@ -17,7 +17,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Insert
+
+from rasid.store.errors import StoreError
 
 _STATE = "rasid_transaction"  # conn.info key: what this transaction keeps until it ends
 
@@ -39,6 +41,14 @@ def at_commit(conn: Connection, write: Callable[[Connection], object], key: str 
         return
     hooks: dict[str, Callable[[Connection], object]] = state.setdefault("at_commit", {})
     hooks[key or f"#{len(hooks)}"] = write
+
+
+def insert_id(conn: Connection, statement: Insert) -> int:
+    """Run an INSERT into a table with an integer key and return the new row's key."""
+    key = conn.execute(statement).inserted_primary_key
+    if key is None:
+        raise StoreError("the database returned no id for a new row")
+    return int(key[0])
 
 
 class UnitOfWork:
