@@ -99,6 +99,18 @@ class Settings(BaseSettings):
         "http://127.0.0.1 and http://localhost; set false only to test over plain HTTP on "
         "another address.",
     )
+    secret_key_file: str = Field(
+        default="rasid.key",
+        description="The server's key file (created on first use, owner-only): it seals the "
+        "users' TOTP secrets in the store. Back it up apart from the database; without it the "
+        "accounts must be reset.",
+    )
+    sign_in_throttle: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one client address, in 15 minutes and across every "
+        "server process, after which that address must wait.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,21 @@ PG_URL = os.environ.get("RASID_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def server_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' server key file (it seals TOTP secrets), never one in the working folder."""
+    path = tmp_path_factory.mktemp("keys") / "rasid.key"
+    before = os.environ.get("RASID_SECRET_KEY_FILE")
+    os.environ["RASID_SECRET_KEY_FILE"] = str(path)
+    get_settings.cache_clear()
+    yield path
+    if before is None:
+        os.environ.pop("RASID_SECRET_KEY_FILE", None)
+    else:
+        os.environ["RASID_SECRET_KEY_FILE"] = before
+    get_settings.cache_clear()
+
+
 def pg_schema_url(schema: str) -> str:
     """The test database URL with ``schema`` as the connection's search path."""
     assert PG_URL is not None

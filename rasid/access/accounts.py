@@ -33,6 +33,7 @@ from rasid.access.passwords import (
     verify_password,
 )
 from rasid.access.registry import get_agency
+from rasid.access.sealing import Keys, is_sealed, seal, unseal
 from rasid.access.totp import matching_step, new_secret
 from rasid.model.keys import sha256_hex
 from rasid.store.statements import utcnow
@@ -120,7 +121,7 @@ def _user(row: Any) -> User:
 def check_user_name(name: str) -> str:
     """Return ``name`` if it can name a user, else raise AccessError."""
     if not _USER_NAME.match(name):
-        raise AccessError(
+        raise AccessError(  # english-only: the administrator's command line
             f"invalid user name {name!r}: 2 to 64 lower-case letters, digits, dots, dashes "
             "or underscores, starting with a letter or digit"
         )
@@ -132,7 +133,7 @@ def parse_role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise AccessError(
+        raise AccessError(  # english-only: the administrator's command line
             f"unknown role {value!r}: one of {', '.join(r.value for r in Role)}"
         ) from None
 
@@ -150,9 +151,13 @@ def add_user(
     changed at first sign-in. Returns what to give the user, once."""
     check_user_name(name)
     if get_agency(conn, agency) is None:
-        raise AccessError(f"unknown agency {agency!r}: add it first (rasid agencies add)")
+        raise AccessError(
+            f"unknown agency {agency!r}: add it first (rasid agencies add)"
+        )  # english-only: the administrator's command line
     if get_user(conn, name) is not None:
-        raise AccessError(f"user {name!r} exists already")
+        raise AccessError(
+            f"user {name!r} exists already"
+        )  # english-only: the administrator's command line
     if password is not None:
         check_policy(password, name)
     chosen = password or generate_password()
@@ -166,7 +171,7 @@ def add_user(
             display_name=display_name,
             password_hash=hash_password(chosen),
             must_change_password=password is None,
-            totp_secret=secret,
+            totp_secret=seal(secret, name),
             last_totp_step=0,
             failed_sign_ins=0,
             created_at=now,
@@ -195,7 +200,9 @@ def list_users(conn: Connection, agency: str | None = None) -> list[User]:
 def _require(conn: Connection, name: str) -> User:
     user = get_user(conn, name)
     if user is None:
-        raise AccessError(f"unknown user {name!r}")
+        raise AccessError(
+            f"unknown user {name!r}"
+        )  # english-only: the administrator's command line
     return user
 
 
@@ -210,7 +217,7 @@ def reset_user(conn: Connection, name: str, actor: str) -> Enrolment:
         .values(
             password_hash=hash_password(password),
             must_change_password=True,
-            totp_secret=secret,
+            totp_secret=seal(secret, name),
             last_totp_step=0,
             failed_sign_ins=0,
             locked_until=None,
@@ -281,8 +288,25 @@ def totp_secret(conn: Connection, name: str) -> str:
     """The user's TOTP secret (for enrolment screens and tests)."""
     row = conn.execute(select(app_user.c.totp_secret).where(app_user.c.name == name)).first()
     if row is None:
-        raise AccessError(f"unknown user {name!r}")
-    return str(row.totp_secret)
+        raise AccessError(
+            f"unknown user {name!r}"
+        )  # english-only: the administrator's command line
+    return unseal(str(row.totp_secret), name)
+
+
+def reseal_secrets(conn: Connection, actor: str, keys: Keys | None = None) -> int:
+    """Seal every TOTP secret again with the current key (after a key rotation; secrets
+    stored before sealing existed are sealed too). Returns how many were sealed."""
+    rows = list(conn.execute(select(app_user.c.name, app_user.c.totp_secret)))
+    for row in rows:
+        secret = unseal(str(row.totp_secret), row.name, keys)
+        conn.execute(
+            update(app_user)
+            .where(app_user.c.name == row.name)
+            .values(totp_secret=seal(secret, row.name, keys))
+        )
+    audit.append(conn, actor, "keys.reseal", "app_user", detail={"secrets": len(rows)})
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -325,7 +349,11 @@ def sign_in(
         return _failed(conn, name, row.agency, f"locked until {row.locked_until}", detail)
     if not verify_password(row.password_hash, password):
         return _count_failure(conn, row, at, "wrong password", detail)
-    step = matching_step(row.totp_secret, code, row.last_totp_step, when)
+    try:
+        secret = unseal(row.totp_secret, name)
+    except AccessError as exc:  # the key file is missing a key, or the row was tampered with
+        return _failed(conn, name, row.agency, str(exc), detail)
+    step = matching_step(secret, code, row.last_totp_step, when)
     if step is None:
         return _count_failure(conn, row, at, "wrong or reused TOTP code", detail)
     values: dict[str, Any] = {
@@ -336,6 +364,8 @@ def sign_in(
     }
     if needs_rehash(row.password_hash):
         values["password_hash"] = hash_password(password)
+    if not is_sealed(row.totp_secret):
+        values["totp_secret"] = seal(secret, name)  # stored before sealing existed
     conn.execute(update(app_user).where(app_user.c.name == name).values(**values))
     audit.append(conn, name, "sign_in", name, agency=row.agency, detail=detail)
     return SignIn(_require(conn, name))
@@ -372,9 +402,12 @@ def change_password(conn: Connection, name: str, current: str, new: str, source:
     """Replace a password, knowing the current one; the new one must meet the policy."""
     row = conn.execute(select(app_user).where(app_user.c.name == name)).first()
     if row is None or not verify_password(row.password_hash, current):
-        raise AccessError("the current password is wrong")
+        raise AccessError("the current password is wrong", arabic="كلمة المرور الحالية خاطئة")
     if new == current:
-        raise AccessError("the new password must differ from the current one")
+        raise AccessError(
+            "the new password must differ from the current one",
+            arabic="يجب أن تختلف كلمة المرور الجديدة عن الحالية",
+        )
     check_policy(new, name)
     conn.execute(
         update(app_user)
@@ -436,7 +469,7 @@ def parse_scopes(values: list[str]) -> frozenset[Scope]:
             try:
                 found.add(Scope(name))
             except ValueError:
-                raise AccessError(
+                raise AccessError(  # english-only: the administrator's command line
                     f"unknown scope {name!r}: one of {', '.join(s.value for s in Scope)}"
                 ) from None
     return frozenset(found)
@@ -453,9 +486,13 @@ def create_token(
     """A new token for a user; returns its record and the token text, to be shown once."""
     user = _require(conn, user_name)
     if not user.active:
-        raise AccessError(f"user {user_name!r} is disabled")
+        raise AccessError(
+            f"user {user_name!r} is disabled"
+        )  # english-only: the administrator's command line
     if not scopes:
-        raise AccessError("a token needs at least one scope")
+        raise AccessError(
+            "a token needs at least one scope"
+        )  # english-only: the administrator's command line
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     conn.execute(
@@ -499,7 +536,9 @@ def revoke_token(conn: Connection, token_id: str, actor: str) -> Token:
     """Revoke a token (for good)."""
     token = get_token(conn, token_id)
     if token is None:
-        raise AccessError(f"unknown token {token_id!r}")
+        raise AccessError(
+            f"unknown token {token_id!r}"
+        )  # english-only: the administrator's command line
     if token.revoked_at is None:
         conn.execute(
             update(api_token).where(api_token.c.id == token_id).values(revoked_at=utcnow())

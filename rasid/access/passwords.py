@@ -56,8 +56,17 @@ def generate_password() -> str:
 def check_policy(password: str, user_name: str) -> None:
     """Raise AccessError when a chosen password is too weak."""
     if len(password) < MIN_LENGTH:
-        raise AccessError(f"a password needs at least {MIN_LENGTH} characters")
+        raise AccessError(
+            f"a password needs at least {MIN_LENGTH} characters",
+            arabic=f"كلمة المرور تحتاج إلى {MIN_LENGTH} حرفًا على الأقل",
+        )
     if user_name.lower() in password.lower():
-        raise AccessError("a password must not contain the user name")
+        raise AccessError(
+            "a password must not contain the user name",
+            arabic="يجب ألا تتضمن كلمة المرور اسم المستخدم",
+        )
     if len(set(password)) < 5:
-        raise AccessError("a password needs more different characters")
+        raise AccessError(
+            "a password needs more different characters",
+            arabic="كلمة المرور تحتاج إلى أحرف مختلفة أكثر",
+        )

@@ -144,8 +144,16 @@ class Denied(AccessError):
 def require(principal: Principal, scope: Scope) -> None:
     """Raise Denied unless the caller may do work of ``scope``."""
     if not principal.may(scope):
-        how = "this token" if principal.token_scopes is not None else "the role"
-        raise Denied(f"{how} does not allow {scope.value} ({principal.user.role.value})")
+        role = principal.user.role.value
+        if principal.token_scopes is not None:
+            raise Denied(
+                f"this token does not allow {scope.value} ({role})",
+                arabic=f"هذا الرمز لا يسمح بعمل «{scope.value}» ({role})",
+            )
+        raise Denied(
+            f"the role does not allow {scope.value} ({role})",
+            arabic=f"الدور «{role}» لا يسمح بعمل «{scope.value}»",
+        )
 
 
 class PurposeMissing(AccessError):
@@ -158,10 +166,15 @@ def check_purpose(purpose: str | None) -> str:
     if not text:
         raise PurposeMissing(
             "a purpose is required to search or read personal data (a case or file "
-            "reference, or why)"
+            "reference, or why)",
+            arabic="يلزم ذكر الغرض للبحث في البيانات الشخصية أو الاطلاع عليها (رقم قضية أو ملف، "
+            "أو السبب)",
         )
     if len(text) > PURPOSE_MAX:
-        raise PurposeMissing(f"the purpose is longer than {PURPOSE_MAX} characters")
+        raise PurposeMissing(
+            f"the purpose is longer than {PURPOSE_MAX} characters",
+            arabic=f"الغرض أطول من {PURPOSE_MAX} حرفًا",
+        )
     return text
 
 
@@ -251,11 +264,17 @@ def share_dataset(conn: Connection, dataset: str, agency: str, actor: str) -> Sh
     """Share a dataset with an agency, or with every agency (``*``)."""
     found = get_dataset(conn, dataset)
     if found is None:
-        raise AccessError(f"unknown dataset {dataset!r}")
+        raise AccessError(
+            f"unknown dataset {dataset!r}"
+        )  # english-only: the administrator's command line
     if agency != EVERY_AGENCY and get_agency(conn, agency) is None:
-        raise AccessError(f"unknown agency {agency!r}")
+        raise AccessError(
+            f"unknown agency {agency!r}"
+        )  # english-only: the administrator's command line
     if agency == found.agency:
-        raise AccessError(f"{agency} owns {dataset}: no need to share it")
+        raise AccessError(
+            f"{agency} owns {dataset}: no need to share it"
+        )  # english-only: the administrator's command line
     exists = conn.execute(
         select(dataset_share).where(
             dataset_share.c.dataset == dataset, dataset_share.c.agency == agency

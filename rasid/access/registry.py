@@ -33,7 +33,9 @@ def bump_policy_epoch(conn: Connection) -> None:
 def add_agency(conn: Connection, agency: Agency) -> Agency:
     """Register an agency; an existing one with the same name is an error."""
     if get_agency(conn, agency.name) is not None:
-        raise AccessError(f"agency {agency.name!r} exists already")
+        raise AccessError(
+            f"agency {agency.name!r} exists already"
+        )  # english-only: the administrator's command line
     conn.execute(
         agency_table.insert().values(
             name=agency.name,
@@ -82,9 +84,13 @@ def _dataset(row: Any) -> Dataset:
 def add_dataset(conn: Connection, dataset: Dataset) -> Dataset:
     """Register a dataset under its (already registered) owning agency."""
     if get_dataset(conn, dataset.name) is not None:
-        raise AccessError(f"dataset {dataset.name!r} exists already")
+        raise AccessError(
+            f"dataset {dataset.name!r} exists already"
+        )  # english-only: the administrator's command line
     if get_agency(conn, dataset.agency) is None:
-        raise AccessError(f"unknown agency {dataset.agency!r}: add it first")
+        raise AccessError(
+            f"unknown agency {dataset.agency!r}: add it first"
+        )  # english-only: the administrator's command line
     conn.execute(
         dataset_table.insert().values(
             name=dataset.name,

@@ -1,4 +1,5 @@
-"""`rasid users` and `rasid tokens`: accounts, their sign-in secrets and their API tokens.
+"""`rasid users`, `rasid tokens` and `rasid keys`: accounts, their sign-in secrets, their API
+tokens, and the server key that seals the TOTP secrets in the store.
 
 Secrets (a one-time password, a TOTP secret, a token) are printed once, when they are made;
 Rasid keeps only what it needs to check them. Nothing here prompts: a password chosen by the
@@ -23,11 +24,13 @@ from rasid.access.accounts import (
     list_users,
     parse_scopes,
     reset_user,
+    reseal_secrets,
     revoke_token,
     set_disabled,
     set_role,
     unlock,
 )
+from rasid.access.sealing import add_key, key_file, load_keys
 from rasid.access.totp import provisioning_uri
 from rasid.cli.common import cli_actor, console, err_console, fail, opened_store, print_json
 from rasid.store.statements import utcnow
@@ -39,6 +42,10 @@ users = typer.Typer(
 tokens = typer.Typer(
     help="API tokens (Authorization: Bearer): list (with no sub-command), create, revoke.",
     invoke_without_command=True,
+)
+keys = typer.Typer(
+    help="The server key file (RASID_SECRET_KEY_FILE) that seals TOTP secrets: seal, rotate.",
+    no_args_is_help=True,
 )
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 UserArg = Annotated[str, typer.Argument(metavar="USER", help="The user name.")]
@@ -272,7 +279,30 @@ def tokens_revoke(
     console.print(f"token {token.id} of {token.user_name} revoked")
 
 
+@keys.command("seal")
+def keys_seal(ctx: typer.Context) -> None:
+    """Seal every TOTP secret with the current key (secrets stored before sealing existed
+    included). The key file is created if there is none."""
+    found = load_keys()
+    with opened_store(ctx) as store, store.uow() as uow:
+        count = reseal_secrets(uow.conn, cli_actor(), found)
+    console.print(f"{count} secret(s) sealed with the current key of {found.path}")
+
+
+@keys.command("rotate")
+def keys_rotate(ctx: typer.Context) -> None:
+    """Add a new current key to the key file and seal every TOTP secret with it. The older
+    keys stay in the file (they open nothing any more; remove them once every server uses
+    the new file)."""
+    with opened_store(ctx) as store:
+        found = add_key(key_file())
+        with store.uow() as uow:
+            count = reseal_secrets(uow.conn, cli_actor(), found)
+    console.print(f"new key added to {found.path}; {count} secret(s) sealed with it")
+
+
 def register(app: typer.Typer) -> None:
     """Add the command groups to the app."""
     app.add_typer(users, name="users")
     app.add_typer(tokens, name="tokens")
+    app.add_typer(keys, name="keys")

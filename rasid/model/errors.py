@@ -2,15 +2,13 @@
 base of every error a user can cause, worded in both languages of the interface."""
 
 
-class ModelError(ValueError):
-    """A value does not fit Rasid's model (unknown marking, grade, retention class...).
+class Worded(Exception):
+    """An error a user can cause, worded in both languages of the interface. The message is
+    English (the CLI, the API and the logs read it); ``arabic`` is the same message in Arabic,
+    which the web pages show when they speak Arabic. Values inside a message (names, numbers,
+    codes, file and line) are the same in both."""
 
-    The base of the packages' own errors (``AssistError``, ``MonitorError``, ...). The message
-    is English (the CLI, the API and the logs read it); ``arabic`` is the same message in
-    Arabic, which the web pages show when they speak Arabic. Values inside a message (names,
-    numbers, codes, file and line) are the same in both."""
-
-    def __init__(self, message: str, *, arabic: str = "") -> None:
+    def __init__(self, message: str = "", *, arabic: str = "") -> None:
         super().__init__(message)
         self.arabic = arabic
 
@@ -21,8 +19,13 @@ class ModelError(ValueError):
         return str(self)
 
 
+class ModelError(Worded, ValueError):
+    """A value does not fit Rasid's model (unknown marking, grade, retention class...); the
+    base of the packages' own errors (``AssistError``, ``MonitorError``, ...)."""
+
+
 def worded(exc: BaseException, lang: str) -> str:
-    """Any error's message in ``lang``: a ``ModelError``'s own wording, else its text."""
-    if isinstance(exc, ModelError):
+    """Any error's message in ``lang``: a ``Worded`` error's own wording, else its text."""
+    if isinstance(exc, Worded):
         return exc.worded(lang)
     return str(exc)

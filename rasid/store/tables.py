@@ -206,7 +206,7 @@ app_user = Table(
     Column("display_name", Text, nullable=False, default=""),
     Column("password_hash", Text, nullable=False),  # Argon2id, in the PHC string format
     Column("must_change_password", Boolean, nullable=False),
-    Column("totp_secret", String(64), nullable=False),  # base32
+    Column("totp_secret", String(200), nullable=False),  # sealed (rasid.access.sealing)
     Column("last_totp_step", Integer, nullable=False, default=0),  # no code is used twice
     Column("failed_sign_ins", Integer, nullable=False, default=0),
     Column("locked_until", DateTime),
@@ -281,6 +281,14 @@ web_session = Table(
     Column("last_seen", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),  # the absolute time-out
     Column("ended_at", DateTime),
+)
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("source", String(64), primary_key=True),  # the client's address
+    Column("window_start", DateTime, nullable=False),
+    Column("failures", Integer, nullable=False),
 )
 
 message = Table(

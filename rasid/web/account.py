@@ -4,15 +4,12 @@ Sign-in takes the user name, the password and the code of the user's authenticat
 The form is protected against cross-site submission by a value in a short-lived cookie
 that the form must repeat; once signed in, every form carries the session's CSRF token.
 Failed sign-ins are counted per account (``rasid.access.accounts`` locks it) and per client
-address here: after ``THROTTLE_FAILURES`` failures from one address within
-``THROTTLE_WINDOW`` seconds, that address must wait.
+address (``rasid.access.throttle``: after ``RASID_SIGN_IN_THROTTLE`` failures from one
+address in 15 minutes, that address must wait), both in the store.
 """
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from datetime import timedelta
 from typing import Annotated
 
@@ -20,18 +17,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from rasid.access import sessions
+from rasid.access import sessions, throttle
 from rasid.access.accounts import change_password, sign_in
 from rasid.access.errors import AccessError
+from rasid.model.errors import worded
 from rasid.settings import get_settings
+from rasid.store.statements import utcnow
 from rasid.web.deps import SESSION_COOKIE, Uow, form_session, open_session
-from rasid.web.render import render
+from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
 SIGN_IN_COOKIE = "rasid_sign_in"  # the sign-in form's anti-forgery value
-THROTTLE_FAILURES = 20
-THROTTLE_WINDOW = 15 * 60.0
 # Messages the account forms show, by catalogue key (chosen at run time).
 FAILED, THROTTLED, EXPIRED, MISMATCH = (
     "account.failed",
@@ -40,40 +37,6 @@ FAILED, THROTTLED, EXPIRED, MISMATCH = (
     "account.mismatch",
 )
 MESSAGES = (FAILED, THROTTLED, EXPIRED, MISMATCH)
-
-
-class Throttle:
-    """Failed sign-ins per client address in a sliding window (this process's memory)."""
-
-    def __init__(self, limit: int = THROTTLE_FAILURES, window: float = THROTTLE_WINDOW) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, source: str, now: float) -> deque[float]:
-        found = self._failures.setdefault(source, deque())
-        while found and found[0] <= now - self.window:
-            found.popleft()
-        return found
-
-    def blocked(self, source: str) -> bool:
-        """True when ``source`` failed too often lately."""
-        with self._lock:
-            return len(self._recent(source, time.monotonic())) >= self.limit
-
-    def failed(self, source: str) -> None:
-        """Count a failure from ``source``."""
-        with self._lock:
-            self._recent(source, time.monotonic()).append(time.monotonic())
-
-
-def throttle(request: Request) -> Throttle:
-    """The app's sign-in throttle."""
-    state = request.app.state
-    if not hasattr(state, "sign_in_throttle"):
-        state.sign_in_throttle = Throttle()
-    found: Throttle = state.sign_in_throttle
-    return found
 
 
 def source_of(request: Request) -> str:
@@ -131,14 +94,13 @@ def sign_in_submit(
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, form_token):
         return _sign_in_form(request, target, EXPIRED, 400, user)
-    source = source_of(request)
-    gate = throttle(request)
-    if gate.blocked(source):
+    source, now = source_of(request), utcnow()
+    if throttle.blocked(uow.conn, source, now, get_settings().sign_in_throttle):
         return _sign_in_form(request, target, THROTTLED, 429, user)
     name = user.strip().lower()
     result = sign_in(uow.conn, name, password, code, source)
     if result.user is None:
-        gate.failed(source)
+        throttle.failed(uow.conn, source, now)
         return _sign_in_form(request, target, FAILED, 401, user)
     lifetime = timedelta(hours=get_settings().session_hours)
     value, _ = sessions.start(uow.conn, result.user, source, lifetime)
@@ -208,5 +170,5 @@ def password_submit(
     try:
         change_password(uow.conn, session.user.name, current, new, source_of(request))
     except AccessError as exc:
-        return _password_form(request, session, str(exc), 422)
+        return _password_form(request, session, worded(exc, page_lang(request)), 422)
     return RedirectResponse("/", status_code=303)

@@ -18,14 +18,14 @@ from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.exchange.errors import ExchangeError, UnknownMessage
-from rasid.model.errors import ModelError
+from rasid.model.errors import ModelError, worded
 from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.resolve.errors import ResolveError, UnknownPair
 from rasid.retention.errors import RetentionError, UnknownUnmaskRequest
 from rasid.screen.errors import ScreenError, UnknownHit
 from rasid.store.errors import NotInitialised, StoreError
 from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated, get_store
-from rasid.web.render import render_error
+from rasid.web.render import page_lang, render_error
 
 
 class NotFound(LookupError):
@@ -113,7 +113,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
     if isinstance(exc, MustChangePassword):
         return RedirectResponse("/account/password", status_code=303)
-    return render_error(request, status, str(exc))
+    return render_error(request, status, worded(exc, page_lang(request)))
 
 
 async def handle_http(request: Request, exc: Exception) -> Response:

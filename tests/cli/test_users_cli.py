@@ -1,15 +1,19 @@
 """`rasid users`, `rasid tokens` and `rasid audit` through Typer's runner."""
 
 import json
+from pathlib import Path
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from rasid.access.accounts import authenticate_token, sign_in
+from rasid.access.sealing import key_id, load_keys
 from rasid.access.totp import code_at
 from rasid.cli.main import app
+from rasid.settings import get_settings
 from rasid.store import open_store
-from rasid.store.tables import audit_event
+from rasid.store.tables import app_user, audit_event
 
 runner = CliRunner()
 
@@ -114,3 +118,27 @@ def test_every_new_command_has_help() -> None:
     ):  # fmt: skip
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, command
+
+
+def test_keys_rotate_seals_every_secret_again_and_sign_in_goes_on(
+    settings_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RASID_SECRET_KEY_FILE", str(tmp_path / "server.key"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["agencies", "add", "police", "--label", "Police"]).exit_code == 0
+    made = _run("users", "add", "amina", "--agency", "police", "--role", "analyst", "--json")
+    rotated = runner.invoke(app, ["keys", "rotate"])
+    assert rotated.exit_code == 0, rotated.output
+    assert "1 secret(s) sealed" in rotated.output
+    keys = load_keys(tmp_path / "server.key")
+    assert len(keys.keys) == 2
+    store = open_store(settings_env)
+    try:
+        with store.uow() as uow:
+            stored = uow.conn.execute(select(app_user.c.totp_secret)).scalar_one()
+            assert stored.split(":")[1] == key_id(keys.current)
+            code = code_at(str(made["totp_secret"]), 1_800_000_000)
+            assert sign_in(uow.conn, "amina", str(made["password"]), code, when=1_800_000_000).ok
+    finally:
+        store.dispose()
+    assert runner.invoke(app, ["keys", "seal"]).exit_code == 0

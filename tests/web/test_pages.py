@@ -5,8 +5,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from rasid.access.accounts import Role
+from rasid.store import Store
 from rasid.web import pages
 from tests.web.conftest import XSS_NAME
+from tests.web.helpers import session_client
 
 PAGES = ["/", "/?q=محمد", "/entities/p-ahmad", "/datasets", "/api/docs"]
 
@@ -180,3 +183,12 @@ def test_static_files_are_served(client: TestClient) -> None:
     assert css.status_code == 200
     assert "margin-inline" in css.text
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_a_refusal_reads_in_the_page_language(loaded: Store) -> None:
+    client = session_client(loaded, role=Role.PIU_OFFICER)  # no audit work
+    arabic = client.get("/audit")
+    assert arabic.status_code == 403
+    assert "لا يسمح بعمل «audit»" in arabic.text and "does not allow" not in arabic.text
+    english = client.get("/audit", params={"lang": "en"})
+    assert english.status_code == 403 and "does not allow audit" in english.text
