@@ -32,6 +32,7 @@ from rasid.travel.rules import (
     set_status,
     update_rule,
 )
+from rasid.travel.screening import listed_in_queue
 from rasid.travel.vocabulary import vocabulary
 
 rules = typer.Typer(
@@ -388,11 +389,13 @@ def rules_test(
     as_json: JsonOpt = False,
 ) -> None:
     """Dry run: how many of a dataset's stored travellers the rule would hit (whatever its
-    status), recording no hit. Travelling with a listed person is not met in a dry run, as
-    no screening says who is listed. The test is in the audit log."""
+    status), recording no hit. For "travelling with a listed person", the listed are the
+    travellers with a watchlist hit in the review queue that was not dismissed. The test is
+    in the audit log."""
     today = _review_date(as_of) if as_of else _today()
     with _reported(), opened_store(ctx) as store, store.uow() as uow:
-        result = dry_run(uow.conn, rule_id, dataset, cli_actor(), today)
+        listed = listed_in_queue(uow.conn, dataset)
+        result = dry_run(uow.conn, rule_id, dataset, cli_actor(), today, listed=listed)
     if as_json:
         print_json(result.to_dict())
         return

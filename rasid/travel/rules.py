@@ -471,16 +471,19 @@ def dry_run(
     actor: str,
     today: date,
     agency: str | None = None,
+    listed: Collection[str] = (),
 ) -> DryRun:
     """Evaluate one rule (whatever its status) on every stored traveller of a dataset and
-    count what it would hit; no hit is recorded. "Travelling with a listed person" is not
-    met in a dry run: no screening says who is listed. The test itself is audited."""
+    count what it would hit; no hit is recorded. ``listed`` are the travellers taken as
+    listed for "travelling with a listed person" (``rasid.travel.screening.listed_in_queue``:
+    those with a watchlist hit in the review queue, not dismissed). The test itself is
+    audited."""
     rule = get_rule(conn, rule_id)
     if get_dataset(conn, dataset) is None:
         raise RuleRefused([Problem(vocabulary().message("dataset_unknown", dataset=dataset))])
     query = select(traveller.c.id, traveller.c.entity_id).where(traveller.c.dataset == dataset)
     people = {str(r.id): str(r.entity_id) for r in conn.execute(query.order_by(traveller.c.id))}
-    found = evaluate(conn, [_target(rule)], list(people), (), today)
+    found = evaluate(conn, [_target(rule)], list(people), listed, today)
     result = DryRun(
         rule.id, dataset, len(people), len(found), len({people[i] for i in found}), today
     )

@@ -287,6 +287,25 @@ def _screened_before(conn: Connection, subjects: Sequence[Subject]) -> tuple[set
     return set(same.values()), alerted
 
 
+def listed_in_queue(conn: Connection, dataset: str) -> set[str]:
+    """The travellers of ``dataset`` with an alerting watchlist hit in the review queue that
+    was not dismissed: who counts as listed when a rule is tried on stored travellers
+    ("travelling with a listed person" in ``rasid.travel.rules.dry_run``)."""
+    query = (
+        select(screening_subject.c.external_id)
+        .join(hit, hit.c.subject_id == screening_subject.c.id)
+        .where(
+            screening_subject.c.source == SOURCE,
+            screening_subject.c.dataset == dataset,
+            hit.c.kind == "name",
+            hit.c.alert.is_(True),
+            hit.c.status != str(HitStatus.DISMISSED),
+        )
+        .distinct()
+    )
+    return {str(tid) for tid in conn.execute(query).scalars() if tid}
+
+
 def _same_facts(row: Any, subject: Subject) -> bool:
     return all(getattr(row, f) == getattr(subject, f) for f in FACTS)
 

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select, update
 
 from rasid.access.policy import Denied
+from rasid.screen.hits import record_batch
+from rasid.screen.model import Match
 from rasid.store import Store
-from rasid.store.tables import audit_event, hit, targeting_rule
+from rasid.store.tables import audit_event, hit, targeting_rule, traveller
 from rasid.travel.criteria import RuleRefused
 from rasid.travel.rules import (
     RuleStatus,
@@ -25,6 +27,7 @@ from rasid.travel.rules import (
     set_status,
     update_rule,
 )
+from rasid.travel.screening import listed_in_queue, traveller_subject
 from tests.travel.rulehelpers import (
     AGENCY,
     DATASET,
@@ -269,3 +272,24 @@ def test_a_note_is_needed_for_every_change(store: Store, officer: str) -> None:
         made = create_rule(uow.conn, draft(today=TODAY), "alice", today=TODAY)
     with pytest.raises(RuleRefused, match="a note saying why"), store.uow() as uow:
         update_rule(uow.conn, made.id, draft(today=TODAY), "bob", "  ", today=TODAY)
+
+
+def test_a_dry_run_takes_the_review_queue_for_who_is_listed(store: Store, officer: str) -> None:
+    load_samples(store)
+    smith = traveller_ids(store, "SMITHJR", "DL324")
+    jones = traveller_ids(store, "JONES")
+    with store.uow() as uow:
+        rows = uow.conn.execute(select(traveller).where(traveller.c.id.in_(smith))).all()
+        found = Match("wl-smith", 0.93, True, "SMITH JR")
+        results = [(traveller_subject(r), [found]) for r in rows]
+        record_batch(uow.conn, results, "travel", {"wl-smith": "national"}, dataset=DATASET)
+        assert listed_in_queue(uow.conn, DATASET) == set(smith)
+        with_listed = {"all": [{"field": "travelling_with_listed", "op": "is", "value": "yes"}]}
+        made = create_rule(uow.conn, draft(with_listed, today=TODAY), "alice", today=TODAY)
+        listed = listed_in_queue(uow.conn, DATASET)
+        result = dry_run(uow.conn, made.id, DATASET, "alice", TODAY, AGENCY, listed=listed)
+        assert (result.matched, result.persons) == (len(jones), 1)
+        # A dismissed hit does not make anyone listed.
+        uow.conn.execute(update(hit).values(status="dismissed"))
+        assert listed_in_queue(uow.conn, DATASET) == set()
+        assert dry_run(uow.conn, made.id, DATASET, "alice", TODAY, AGENCY).matched == 0
