@@ -286,7 +286,7 @@ def keys_seal(ctx: typer.Context) -> None:
     found = load_keys()
     with opened_store(ctx) as store, store.uow() as uow:
         count = reseal_secrets(uow.conn, cli_actor(), found)
-    console.print(f"{count} secret(s) sealed with the current key of {found.path}")
+    console.print(f"{count} secret(s) sealed with the current key of {found.path}", soft_wrap=True)
 
 
 @keys.command("rotate")
@@ -298,7 +298,9 @@ def keys_rotate(ctx: typer.Context) -> None:
         found = add_key(key_file())
         with store.uow() as uow:
             count = reseal_secrets(uow.conn, cli_actor(), found)
-    console.print(f"new key added to {found.path}; {count} secret(s) sealed with it")
+    console.print(
+        f"new key added to {found.path}; {count} secret(s) sealed with it", soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:
