@@ -22,8 +22,10 @@ from rasid.access.policy import Principal
 from rasid.cli.common import console, fail, opened_store, print_json
 from rasid.cli.progress import count_progress
 from rasid.model.markings import Marking
-from rasid.monitor import assessments as store
-from rasid.monitor import instrument, scoring
+from rasid.monitor import assessments as assessment_store
+from rasid.monitor import history, instrument, scoring, seriesdb, workflow
+from rasid.monitor import judgements as judgement_store
+from rasid.monitor import subjects as subject_store
 from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.monitor.model import (
     Assessment,
@@ -94,7 +96,11 @@ def instrument_cmd(
     weight and the subject kinds it applies to), in Arabic (default) or English."""
     with _reported():
         if version is not None and version not in instrument.versions():
-            raise MonitorError(f"no instrument version {version!r}: {instrument.versions()}")
+            known = ", ".join(instrument.versions())
+            raise MonitorError(
+                f"no instrument version {version!r}: {known}",
+                arabic=f"لا يوجد إصدار للأداة باسم {version!r}: {known}",
+            )
         found = instrument.load(version)
     if as_json:
         print_json(asdict(found))
@@ -116,7 +122,7 @@ def subjects_cmd(ctx: typer.Context, user: AsOpt, as_json: JsonOpt = False) -> N
     """List the subjects the user may see: their agency's, and those of which they may read
     an assessment."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.list_subjects(conn, principal)
+        found = subject_store.list_subjects(conn, principal)
     if as_json:
         print_json(_jsonable(found))
         return
@@ -148,7 +154,7 @@ def subject_add(
     """Add a subject for the user's agency and print its number."""
     with _acting(ctx, user) as (conn, principal):
         above = _subject(conn, principal, parent).id if parent else None
-        found = store.add_subject(
+        found = subject_store.add_subject(
             conn, principal, kind, name, name_ar, country=country, entity_id=entity, parent=above
         )
     console.print(f"subject {found.id}: {found.kind.value} {found.name}", highlight=False)
@@ -157,17 +163,20 @@ def subject_add(
 def _subject(conn: Connection, principal: Principal, key: str) -> Subject:
     """A subject by its number, or its English or Arabic name."""
     if key.isdigit():
-        return store.get_subject(conn, principal, int(key))
+        return subject_store.get_subject(conn, principal, int(key))
     wanted = key.strip().casefold()
     found = [
         s
-        for s in store.list_subjects(conn, principal)
+        for s in subject_store.list_subjects(conn, principal)
         if wanted in (s.name.casefold(), s.name_ar.casefold())
     ]
     if not found:
-        raise UnknownAssessment(f"no subject named {key!r}")
+        raise UnknownAssessment(f"no subject named {key!r}", arabic=f"لا يوجد موضوع باسم {key!r}")
     if len(found) > 1:
-        raise MonitorError(f"{key!r} names subjects {', '.join(str(s.id) for s in found)}")
+        ids = ", ".join(str(s.id) for s in found)
+        raise MonitorError(
+            f"{key!r} names subjects {ids}", arabic=f"الاسم {key!r} يطابق المواضيع {ids}"
+        )
     return found[0]
 
 
@@ -190,7 +199,7 @@ def assess(
     confidence, trend, rationale, evidence), and optionally submit it for review."""
     with _acting(ctx, user) as (conn, principal):
         read = _read_ratings(ratings) if ratings else []
-        found = store.create_assessment(
+        found = workflow.create_assessment(
             conn,
             principal,
             _subject(conn, principal, subject).id,
@@ -200,9 +209,9 @@ def assess(
             revises=revises,
         )
         for rating in read:
-            found = store.rate(conn, principal, found.id, rating)
+            found = workflow.rate(conn, principal, found.id, rating)
         if submit:
-            found = store.submit(conn, principal, found.id)
+            found = workflow.submit(conn, principal, found.id)
     console.print(
         f"assessment {found.id}: {found.status.value}, {len(found.ratings)} ratings",
         highlight=False,
@@ -213,8 +222,9 @@ def _marking(value: str) -> Marking:
     try:
         return Marking(value if value.upper().startswith("TLP:") else f"TLP:{value}".upper())
     except ValueError:
+        known = ", ".join(m.value for m in Marking)
         raise MonitorError(
-            f"unknown marking {value!r}: {', '.join(m.value for m in Marking)}"
+            f"unknown marking {value!r}: {known}", arabic=f"تصنيف غير معروف {value!r}: {known}"
         ) from None
 
 
@@ -223,11 +233,18 @@ def _read_ratings(path: Path) -> list[Rating]:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MonitorError(f"{path}: cannot read ratings: {exc}".splitlines()[0]) from None
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise MonitorError(
+            f"{path}: cannot read ratings: {first}",
+            arabic=f"{path}: تتعذّر قراءة تقديرات المؤشرات: {first}",
+        ) from None
     if isinstance(data, dict):
         data = [{"indicator": k, **(v or {})} for k, v in data.items()]
     if not isinstance(data, list):
-        raise MonitorError(f"{path}: expected a list of ratings or a mapping by indicator")
+        raise MonitorError(
+            f"{path}: expected a list of ratings or a mapping by indicator",
+            arabic=f"{path}: المتوقع قائمة بتقديرات المؤشرات أو تقديرات مرتبة حسب المؤشر",
+        )
     return [_rating(path, n, item) for n, item in enumerate(data, 1)]
 
 
@@ -249,7 +266,10 @@ def _rating(path: Path, n: int, item: Any) -> Rating:
             evidence=evidence,
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise MonitorError(f"{where}: {exc.__class__.__name__}: {exc}") from None
+        raise MonitorError(
+            f"{where}: {exc.__class__.__name__}: {exc}",
+            arabic=f"{where}: تقدير غير صالح ({exc.__class__.__name__}: {exc})",
+        ) from None
 
 
 def _evidence(item: dict[str, Any]) -> Evidence:
@@ -280,9 +300,9 @@ def review(
         fail("give one of --approve or --send-back")
     with _acting(ctx, user) as (conn, principal):
         if approve:
-            found = store.approve(conn, principal, assessment_id, note)
+            found = workflow.approve(conn, principal, assessment_id, note)
         else:
-            found = store.send_back(conn, principal, assessment_id, note)
+            found = workflow.send_back(conn, principal, assessment_id, note)
     hashed = f" (SHA-256 {found.content_hash})" if found.content_hash else ""
     console.print(f"assessment {found.id}: {found.status.value}{hashed}", highlight=False)
 
@@ -298,8 +318,8 @@ def show(
     """Show an assessment: its ratings and its factor, pillar and overall scores, each with
     its coverage (the share of applicable indicators assessed)."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.get_assessment(conn, principal, assessment_id)
-        verified = store.verify_hash(conn, assessment_id) if found.content_hash else None
+        found = assessment_store.get_assessment(conn, principal, assessment_id)
+        verified = assessment_store.verify_hash(conn, assessment_id) if found.content_hash else None
     version = instrument.load(found.instrument_version)
     scores = scoring.score(version, found.subject.kind, found.ratings)
     if as_json:
@@ -344,7 +364,7 @@ def changes_cmd(
     """The changes between consecutive approved assessments of SUBJECT, oldest first;
     differences caused by a new instrument version are marked `instrument`."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.history(conn, principal, _subject(conn, principal, subject).id)
+        found = history.history(conn, principal, _subject(conn, principal, subject).id)
     if as_json:
         print_json(_jsonable(found))
         return
@@ -367,7 +387,7 @@ def suggest(
     """The manifestations suggested for an assessment, ranked, with the signals met and
     missing (or why the evidence is insufficient)."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.suggestions(conn, principal, assessment_id)
+        found = judgement_store.suggestions(conn, principal, assessment_id)
     if as_json:
         print_json(asdict(found))
         return
@@ -395,7 +415,7 @@ def judge(
     """Record the user's judgement on a manifestation for an assessment: a likelihood term
     and a confidence level, kept apart, and the rationale."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.judge(
+        found = judgement_store.judge(
             conn, principal, assessment_id, manifestation, likelihood, confidence, rationale
         )
     console.print(
@@ -418,7 +438,7 @@ def series_import(
         _acting(ctx, user) as (conn, principal),
         count_progress("series", "points", not quiet) as bar,
     ):
-        stored, rejected = store.import_series(conn, principal, path, bar)
+        stored, rejected = seriesdb.import_series(conn, principal, path, bar)
     console.print(f"stored {stored} points, rejected {len(rejected)} rows", highlight=False)
     for line in rejected:
         console.print(f"  {escape(line)}", highlight=False)
@@ -434,7 +454,7 @@ def series_advice(
     """ "Review suggested": values of the agency's series that depart from their trailing
     window. Advice only."""
     with _acting(ctx, user) as (conn, principal):
-        found = store.advice(conn, principal, region)
+        found = seriesdb.advice(conn, principal, region)
     if as_json:
         print_json(_jsonable(found))
         return

@@ -5,15 +5,18 @@ shows significant and critical changes, an instrument-checked history and a sugg
 manifestation; a draft for the next period waits for the analyst; and the synthetic example
 series shipped with the package are imported as advice.
 
-Everything goes through ``rasid.monitor.assessments`` (the workflow the web UI and the API
-use). The demo accounts must exist; loading twice adds nothing (the subjects are looked up
-by name first).
+Everything goes through ``rasid.monitor`` (``subjects``, ``workflow``, ``seriesdb``: what
+the web UI and the API use). The police's analyst writes in Arabic: each rationale is in
+Arabic with the English after it (``monitor.yml``), and each evidence item cites an
+Arabic field report. The demo accounts must exist; loading twice adds nothing (the subjects
+are looked up by name first).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import Connection
@@ -23,7 +26,7 @@ from rasid.access.policy import Principal
 from rasid.demo.build import demo_dir
 from rasid.model.gradings import get_scale
 from rasid.model.markings import Marking
-from rasid.monitor import assessments
+from rasid.monitor import instrument, seriesdb, subjects, workflow
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import (
     Assessment,
@@ -42,72 +45,28 @@ ASSESSOR = "analyst.police"
 REVIEWER = "supervisor.police"
 COUNTRY = ("Republic of Al-Sahel", "جمهورية الساحل", "zz")  # a fictional state (user code)
 REGIONS = (("Al-Marfa coast", "ساحل المرفأ"), ("Al-Waha interior", "داخل الواحة"))
+NOT_COVERED = "لا يغطيه أي مصدر في هذه الفترة (No source covers it this period)."
+REVIEWED = "رُوجع بالمقارنة مع المصادر (Reviewed against the sources)."
 
-# One reading: level, confidence, trend, rationale (evidence is added for moderate and high).
-Reading = tuple[int | None, Confidence | None, Trend, str]
-L, M, H = Confidence.LOW, Confidence.MODERATE, Confidence.HIGH
-UP, FLAT, DOWN = Trend.WORSENING, Trend.STABLE, Trend.IMPROVING
+# One reading: level, confidence, trend, the rationale as the police's Arabic-speaking analyst
+# wrote it and its English (evidence is added for moderate and high confidence).
+Reading = tuple[int | None, Confidence | None, Trend, str, str]
 
-COAST_1: dict[str, Reading] = {
-    "geography.border_proximity": (4, H, FLAT, "The coast faces two maritime borders."),
-    "geography.ungoverned_area": (2, M, FLAT, "Coves without coastguard posts."),
-    "economy.poverty": (3, M, FLAT, "Fishing incomes fell after the port closure."),
-    "economy.illicit_trade": (3, M, UP, "Fuel and cigarette smuggling through the port."),
-    "security.smuggling_routes": (3, M, UP, "A sea route used by the Al-Murjan network."),
-    "security.route_dependence": (2, L, FLAT, "Some villages live off the route."),
-    "corruption.infiltration": (2, M, FLAT, "Isolated cases at the port authority."),
-    "governance.law_enforcement_capacity": (3, M, FLAT, "One police station per district."),
-    "political.state_erosion": (None, None, Trend.UNKNOWN, ""),
-}
-COAST_2: dict[str, Reading] = {  # the next half-year: what changed on the ground
-    "security.smuggling_routes": (4, H, UP, "Weekly crossings seen by the coastguard."),
-    "corruption.infiltration": (4, H, UP, "Two port officers charged with taking bribes."),
-    "economy.illicit_trade": (4, M, UP, "Weapons found in a fuel shipment."),
-    "security.route_dependence": (2, M, FLAT, "Confirmed by a field survey."),
-}
-INTERIOR_1: dict[str, Reading] = {
-    "geography.border_proximity": (2, M, FLAT, "Far from the borders."),
-    "economy.poverty": (4, M, UP, "Drought and unemployment."),
-    "social.minority_treatment": (3, M, FLAT, "Complaints of exclusion from public jobs."),
-    "governance.law_enforcement_capacity": (4, M, FLAT, "Large districts, few patrols."),
-    "political.hardline_rise": (2, L, FLAT, "Sermons monitored, no rise observed."),
-}
-INTERIOR_2: dict[str, Reading] = {
-    "political.hardline_rise": (3, M, UP, "A new preacher draws young men from the camps."),
-}
-COUNTRY_1: dict[str, Reading] = {
-    "geography.border_proximity": (3, M, FLAT, "Long land and sea borders."),
-    "economy.poverty": (3, M, FLAT, "National poverty rate around a quarter."),
-    "governance.legislation": (2, H, FLAT, "Counter-terrorism and AML laws in force."),
-    "corruption.systemic": (3, M, FLAT, "Perception surveys unchanged."),
-}
-COUNTRY_2: dict[str, Reading] = {
-    "corruption.systemic": (3, H, FLAT, "Confirmed by the audit bureau's report."),
-}
-GROUP_1: dict[str, Reading] = {
-    "leadership.senior_disputes": (2, M, FLAT, "A rivalry between two brothers."),
-    "recruitment.economic_incentives": (4, H, FLAT, "Pays fishermen per crossing."),
-    "recruitment.ideological_shift": (1, M, FLAT, "No ideological message seen."),
-    "recruitment.motive_change": (1, M, FLAT, "Profit only."),
-    "capabilities.crime_funding": (4, H, FLAT, "Smuggling proceeds fund the network."),
-    "capabilities.diversification": (2, M, FLAT, "Fuel and cigarettes only."),
-    "external_support.outside_network": (2, M, FLAT, "Buyers abroad, no other support."),
-    "security.smuggling_routes": (4, H, FLAT, "Runs the coastal sea route."),
-    "capabilities.evolution": (2, M, FLAT, "Boats and drivers, no weapons seen."),
-    "capabilities.violence_crime_balance": (1, M, FLAT, "No violence beyond threats."),
-    "economy.illicit_trade": (4, H, FLAT, "Fuel and cigarettes in bulk."),
-    "leadership.factions": (2, M, FLAT, "Two family branches."),
-    "recruitment.new_demographic": (1, M, FLAT, "Fishermen of the coast, as before."),
-    "recruitment.venue_change": (1, L, FLAT, "Recruits at the harbour cafés."),
-}
-GROUP_2: dict[str, Reading] = {  # the network now carries the Al-Wadi cell's weapons
-    "recruitment.ideological_shift": (3, M, UP, "Members repeat the cell's slogans."),
-    "recruitment.motive_change": (3, H, UP, "Crossings done for the cell without payment."),
-    "capabilities.diversification": (4, H, UP, "Weapons and people besides fuel."),
-    "external_support.outside_network": (4, H, UP, "Couriers shared with the Al-Wadi cell."),
-    "capabilities.evolution": (4, H, UP, "Now moves rifles and explosives precursors."),
-    "recruitment.new_demographic": (3, M, UP, "Young men from the interior's camps."),
-}
+
+def readings() -> dict[str, list[dict[str, Reading]]]:
+    """The analyst's readings (``monitor.yml``) by subject ("country", "coast",
+    "interior", "group"): one table per half-year, by indicator."""
+    data = yaml.safe_load((demo_dir() / "monitor.yml").read_text("utf-8"))
+    return {
+        subject: [{key: _reading(row) for key, row in period.items()} for period in periods]
+        for subject, periods in data.items()
+    }
+
+
+def _reading(row: list[Any]) -> Reading:
+    level, confidence, trend, arabic, english = row
+    trust = Confidence(confidence) if confidence else None
+    return (level, trust, Trend(trend), str(arabic), str(english))
 
 
 @dataclass(frozen=True)
@@ -145,15 +104,19 @@ def _grades() -> tuple[str, str]:
 
 
 def _rating(indicator: str, reading: Reading, when: date) -> Rating:
-    level, confidence, trend, rationale = reading
+    level, confidence, trend, arabic, english = reading
     if level is None:
-        return Rating(indicator, None, reason="No source covers it this period.")
+        return Rating(indicator, None, reason=NOT_COVERED)
     evidence: tuple[Evidence, ...] = ()
     if confidence is not None and confidence is not Confidence.LOW:
+        label = instrument.load().indicators[indicator].label.ar
+        cited = f"تقرير ميداني للشرطة: {label} (بيانات مصطنعة)"
         note = f"Police field report on {indicator} (synthetic)"
         source, info = _grades()
-        evidence = (Evidence(EvidenceKind.CITATION, note, when, source, info, Marking.AMBER),)
-    return Rating(indicator, level, "", confidence, trend, rationale, evidence)
+        evidence = (
+            Evidence(EvidenceKind.CITATION, cited, when, source, info, Marking.AMBER, note),
+        )
+    return Rating(indicator, level, "", confidence, trend, f"{arabic} ({english})", evidence)
 
 
 def _assess(
@@ -168,15 +131,15 @@ def _assess(
     """A draft rated with ``readings`` (on top of the revised one's ratings), then submitted
     and approved by the reviewer unless ``approve`` is false."""
     assessor, reviewer = people
-    draft = assessments.create_assessment(
+    draft = workflow.create_assessment(
         conn, assessor, subject.id, period[0], period[1], revises=revises
     )
     for indicator, reading in readings.items():
-        assessments.rate(conn, assessor, draft.id, _rating(indicator, reading, period[1]))
+        workflow.rate(conn, assessor, draft.id, _rating(indicator, reading, period[1]))
     if not approve:
         return draft
-    assessments.submit(conn, assessor, draft.id)
-    return assessments.approve(conn, reviewer, draft.id, "Reviewed against the sources.")
+    workflow.submit(conn, assessor, draft.id)
+    return workflow.approve(conn, reviewer, draft.id, REVIEWED)
 
 
 def _group_entity() -> str:
@@ -189,14 +152,12 @@ def _subjects(
 ) -> list[tuple[Subject, list[dict[str, Reading]]]]:
     """The demo's subjects, each with its readings for the two periods."""
     name, name_ar, code = COUNTRY
-    country = assessments.add_subject(
-        conn, analyst, SubjectKind.COUNTRY, name, name_ar, country=code
-    )
+    country = subjects.add_subject(conn, analyst, SubjectKind.COUNTRY, name, name_ar, country=code)
     coast, interior = (
-        assessments.add_subject(conn, analyst, SubjectKind.REGION, en, ar, parent=country.id)
+        subjects.add_subject(conn, analyst, SubjectKind.REGION, en, ar, parent=country.id)
         for en, ar in REGIONS
     )
-    group = assessments.add_subject(
+    group = subjects.add_subject(
         conn,
         analyst,
         SubjectKind.GROUP,
@@ -204,11 +165,12 @@ def _subjects(
         "شبكة المرجان",
         entity_id=_group_entity(),
     )
+    read = readings()
     return [
-        (country, [COUNTRY_1, COUNTRY_2]),
-        (coast, [COAST_1, COAST_2]),
-        (interior, [INTERIOR_1, INTERIOR_2]),
-        (group, [GROUP_1, GROUP_2]),
+        (country, read["country"]),
+        (coast, read["coast"]),
+        (interior, read["interior"]),
+        (group, read["group"]),
     ]
 
 
@@ -225,7 +187,7 @@ def load_monitoring(store: Store, today: date) -> MonitorDemo:
         conn = uow.conn
         analyst = _principal(conn, ASSESSOR)
         people = (analyst, _principal(conn, REVIEWER))
-        known = {s.name for s in assessments.list_subjects(conn, analyst)}
+        known = {s.name for s in subjects.list_subjects(conn, analyst)}
         if COUNTRY[0] in known:
             return MonitorDemo(0, 0, 0, 0)
         planned = _subjects(conn, analyst)
@@ -239,6 +201,6 @@ def load_monitoring(store: Store, today: date) -> MonitorDemo:
                 drafts += 1
         points = 0
         for path in example_series():
-            stored, _ = assessments.import_series(conn, analyst, path)
+            stored, _ = seriesdb.import_series(conn, analyst, path)
             points += stored
     return MonitorDemo(len(planned), approved, drafts, points)

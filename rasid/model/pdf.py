@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 MARKING_RGB = (150, 90, 0)
+PT_MM = 25.4 / 72  # millimetres in a point
 
 
 class MarkedPdf(FPDF):
@@ -63,3 +64,38 @@ class MarkedPdf(FPDF):
         width = self.epw - indent
         self.set_x(self.l_margin + (0 if self.lang == "ar" else indent))
         self.multi_cell(width, 5.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def text_at(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        anchor: str = "start",
+        *,
+        ltr: bool = False,
+        rgb: tuple[int, int, int] = (0, 0, 0),
+    ) -> None:
+        """Shaped text on a drawing, its baseline at (``x``, ``y``) mm and placed by its
+        ``anchor``: "start" is the reading start (the right end in Arabic, unless ``ltr``:
+        dates and versions read left to right), "middle" its centre, "end" the other end.
+        ``size`` is in points. The cursor is left where it was, the text colour black."""
+        x_was, y_was = self.get_x(), self.get_y()
+        rtl = self.lang == "ar" and not ltr
+        if ltr and self.lang == "ar":
+            self.set_text_shaping(True, direction="ltr")
+        self.set_font("DejaVu", "", size)
+        self.set_text_color(*rgb)
+        width = self.get_string_width(text) + 2 * self.c_margin
+        left = {
+            "middle": x - width / 2,
+            "start": x - width if rtl else x,
+            "end": x if rtl else x - width,
+        }.get(anchor, x)
+        height = size * PT_MM
+        self.set_xy(left, y - height * 0.75)  # the cell centres its text: baseline at y
+        self.cell(width, height, text, align="C")
+        self.set_text_color(0, 0, 0)
+        if ltr and self.lang == "ar":
+            self.set_text_shaping(True, direction="rtl")
+        self.set_xy(x_was, y_was)

@@ -26,7 +26,9 @@ gets one kind (``model.ChangeKind``):
 
 Only the part of a level change not explained by the instrument counts: ``before_level`` of a
 change is the carried level, in the later version's anchors, and the explanation says what
-the instrument did to the earlier reading.
+the instrument did to the earlier reading. Each explanation is a list of coded sentences
+(``Change.reasons``, worded in either language by ``rasid.monitor.wording``); ``explanation``
+is their English wording.
 """
 
 from collections.abc import Mapping
@@ -43,7 +45,79 @@ from rasid.monitor.model import (
     Instrument,
     MappingKind,
     Rating,
+    Reason,
+    Text,
 )
+from rasid.monitor.wording import sentences
+
+REASONS: dict[str, Text] = {
+    # What the instrument did to an earlier reading (the clauses of "change.earlier").
+    "step.rescaled": Text(
+        "أُعيدت معايرته في الإصدار {version}: المستوى {was} يُقرأ {now}",
+        "re-anchored in version {version}: level {was} reads as {now}",
+    ),
+    "step.merged": Text(
+        "دُمج من {old} في الإصدار {version}", "merged from {old} in version {version}"
+    ),
+    "step.new": Text("جديد في الإصدار {version}", "new in version {version}"),
+    "step.renamed": Text(
+        "أُعيدت تسميته من {old} في الإصدار {version}", "renamed from {old} in version {version}"
+    ),
+    "step.split": Text(
+        "قُسّم من {old} في الإصدار {version}", "split from {old} in version {version}"
+    ),
+    "step.removed": Text("حُذف في الإصدار {version}", "removed in version {version}"),
+    # The sentences of a change's explanation.
+    "change.minor": Text(
+        "{indicator}: {direction} المستوى من {before} إلى {after}، لكن الثقة في أحد الطرفين"
+        " دون المتوسطة ({before_confidence}، {after_confidence}).",
+        "{indicator} {direction} from {before} to {after}, but a side's confidence is below"
+        " moderate ({before_confidence}, {after_confidence}).",
+    ),
+    "change.critical": Text(
+        "{indicator}: {direction} المستوى من {before} إلى {after} ({reach}) بثقة متوسطة على"
+        " الأقل في الطرفين ({before_confidence}، {after_confidence}).",
+        "{indicator} {direction} from {before} to {after} ({reach}) with at least moderate"
+        " confidence on both sides ({before_confidence}, {after_confidence}).",
+    ),
+    "change.significant": Text(
+        "{indicator}: {direction} المستوى من {before} إلى {after} بثقة متوسطة على الأقل في"
+        " الطرفين ({before_confidence}، {after_confidence}).",
+        "{indicator} {direction} from {before} to {after} with at least moderate confidence"
+        " on both sides ({before_confidence}, {after_confidence}).",
+    ),
+    "change.partial": Text(
+        "ويعود الباقي إلى الأداة: لا يُحسب تغيّرًا على أرض الواقع إلا هذا الجزء.",
+        "The instrument explains the rest: only this part is counted as change on the ground.",
+    ),
+    "change.earlier": Text("القراءة السابقة: {parts}.", "The earlier reading was {parts}."),
+    "change.new": Text(
+        "{indicator}: مؤشر جديد في الأداة، ولا قراءة سابقة له للمقارنة.",
+        "{indicator} is new in the instrument and has no earlier reading to compare with.",
+    ),
+    "change.assessed_now": Text(
+        "{indicator}: مقيّم الآن ولم يكن مقيّمًا من قبل.", "{indicator} is assessed now, not before."
+    ),
+    "change.no_longer_assessed": Text(
+        "{indicator}: لم يعد مقيّمًا.", "{indicator} is no longer assessed."
+    ),
+    "change.confidence": Text(
+        "{indicator}: باقٍ في المستوى {level}؛ تغيّرت الثقة من {before_confidence}"
+        " إلى {after_confidence}.",
+        "{indicator} stays at level {level}; confidence went from {before_confidence}"
+        " to {after_confidence}.",
+    ),
+    "change.instrument": Text(
+        "{indicator}: في المستوى {level}، وهو ما تعطيه القراءة السابقة أصلًا ({parts}):"
+        " تغيّر في الأداة لا على أرض الواقع.",
+        "{indicator} reads {level}, which the earlier reading ({parts}) already gives:"
+        " a change of instrument, not on the ground.",
+    ),
+    "change.removed": Text(
+        "{indicator}: كان في المستوى {was} لكنه {parts}: لا قراءة لاحقة.",
+        "{indicator} was rated {was} but is {parts}: no later reading.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +127,7 @@ class _Reading:
     low: int | None  # None: not assessed, or nothing to carry
     high: int | None
     confidence: Confidence | None
-    steps: tuple[str, ...] = ()  # what the instrument did to it, in words
+    steps: tuple[Reason, ...] = ()  # what the instrument did to it
     new: bool = False  # no counterpart in the earlier version
 
 
@@ -71,10 +145,15 @@ def _chain(before: str, after: str, extra: Mapping[str, Instrument] | None) -> l
         chain.append(current)
         if current.previous is None:
             raise MonitorError(
-                f"cannot compare: instrument version {after} does not descend from {before}"
+                f"cannot compare: instrument version {after} does not descend from {before}",
+                arabic=f"تتعذّر المقارنة: إصدار الأداة {after} لا يتفرّع من الإصدار {before}",
             )
         current = _instrument(current.previous, extra)
     return list(reversed(chain))
+
+
+def _step(code: str, version: str, **args: str) -> Reason:
+    return Reason(f"step.{code}", {"version": version, **args})
 
 
 def _rescaled(reading: _Reading, table: Mapping[int, int], version: str) -> _Reading:
@@ -84,7 +163,7 @@ def _rescaled(reading: _Reading, table: Mapping[int, int], version: str) -> _Rea
     if (low, high) == (reading.low, reading.high):
         return reading
     was, now = _span(reading.low, reading.high), _span(low, high)
-    step = f"re-anchored in version {version}: level {was} reads as {now}"
+    step = _step("rescaled", version, was=was, now=now)
     return replace(reading, low=min(low, high), high=max(low, high), steps=(*reading.steps, step))
 
 
@@ -94,7 +173,7 @@ def _span(low: int | None, high: int | None = None) -> str:
 
 def _merge(parts: list[_Reading], names: tuple[str, ...], version: str) -> _Reading:
     rated = [p for p in parts if p.low is not None and p.high is not None]
-    step = f"merged from {', '.join(names)} in version {version}"
+    step = _step("merged", version, old=", ".join(names))
     steps = (*(s for p in parts for s in p.steps), step)
     if not rated:
         return _Reading(None, None, None, steps)
@@ -105,7 +184,7 @@ def _merge(parts: list[_Reading], names: tuple[str, ...], version: str) -> _Read
     return _Reading(low, high, lowest, steps)
 
 
-def _step(
+def _carry(
     readings: dict[str, _Reading], instrument: Instrument
 ) -> tuple[dict[str, _Reading], list[tuple[str, _Reading]]]:
     """Carry readings one version forward; also return the removed indicators' readings."""
@@ -118,23 +197,18 @@ def _step(
         if entry is None:
             carried[ident] = readings.get(ident, nothing)
         elif entry.kind is MappingKind.NEW:
-            carried[ident] = _Reading(None, None, None, (f"new in version {v}",), new=True)
+            carried[ident] = _Reading(None, None, None, (_step("new", v),), new=True)
         elif entry.kind is MappingKind.MERGED:
             parts = [_rescaled(readings.get(o, nothing), entry.rescale, v) for o in entry.old]
             carried[ident] = _merge(parts, entry.old, v)
         else:
             source = readings.get(entry.old[0], nothing)
-            if entry.kind is MappingKind.RENAMED:
-                source = replace(
-                    source, steps=(*source.steps, f"renamed from {entry.old[0]} in version {v}")
-                )
-            elif entry.kind is MappingKind.SPLIT:
-                source = replace(
-                    source, steps=(*source.steps, f"split from {entry.old[0]} in version {v}")
-                )
+            if entry.kind in (MappingKind.RENAMED, MappingKind.SPLIT):
+                step = _step(entry.kind.value, v, old=entry.old[0])
+                source = replace(source, steps=(*source.steps, step))
             carried[ident] = _rescaled(source, entry.rescale, v)
     removed = [
-        (old, replace(readings.get(old, nothing), steps=(f"removed in version {v}",)))
+        (old, replace(readings.get(old, nothing), steps=(_step("removed", v),)))
         for entry in instrument.mapping
         if entry.kind is MappingKind.REMOVED
         for old in entry.old
@@ -150,77 +224,89 @@ def _name(confidence: Confidence | None) -> str:
     return confidence.value if confidence is not None else "none"
 
 
-def _instrument_note(reading: _Reading) -> str:
-    return f" The earlier reading was {'; '.join(reading.steps)}." if reading.steps else ""
+def _earlier(reading: _Reading) -> tuple[Reason, ...]:
+    """The sentence saying what the instrument did to the earlier reading, if anything."""
+    return (Reason("change.earlier", parts=reading.steps),) if reading.steps else ()
+
+
+def _made(
+    ident: str,
+    kind: ChangeKind,
+    levels: tuple[int | None, int | None],
+    confidences: tuple[Confidence | None, Confidence | None],
+    reasons: tuple[Reason, ...],
+) -> Change:
+    """A change, its English explanation worded from its reasons."""
+    text = sentences(reasons, "en")
+    return Change(ident, kind, *levels, *confidences, text, reasons)
 
 
 def _level_change(ident: str, reading: _Reading, after: Rating) -> Change:
     assert reading.low is not None and reading.high is not None and after.level is not None
     base = reading.high if after.level > reading.high else reading.low
     delta = after.level - base
-    moved = f"{'rose' if delta > 0 else 'fell'} from {base} to {after.level}"
-    confidences = f"({_name(reading.confidence)}, {_name(after.confidence)})"
+    args = {
+        "indicator": ident,
+        "direction": "rose" if delta > 0 else "fell",
+        "before": str(base),
+        "after": str(after.level),
+        "before_confidence": _name(reading.confidence),
+        "after_confidence": _name(after.confidence),
+    }
     if not _moderate(reading.confidence, after.confidence):
         kind = ChangeKind.MINOR
-        why = f"{moved}, but a side's confidence is below moderate {confidences}"
     elif abs(delta) >= 2 or (after.level == 5 and base < 5):
         kind = ChangeKind.CRITICAL
-        reach = "two levels or more" if abs(delta) >= 2 else "reaching level 5"
-        why = f"{moved} ({reach}) with at least moderate confidence on both sides {confidences}"
+        args["reach"] = "two_levels" if abs(delta) >= 2 else "level_5"
     else:
         kind = ChangeKind.SIGNIFICANT
-        why = f"{moved} with at least moderate confidence on both sides {confidences}"
+    reasons: tuple[Reason, ...] = (Reason(f"change.{kind.value}", args),)
     if reading.steps:
-        why += "; only this part is counted as change on the ground"
-    text = f"{ident} {why}.{_instrument_note(reading)}"
-    return Change(ident, kind, base, after.level, reading.confidence, after.confidence, text)
+        reasons += (Reason("change.partial"), *_earlier(reading))
+    confidences = (reading.confidence, after.confidence)
+    return _made(ident, kind, (base, after.level), confidences, reasons)
 
 
 def _change(ident: str, reading: _Reading, after: Rating | None) -> Change | None:
     level = after.level if after is not None else None
     confidence = after.confidence if after is not None else None
+    named = {"indicator": ident}
     if reading.new:
         if level is None:
             return None
-        text = f"{ident} is new in the instrument and has no earlier reading to compare with."
-        return Change(ident, ChangeKind.INSTRUMENT, None, level, None, confidence, text)
+        found: tuple[Reason, ...] = (Reason("change.new", named),)
+        return _made(ident, ChangeKind.INSTRUMENT, (None, level), (None, confidence), found)
     if reading.low is None and level is None:
         return None
     if reading.low is None or level is None:
-        was = "assessed now, not before" if reading.low is None else "no longer assessed"
-        text = f"{ident} is {was}.{_instrument_note(reading)}"
+        code = "change.assessed_now" if reading.low is None else "change.no_longer_assessed"
         before = reading.low if reading.high == reading.low else None
-        return Change(
-            ident, ChangeKind.ASSESSED, before, level, reading.confidence, confidence, text
-        )
+        found = (Reason(code, named), *_earlier(reading))
+        pair = (reading.confidence, confidence)
+        return _made(ident, ChangeKind.ASSESSED, (before, level), pair, found)
     assert after is not None and reading.high is not None
     if not reading.low <= level <= reading.high:
         return _level_change(ident, reading, after)
+    pair = (reading.confidence, confidence)
     if reading.confidence != confidence:
-        text = (
-            f"{ident} stays at level {level}; confidence went from {_name(reading.confidence)}"
-            f" to {_name(confidence)}.{_instrument_note(reading)}"
-        )
-        return Change(
-            ident, ChangeKind.CONFIDENCE, level, level, reading.confidence, confidence, text
-        )
+        args = named | {"level": str(level)}
+        args |= {"before_confidence": _name(reading.confidence)}
+        args |= {"after_confidence": _name(confidence)}
+        found = (Reason("change.confidence", args), *_earlier(reading))
+        return _made(ident, ChangeKind.CONFIDENCE, (level, level), pair, found)
     if reading.steps:
-        text = (
-            f"{ident} reads {level}, which the earlier reading ({'; '.join(reading.steps)})"
-            " already gives: a change of instrument, not on the ground."
-        )
-        return Change(
-            ident, ChangeKind.INSTRUMENT, reading.low, level, reading.confidence, confidence, text
-        )
+        found = (Reason("change.instrument", named | {"level": str(level)}, reading.steps),)
+        return _made(ident, ChangeKind.INSTRUMENT, (reading.low, level), pair, found)
     return None
 
 
 def _removed(ident: str, reading: _Reading) -> Change | None:
     if reading.low is None:
         return None
-    was = _span(reading.low, reading.high)
-    text = f"{ident} was rated {was} but is {reading.steps[0]}: no later reading."
-    return Change(ident, ChangeKind.INSTRUMENT, reading.low, None, reading.confidence, None, text)
+    args = {"indicator": ident, "was": _span(reading.low, reading.high)}
+    found = (Reason("change.removed", args, reading.steps[:1]),)
+    pair = (reading.confidence, None)
+    return _made(ident, ChangeKind.INSTRUMENT, (reading.low, None), pair, found)
 
 
 def compare(
@@ -234,7 +320,8 @@ def compare(
     ``instrument.load``; ``instruments`` can supply versions not shipped (by version)."""
     if before.subject.id != after.subject.id:
         raise MonitorError(
-            f"cannot compare assessments {before.id} and {after.id}: different subjects"
+            f"cannot compare assessments {before.id} and {after.id}: different subjects",
+            arabic=f"تتعذّر مقارنة التقييمين {before.id} و{after.id}: موضوعاهما مختلفان",
         )
     readings = {
         ident: _Reading(r.level, r.level, r.confidence if r.level is not None else None)
@@ -246,7 +333,7 @@ def compare(
     else:
         chain = _chain(before.instrument_version, after.instrument_version, instruments)
         for version in chain:
-            readings, gone = _step(readings, version)
+            readings, gone = _carry(readings, version)
             removed.extend(gone)
         target = chain[-1]
     nothing = _Reading(None, None, None)

@@ -20,13 +20,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 from rasid.model.svg import GRID, INK, MUTED, svg_open
-from rasid.model.svg import direction as _dir
 from rasid.model.svg import esc as _e
 from rasid.model.svg import from_start as _x
+from rasid.monitor import timeline as drawn
 from rasid.monitor.model import (
     LEVELS,
     Assessment,
-    ChangeKind,
     ChangeSet,
     Instrument,
     Pillar,
@@ -37,11 +36,6 @@ from rasid.monitor.model import (
 )
 
 FILL = "#2f6f9f"
-COLOURS = {  # a colour per kind of change; each also has its own shape and words
-    ChangeKind.CRITICAL: "#b42318",
-    ChangeKind.SIGNIFICANT: "#b54708",
-    ChangeKind.INSTRUMENT: "#475467",
-}
 
 WORDS: dict[str, Text] = {
     "radar_title": Text("مؤشرات العوامل", "Factor scores"),
@@ -54,19 +48,9 @@ WORDS: dict[str, Text] = {
         "أعمدة الدرجات من 1 إلى 5 لكل عامل ثم لكل ركيزة وللمجموع، مع التغطية.",
         "Bars of the 1 to 5 scores of each factor, then each pillar and overall, with coverage.",
     ),
-    "timeline_title": Text("التقييمات المعتمدة والتغيّرات", "Approved assessments and changes"),
-    "timeline_desc": Text(
-        "التقييمات المعتمدة بترتيب الفترات، والتغيّرات بين كل تقييم والذي يليه.",
-        "The approved assessments in period order, and the changes between each and the next.",
-    ),
     "not_assessed": Text("غير مقيّم", "not assessed"),
     "coverage": Text("التغطية", "coverage"),
     "overall": Text("المجموع", "overall"),
-    "critical": Text("حرجة", "critical"),
-    "significant": Text("ملموسة", "significant"),
-    "instrument": Text("بسبب إصدار الأداة فقط", "instrument version only"),
-    "no_change": Text("لا تغيّرات ملموسة", "no significant change"),
-    "none": Text("لا تقييمات معتمدة بعد", "no approved assessment yet"),
     "rank": Text("الترتيب", "rank"),
     "region": Text("المنطقة", "region"),
     "regions_caption": Text(
@@ -290,35 +274,6 @@ def _bar(
     return "".join(out)
 
 
-def _period(assessment: Assessment) -> str:
-    return f"{assessment.period_start.isoformat()} – {assessment.period_end.isoformat()}"
-
-
-def _counts(changes: ChangeSet) -> dict[ChangeKind, int]:
-    counted = dict.fromkeys(COLOURS, 0)
-    for change in changes.changes:
-        if change.kind in counted:
-            counted[change.kind] += 1
-    return counted
-
-
-def _mark(kind: ChangeKind, x: float, y: float) -> str:
-    """A change's mark: a triangle for critical, a circle for significant, a dashed square
-    for the instrument's own changes (shape, colour and words all differ)."""
-    colour = COLOURS[kind]
-    if kind == ChangeKind.CRITICAL:
-        return (
-            f'<polygon points="{x:.1f},{y - 7:.1f} {x + 7:.1f},{y + 6:.1f} '
-            f'{x - 7:.1f},{y + 6:.1f}" fill="{colour}"/>'
-        )
-    if kind == ChangeKind.SIGNIFICANT:
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}"/>'
-    return (
-        f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="none" '
-        f'stroke="{colour}" stroke-dasharray="3 2"/>'
-    )
-
-
 def timeline(
     assessments: Sequence[Assessment],
     changes: Sequence[ChangeSet],
@@ -328,97 +283,9 @@ def timeline(
 ) -> str:
     """The approved (and superseded) assessments of a subject in period order, each with its
     overall score when ``scores`` has it, and between each two the changes: critical,
-    significant, and those due to the instrument version alone, each counted in words."""
-    shown = sorted(assessments, key=lambda a: (a.period_start, a.id))
-    by_pair = {(c.before, c.after): c for c in changes}
-    width, step, top = 760, 220, 70
-    count = max(len(shown), 1)
-    width = max(width, 120 + step * (count - 1) + 120)
-    title, desc = word("timeline_title", lang), word("timeline_desc", lang)
-    out = [_svg_open(ident, width, 250, lang, title, desc)]
-    if not shown:
-        out.append(
-            f'<text x="{width / 2:.0f}" y="120" text-anchor="middle">'
-            f"{_e(word('none', lang))}</text></svg>"
-        )
-        return "".join(out)
-    xs = [_x(100 + step * i, width, lang) for i in range(len(shown))]
-    out.append(
-        f'<line x1="{xs[0]:.1f}" y1="{top}" x2="{xs[-1]:.1f}" y2="{top}" stroke="{GRID}" '
-        'stroke-width="3"/>'
-    )
-    for i, assessment in enumerate(shown):
-        out.append(_timeline_point(assessment, xs[i], top, scores, lang))
-        if i + 1 < len(shown):
-            found = by_pair.get((assessment.id, shown[i + 1].id))
-            if found is not None:
-                out.append(_timeline_changes(found, (xs[i] + xs[i + 1]) / 2, top, lang))
-    out.append(_legend(width, lang))
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _timeline_point(
-    assessment: Assessment, x: float, top: int, scores: Mapping[int, Scores] | None, lang: str
-) -> str:
-    found = scores.get(assessment.id) if scores else None
-    overall = found.overall.score if found else None
-    value = _n(overall) if overall is not None else word("not_assessed", lang)
-    return (
-        f'<g class="assessment" data-assessment="{assessment.id}">'
-        f'<circle cx="{x:.1f}" cy="{top}" r="8" fill="{INK}"/>'
-        f'<text x="{x:.1f}" y="{top - 16}" text-anchor="middle" direction="ltr">'
-        f"{_e(_period(assessment))}</text>"
-        f'<text x="{x:.1f}" y="{top + 26}" text-anchor="middle">'
-        f"{_e(word('overall', lang))}: {_e(value)}</text></g>"
-    )
-
-
-def _timeline_changes(found: ChangeSet, x: float, top: int, lang: str) -> str:
-    counts = _counts(found)
-    instrument_only = found.instrument_before != found.instrument_after
-    out = [f'<g class="changes" data-before="{found.before}" data-after="{found.after}">']
-    y = top + 52
-    lines = 0
-    for kind, number in counts.items():
-        if number == 0:
-            continue
-        klass = "instrument-only" if kind == ChangeKind.INSTRUMENT else kind.value
-        out.append(
-            f'<g class="change {klass}" data-count="{number}">{_mark(kind, x - 60, y)}'
-            f'<text x="{x - 48:.1f}" y="{y + 4:.1f}" direction="{_dir(lang)}" '
-            f'text-anchor="start">{number} {_e(word(kind.value, lang))}</text></g>'
-        )
-        y += 22
-        lines += 1
-    if lines == 0:
-        out.append(
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="{MUTED}">'
-            f"{_e(word('no_change', lang))}</text>"
-        )
-    if instrument_only:
-        versions = f"{found.instrument_before} → {found.instrument_after}"
-        out.append(
-            f'<text x="{x:.1f}" y="{y + 22:.1f}" text-anchor="middle" fill="{MUTED}" '
-            f'font-size="10" direction="ltr">{_e(versions)}</text>'
-        )
-    out.append("</g>")
-    return "".join(out)
-
-
-def _legend(width: int, lang: str) -> str:
-    out = ['<g class="legend">']
-    x = _x(40, width, lang)
-    step = -200 if lang == "ar" else 200
-    for i, kind in enumerate(COLOURS):
-        px = x + step * i
-        out.append(_mark(kind, px, 226))
-        tx = px - 12 if lang == "ar" else px + 12
-        out.append(
-            f'<text x="{tx:.1f}" y="230" text-anchor="start">{_e(word(kind.value, lang))}</text>'
-        )
-    out.append("</g>")
-    return "".join(out)
+    significant, and those due to the instrument version alone, each counted in words
+    (laid out by ``rasid.monitor.timeline``, which the PDF report draws too)."""
+    return drawn.svg(drawn.plan(assessments, changes, lang, scores), ident)
 
 
 def _rank_key(pillar: Pillar) -> Callable[[tuple[Subject, Scores]], tuple[bool, float, str]]:

@@ -5,6 +5,11 @@ so a user who may not read a membership or a listing does not get the fact it ma
 group is found by its canonical id (records resolved into one organisation are one node).
 Criminal and terrorist are decided exactly as the graph's nexus analysis decides them
 (``rasid.graph.nexus``: FtM topics declared in ``links.yml``), not by a second rule.
+
+The bridges are looked for over the whole graph, so they are remembered with the reader's
+view (``View.cached``): the graph's cache drops the view when the store's contents change
+(a new import or resolution moves its fingerprint), so the next suggestion sees a new link
+at once, and until then every page view of every group reuses the same search.
 """
 
 from sqlalchemy import Connection
@@ -13,12 +18,27 @@ from rasid.access.policy import Principal, visibility
 from rasid.graph.cache import View, current_view
 from rasid.graph.model import declarations
 from rasid.graph.nexus import CRIME, TERROR, Bridge, bridges
-from rasid.monitor.model import GroupFacts
+from rasid.monitor.model import GroupFacts, Reason, Text
 from rasid.store.entities import merged_into
 
 BRIDGE_LENGTH = 2  # links on a broker's path, as the graph's default bridges query
 BRIDGE_LIMIT = 500  # bridges looked at (the whole store's, before keeping the group's)
 EVIDENCE_MAX = 10  # paths described
+CACHED = "monitor.bridges"  # the key of the bridges in the view's cache
+
+REASONS: dict[str, Text] = {
+    "bridge.path": Text("{bridge} {node}: {path}", "{bridge} {node}: {path}"),
+}
+
+
+def view_bridges(view: View) -> list[Bridge]:
+    """The nexus bridges of the reader's view (looked for once per view)."""
+    found = view.cached.get(CACHED)
+    if isinstance(found, list):
+        return found
+    result = bridges(view, BRIDGE_LENGTH, BRIDGE_LIMIT)
+    view.cached[CACHED] = result
+    return result
 
 
 def group_facts(conn: Connection, principal: Principal, entity_id: str) -> GroupFacts:
@@ -31,7 +51,7 @@ def group_facts(conn: Connection, principal: Principal, entity_id: str) -> Group
     node = view.graph.index.get(canonical)
     if node is None or not view.node_visible[node]:
         return GroupFacts()
-    touching = [b for b in bridges(view, BRIDGE_LENGTH, BRIDGE_LIMIT) if _touches(b, node)]
+    touching = [b for b in view_bridges(view) if _touches(b, node)]
     kinds = _topic_datasets(view, node)
     return GroupFacts(
         nexus_bridges=len(touching),
@@ -67,8 +87,8 @@ def _datasets(view: View, node: int) -> tuple[str, ...]:
     return tuple(sorted({graph.classes[c].dataset for c in graph.presence[node] if readable[c]}))
 
 
-def _describe(view: View, bridge: Bridge) -> str:
-    """One line naming the bridge and its path by entity ids."""
+def _describe(view: View, bridge: Bridge) -> Reason:
+    """The bridge's kind and its path by entity ids."""
     ids = view.graph.ids
     path = " → ".join(ids[n] for n in bridge.path)
-    return f"{bridge.kind} {ids[bridge.node]}: {path}"
+    return Reason("bridge.path", {"bridge": bridge.kind, "node": ids[bridge.node], "path": path})

@@ -4,7 +4,8 @@ Each version of the instrument is one file in the package's ``instruments/`` fol
 (``nexus-1.0.yml`` ...). A file declares its ``id``, ``version``, ``title``, ``source``, the two
 ``pillars`` and the ``factors``, each with its ``indicators`` (five anchored levels in Arabic and
 English, a direction, a weight, the evidence a rating needs and the subject kinds it applies
-to). A later version names its ``previous`` version and a ``mapping`` from it: renamed, split,
+to) and, optionally, the ``pillar_weights`` of the overall score (equal when not declared).
+A later version names its ``previous`` version and a ``mapping`` from it: renamed, split,
 merged, new and removed indicators, each entry optionally re-anchoring levels with
 ``rescale: {old_level: new_level}``; an id present in both versions without an entry is the
 same indicator. Loading is strict: an unknown key, a missing Arabic wording, a level count
@@ -37,8 +38,10 @@ from rasid.monitor.model import (
     Text,
 )
 from rasid.monitor.model import Mapping as VersionMapping
+from rasid.monitor.wording import value
 
 _TOP_KEYS = {"id", "version", "title", "source", "pillars", "factors", "previous", "mapping"}
+_TOP_KEYS |= {"pillar_weights"}
 _FACTOR_KEYS = {"id", "pillar", "label", "weight", "indicators", "note"}
 _INDICATOR_KEYS = {
     "id",
@@ -77,7 +80,8 @@ class _Where:
         return _Where(self.file, self.path + step)
 
     def error(self, reason: str) -> MonitorError:
-        """A MonitorError naming the file and the key path."""
+        """A MonitorError naming the file and the key path (in English only: the instrument
+        files are written by the people who maintain the instrument, not through the UI)."""
         where = f"{self.file}: {self.path}" if self.path else self.file
         return MonitorError(f"{where}: {reason}")
 
@@ -251,6 +255,23 @@ def _check_mapping(
             raise w.error(f"indicator {ident!r} is not in version {old.version} and not mapped")
 
 
+def _pillar_weights(
+    value: Any, where: _Where, pillars: Mapping[Pillar, Text]
+) -> dict[Pillar, float]:
+    """The pillars' weights in the overall score: each a number above 0, for a declared
+    pillar; a pillar not named weighs 1 (none named: the pillars weigh the same)."""
+    if value is None:
+        return {}
+    data = _mapping(value, where, {p.value for p in Pillar}, ())
+    found = {}
+    for key, weight in data.items():
+        pillar = Pillar(key)
+        if pillar not in pillars:
+            raise where.at(key).error(f"pillar {key!r} not declared")
+        found[pillar] = _weight(weight, where.at(key))
+    return found
+
+
 def _instrument(data: Any, where: _Where, folder: Path | None) -> Instrument:
     d = _mapping(data, where, _TOP_KEYS, ("id", "version", "title", "source", "pillars"))
     pillars_in = _mapping(d["pillars"], where.at("pillars"), {p.value for p in Pillar}, ())
@@ -290,6 +311,9 @@ def _instrument(data: Any, where: _Where, folder: Path | None) -> Instrument:
         indicators=indicators,
         previous=previous,
         mapping=entries,
+        pillar_weights=_pillar_weights(
+            d.get("pillar_weights"), where.at("pillar_weights"), pillars
+        ),
     )
 
 
@@ -351,7 +375,10 @@ def load(version: str | None = None) -> Instrument:
     chosen = version if version is not None else versions()[-1]
     if chosen not in _package_files():
         known = ", ".join(versions())
-        raise MonitorError(f"unknown instrument version {chosen!r} (known: {known})")
+        raise MonitorError(
+            f"unknown instrument version {chosen!r} (known: {known})",
+            arabic=f"إصدار الأداة {chosen!r} غير معروف (الإصدارات المعروفة: {known})",
+        )
     return _load(chosen)
 
 
@@ -380,18 +407,44 @@ def check_rating(instrument: Instrument, kind: SubjectKind, rating: Rating) -> N
     name = rating.indicator
     indicator = instrument.indicators.get(name)
     if indicator is None:
-        raise MonitorError(f"{name}: no such indicator in instrument {instrument.version}")
+        raise MonitorError(
+            f"{name}: no such indicator in instrument {instrument.version}",
+            arabic=f"{name}: لا يوجد هذا المؤشر في الإصدار {instrument.version} من الأداة",
+        )
     if kind not in indicator.applies_to:
-        raise MonitorError(f"{name}: does not apply to a subject of kind '{kind.value}'")
-    if rating.level is None:
-        if not rating.reason.strip():
-            raise MonitorError(f"{name}: 'not assessed' needs a reason")
-    elif isinstance(rating.level, bool) or rating.level not in LEVELS:
-        raise MonitorError(f"{name}: level must be 1 to 5, not {rating.level!r}")
-    elif rating.confidence is None:
-        raise MonitorError(f"{name}: a level needs a confidence (low, moderate or high)")
+        raise MonitorError(
+            f"{name}: does not apply to a subject of kind '{kind.value}'",
+            arabic=f"{name}: لا ينطبق على موضوع من نوع {value('kind', kind.value).ar}",
+        )
+    _check_level(name, rating)
     if rating.confidence is Confidence.HIGH and not rating.evidence:
-        raise MonitorError(f"{name}: high confidence needs at least one evidence item")
+        raise MonitorError(
+            f"{name}: high confidence needs at least one evidence item",
+            arabic=f"{name}: الثقة العالية تحتاج إلى دليل واحد على الأقل",
+        )
     for i, item in enumerate(rating.evidence, start=1):
         if not item.reference.strip():
-            raise MonitorError(f"{name}: evidence item {i} has no reference")
+            raise MonitorError(
+                f"{name}: evidence item {i} has no reference",
+                arabic=f"{name}: الدليل {i} بلا مرجع",
+            )
+
+
+def _check_level(name: str, rating: Rating) -> None:
+    """A level 1..5 with a confidence, or not assessed with a reason."""
+    if rating.level is None:
+        if not rating.reason.strip():
+            raise MonitorError(
+                f"{name}: 'not assessed' needs a reason",
+                arabic=f"{name}: «غير مقيّم» يحتاج إلى سبب",
+            )
+    elif isinstance(rating.level, bool) or rating.level not in LEVELS:
+        raise MonitorError(
+            f"{name}: level must be 1 to 5, not {rating.level!r}",
+            arabic=f"{name}: المستوى من 1 إلى 5، لا {rating.level!r}",
+        )
+    elif rating.confidence is None:
+        raise MonitorError(
+            f"{name}: a level needs a confidence (low, moderate or high)",
+            arabic=f"{name}: المستوى يحتاج إلى درجة ثقة (منخفضة أو متوسطة أو عالية)",
+        )

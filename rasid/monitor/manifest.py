@@ -4,8 +4,9 @@ Each manifestation of the nexus has a profile in ``manifestations.yml``: weighte
 four kinds (an indicator at or above a level with at least moderate confidence; an indicator
 that rose since the previous approved assessment; a shift of several indicators across the
 two assessments; a fact the store holds on a group). ``suggest`` scores each profile by the
-share of its weight whose signals are met and ranks them, every signal with a detail saying
-what met it or what is missing. Signals on indicators that do not apply to the subject (or
+share of its weight whose signals are met and ranks them, every signal with a reason saying
+what met it or what is missing (a code worded in either language by ``rasid.monitor.wording``;
+``detail`` is its English wording). Signals on indicators that do not apply to the subject (or
 that its instrument version lacks), and facts for subjects that are not groups, are left out;
 a profile left with nothing is not ranked. When too few of the indicators the profiles use
 are assessed, the answer is "insufficient evidence" with the reason; when the top two are
@@ -32,12 +33,14 @@ from rasid.monitor.model import (
     GroupFacts,
     Instrument,
     Manifestation,
+    Reason,
     Signal,
     SubjectKind,
     Suggestion,
     Suggestions,
     Text,
 )
+from rasid.monitor.wording import say
 
 _FACTS = {
     "nexus_bridge": "a nexus bridge found by link analysis",
@@ -45,6 +48,84 @@ _FACTS = {
 }
 _SIGNAL_KEYS = {"id", "kind", "label", "weight", "indicator", "at_least", "by", "indicators"}
 _SIGNAL_KEYS |= {"min", "fact"}
+
+REASONS: dict[str, Text] = {
+    "signal.level.unassessed": Text(
+        "{indicator}: غير مقيّم؛ المطلوب {needed} فأكثر",
+        "{indicator} not assessed; {needed} or more needed",
+    ),
+    "signal.level.low": Text(
+        "{indicator}: في المستوى {level}؛ المطلوب {needed} فأكثر",
+        "{indicator} rated {level}; {needed} or more needed",
+    ),
+    "signal.level.unsure": Text(
+        "{indicator}: في المستوى {level} لكن بثقة {confidence}",
+        "{indicator} rated {level} but with {confidence} confidence",
+    ),
+    "signal.level.met": Text(
+        "{indicator}: في المستوى {level} بثقة {confidence}",
+        "{indicator} rated {level} with {confidence} confidence",
+    ),
+    "signal.no_previous": Text(
+        "لا تقييم سابق معتمد للمقارنة", "no previous approved assessment to compare with"
+    ),
+    "signal.rise.none": Text(
+        "{indicator}: لا تغيّر على أرض الواقع بثقة متوسطة على الأقل",
+        "{indicator}: no change on the ground with at least moderate confidence",
+    ),
+    "signal.rise.met": Text(
+        "{indicator}: انتقل من {before} إلى {after}", "{indicator} went from {before} to {after}"
+    ),
+    "signal.rise.short": Text(
+        "{indicator}: انتقل من {before} إلى {after}؛ المطلوب ارتفاع بمقدار {needed} فأكثر",
+        "{indicator} went from {before} to {after}; a rise of {needed} or more needed",
+    ),
+    "signal.shift": Text(
+        "ارتفع {risen} من {count}، والمطلوب {needed}", "{risen} of {count} rose, {needed} needed"
+    ),
+    "signal.shift.parts": Text(
+        "ارتفع {risen} من {count}، والمطلوب {needed}: {parts}",
+        "{risen} of {count} rose, {needed} needed: {parts}",
+    ),
+    "signal.no_facts": Text(
+        "لا معلومات في المخزن عن هذه الجماعة", "no facts from the store on this group"
+    ),
+    "signal.no_bridge": Text(
+        "لم يكشف تحليل الروابط أي جسر ترابط", "no nexus bridge found by link analysis"
+    ),
+    "signal.bridges": Text(
+        "كشف تحليل الروابط {count} من جسور الترابط", "{count} nexus bridge(s) found"
+    ),
+    "signal.bridges.parts": Text(
+        "كشف تحليل الروابط {count} من جسور الترابط: {parts}",
+        "{count} nexus bridge(s) found: {parts}",
+    ),
+    "signal.both_lists": Text(
+        "في بيانات إجرامية وعلى قائمة إرهاب ({datasets})",
+        "in criminal data and on a terrorism list ({datasets})",
+    ),
+    "signal.neither_list": Text(
+        "ليست في بيانات إجرامية ولا على قائمة إرهاب",
+        "in neither criminal data nor a terrorism list",
+    ),
+    "signal.only_criminal": Text(
+        "في بيانات إجرامية فقط ({datasets})", "only in criminal data ({datasets})"
+    ),
+    "signal.only_terrorism": Text(
+        "على قائمة إرهاب فقط ({datasets})", "only in a terrorism list ({datasets})"
+    ),
+    "suggest.insufficient": Text(
+        "أدلة غير كافية: قُيّم {assessed} من أصل {used} مؤشرًا تستخدمها ملامح المظاهر ({share})،"
+        " وهذا دون الحد الأدنى البالغ {minimum}",
+        "insufficient evidence: {assessed} of the {used} indicators the manifestation"
+        " profiles use are assessed ({share}), below the minimum of {minimum}",
+    ),
+    "suggest.ambiguous": Text(
+        "ملتبس: الفارق بين {first} و{second} لا يتجاوز {margin}",
+        "ambiguous: {first} and {second} are within {margin} of each other",
+    ),
+}
+Met = tuple[bool, Reason]  # whether a signal is met, and why
 
 
 @dataclass(frozen=True)
@@ -79,6 +160,7 @@ class Profiles:
 
 
 def _fail(where: str, reason: str) -> MonitorError:
+    # English only: the profiles file ships with the package; no user writes it.
     return MonitorError(f"manifestations.yml: {where}: {reason}")
 
 
@@ -149,60 +231,62 @@ def _usable(rule: Rule, kind: SubjectKind, rated: set[str]) -> Rule | None:
     return Rule(rule.id, rule.kind, rule.label, rule.weight, ids, rule.threshold, rule.fact)
 
 
-def _level(rule: Rule, assessment: Assessment) -> tuple[bool, str]:
+def _level(rule: Rule, assessment: Assessment) -> Met:
     ident = rule.indicators[0]
     rating = assessment.ratings.get(ident)
+    args = {"indicator": ident, "needed": str(rule.threshold)}
     if rating is None or rating.level is None:
-        return False, f"{ident} not assessed; {rule.threshold} or more needed"
-    confidence = rating.confidence.value if rating.confidence else "no"
+        return False, Reason("signal.level.unassessed", args)
+    args |= {"level": str(rating.level)}
     if rating.level < rule.threshold:
-        return False, f"{ident} rated {rating.level}; {rule.threshold} or more needed"
+        return False, Reason("signal.level.low", args)
+    args |= {"confidence": rating.confidence.value if rating.confidence else "no"}
     if rating.confidence is None or rating.confidence.rank < Confidence.MODERATE.rank:
-        return False, f"{ident} rated {rating.level} but with {confidence} confidence"
-    return True, f"{ident} rated {rating.level} with {confidence} confidence"
+        return False, Reason("signal.level.unsure", args)
+    return True, Reason("signal.level.met", args)
 
 
-def _rise(ident: str, changes: Mapping[str, Change] | None, by: int) -> tuple[bool, str]:
+def _rise(ident: str, changes: Mapping[str, Change] | None, by: int) -> Met:
     if changes is None:
-        return False, "no previous approved assessment to compare with"
+        return False, Reason("signal.no_previous")
     change = changes.get(ident)
     real = (ChangeKind.SIGNIFICANT, ChangeKind.CRITICAL)
     if change is None or change.kind not in real:
-        return False, f"{ident}: no change on the ground with at least moderate confidence"
+        return False, Reason("signal.rise.none", {"indicator": ident})
     assert change.before_level is not None and change.after_level is not None
     rise = change.after_level - change.before_level
-    text = f"{ident} went from {change.before_level} to {change.after_level}"
-    return rise >= by, text if rise >= by else f"{text}; a rise of {by} or more needed"
+    args = {"indicator": ident, "before": str(change.before_level)}
+    args |= {"after": str(change.after_level), "needed": str(by)}
+    return rise >= by, Reason("signal.rise.met" if rise >= by else "signal.rise.short", args)
 
 
-def _shift(rule: Rule, changes: Mapping[str, Change] | None) -> tuple[bool, str]:
+def _shift(rule: Rule, changes: Mapping[str, Change] | None) -> Met:
     if changes is None:
-        return False, "no previous approved assessment to compare with"
-    risen = [(i, d) for i in rule.indicators if (d := _rise(i, changes, 1))[0]]
-    text = f"{len(risen)} of {len(rule.indicators)} rose, {rule.threshold} needed"
-    if risen:
-        text += ": " + "; ".join(detail for _, (_, detail) in risen)
-    return len(risen) >= rule.threshold, text
+        return False, Reason("signal.no_previous")
+    found = [_rise(i, changes, 1) for i in rule.indicators]
+    risen = tuple(why for met, why in found if met)
+    args = {"risen": str(len(risen)), "count": str(len(rule.indicators))}
+    args |= {"needed": str(rule.threshold)}
+    code = "signal.shift.parts" if risen else "signal.shift"
+    return len(risen) >= rule.threshold, Reason(code, args, risen)
 
 
-def _fact(rule: Rule, facts: GroupFacts | None) -> tuple[bool, str]:
+def _fact(rule: Rule, facts: GroupFacts | None) -> Met:
     if facts is None:
-        return False, "no facts from the store on this group"
+        return False, Reason("signal.no_facts")
     if rule.fact == "nexus_bridge":
         if facts.nexus_bridges < 1:
-            return False, "no nexus bridge found by link analysis"
-        paths = "; ".join(facts.bridge_evidence)
-        return True, f"{facts.nexus_bridges} nexus bridge(s) found" + (
-            f": {paths}" if paths else ""
-        )
-    both = facts.in_criminal_data and facts.on_terrorism_list
-    where = ", ".join(facts.datasets) or "no dataset named"
-    if both:
-        return True, f"in criminal data and on a terrorism list ({where})"
-    seen = "criminal data" if facts.in_criminal_data else "a terrorism list"
-    if not (facts.in_criminal_data or facts.on_terrorism_list):
-        return False, "in neither criminal data nor a terrorism list"
-    return False, f"only in {seen} ({where})"
+            return False, Reason("signal.no_bridge")
+        code = "signal.bridges.parts" if facts.bridge_evidence else "signal.bridges"
+        return True, Reason(code, {"count": str(facts.nexus_bridges)}, facts.bridge_evidence)
+    where = {"datasets": ", ".join(facts.datasets)}
+    if facts.in_criminal_data and facts.on_terrorism_list:
+        return True, Reason("signal.both_lists", where)
+    if facts.in_criminal_data:
+        return False, Reason("signal.only_criminal", where)
+    if facts.on_terrorism_list:
+        return False, Reason("signal.only_terrorism", where)
+    return False, Reason("signal.neither_list")
 
 
 def _signal(
@@ -212,14 +296,14 @@ def _signal(
     facts: GroupFacts | None,
 ) -> Signal:
     if rule.kind == "level":
-        matched, detail = _level(rule, assessment)
+        matched, why = _level(rule, assessment)
     elif rule.kind == "rise":
-        matched, detail = _rise(rule.indicators[0], changes, rule.threshold)
+        matched, why = _rise(rule.indicators[0], changes, rule.threshold)
     elif rule.kind == "shift":
-        matched, detail = _shift(rule, changes)
+        matched, why = _shift(rule, changes)
     else:
-        matched, detail = _fact(rule, facts)
-    return Signal(rule.id, rule.label, rule.weight, matched, detail)
+        matched, why = _fact(rule, facts)
+    return Signal(rule.id, rule.label, rule.weight, matched, say(why, "en"), why)
 
 
 def _coverage(rules: list[Rule], assessment: Assessment) -> tuple[int, int]:
@@ -252,12 +336,10 @@ def suggest(
     assessed, used = _coverage([r for rules in usable.values() for r in rules], assessment)
     share = assessed / used if used else 0.0
     if share < declared.minimum_coverage:
-        reason = (
-            f"insufficient evidence: {assessed} of the {used} indicators the manifestation"
-            f" profiles use are assessed ({share:.0%}), below the minimum of"
-            f" {declared.minimum_coverage:.0%}"
-        )
-        return Suggestions((), insufficient=True, reason=reason)
+        args = {"assessed": str(assessed), "used": str(used), "share": f"{share:.0%}"}
+        args |= {"minimum": f"{declared.minimum_coverage:.0%}"}
+        why = Reason("suggest.insufficient", args)
+        return Suggestions((), insufficient=True, reason=say(why, "en"), why=why)
     changes = None
     if previous is not None:
         changeset = compare(previous, assessment, instruments=instruments)
@@ -280,8 +362,8 @@ def suggest(
     ranked.sort(key=lambda s: -s.score)  # stable: ties keep the declared order
     close = len(ranked) > 1 and ranked[0].score > 0
     ambiguous = close and ranked[0].score - ranked[1].score <= declared.margin + 1e-9
-    reason = ""
-    if ambiguous:
-        first, second = ranked[0].manifestation.value, ranked[1].manifestation.value
-        reason = f"ambiguous: {first} and {second} are within {declared.margin:.0%} of each other"
-    return Suggestions(tuple(ranked), reason=reason, ambiguous=ambiguous)
+    if not ambiguous:
+        return Suggestions(tuple(ranked))
+    args = {"first": ranked[0].manifestation.value, "second": ranked[1].manifestation.value}
+    why = Reason("suggest.ambiguous", args | {"margin": f"{declared.margin:.0%}"})
+    return Suggestions(tuple(ranked), reason=say(why, "en"), ambiguous=True, why=why)

@@ -33,6 +33,18 @@ class Text:
         return (self.ar or self.en) if lang == "ar" else (self.en or self.ar)
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why something is what it is, in a form both languages can word: a code declared in a
+    ``REASONS`` table (``rasid.monitor.wording`` gathers them) with its arguments (ids,
+    levels, versions, codes of values), and the clauses under it (``parts``: the instrument's
+    steps behind an earlier reading, the rises of a shift, the bridges found)."""
+
+    code: str
+    args: dict[str, str] = field(default_factory=dict)
+    parts: tuple["Reason", ...] = ()
+
+
 class Pillar(StrEnum):
     """The toolkit's two groups of watch points."""
 
@@ -121,6 +133,12 @@ class Instrument:
     indicators: dict[str, Indicator]  # by id, in order
     previous: str | None = None  # the version this one maps from
     mapping: tuple[Mapping, ...] = ()
+    # the pillars' weights in the overall score (declared in the file; equal by default)
+    pillar_weights: dict[Pillar, float] = field(default_factory=dict)
+
+    def pillar_weight(self, pillar: Pillar) -> float:
+        """A pillar's weight in the overall score (1 when the file declares none)."""
+        return self.pillar_weights.get(pillar, 1.0)
 
 
 class Confidence(StrEnum):
@@ -278,7 +296,8 @@ class Change:
     after_level: int | None
     before_confidence: Confidence | None
     after_confidence: Confidence | None
-    explanation: str  # in English; the UI words it from kind and the values
+    explanation: str  # in English (the API, the CLI, the alerts), worded from ``reasons``
+    reasons: tuple[Reason, ...] = ()  # the explanation's sentences, for either language
 
 
 @dataclass(frozen=True)
@@ -309,7 +328,7 @@ class GroupFacts:
     only from what the asking user may read)."""
 
     nexus_bridges: int = 0  # bridges found by link analysis that touch the group
-    bridge_evidence: tuple[str, ...] = ()  # short descriptions of those paths
+    bridge_evidence: tuple[Reason, ...] = ()  # those paths, by entity ids
     in_criminal_data: bool = False  # the group (resolved) appears in a criminal dataset
     on_terrorism_list: bool = False  # ... and on a terrorism list
     datasets: tuple[str, ...] = ()  # the datasets that hold it
@@ -323,7 +342,8 @@ class Signal:
     label: Text
     weight: float
     matched: bool
-    detail: str  # what met it, or what is missing
+    detail: str  # what met it, or what is missing (English)
+    reason: Reason | None = None  # the same, for either language
 
 
 @dataclass(frozen=True)
@@ -342,8 +362,9 @@ class Suggestions:
 
     ranked: tuple[Suggestion, ...]
     insufficient: bool = False
-    reason: str = ""
+    reason: str = ""  # English
     ambiguous: bool = False  # the top two are within the declared margin
+    why: Reason | None = None  # the reason, for either language
 
 
 @dataclass(frozen=True)
@@ -381,4 +402,5 @@ class Advice:
     window_mean: float
     window_spread: float  # the robust spread used (scaled MAD)
     deviation: float  # (value - mean) / spread
-    message: str
+    message: str  # English
+    reason: Reason | None = None  # the message, for either language

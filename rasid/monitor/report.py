@@ -1,18 +1,23 @@
 """The PDF report of one assessment, in Arabic (right to left, letters shaped by HarfBuzz) or
 English: the subject, period, status, assessor and reviewer, the marking at the top and the
-bottom of every page, the scores with their coverage, each indicator's reading (level,
-confidence, trend, rationale, evidence), the changes since the previous approved assessment,
-the suggested manifestations and the judgements recorded.
+bottom of every page, the scores with their coverage, the timeline of the subject's approved
+assessments with the changes between them (the picture the pages show, drawn on the page),
+each indicator's reading (level, confidence, trend, rationale, evidence), the changes since
+the previous approved assessment and why, the suggested manifestations with the signals met
+and missing, and the judgements recorded. Every explanation is worded in the report's
+language (``rasid.monitor.wording``).
 
 The font must cover Arabic: DejaVu Sans from Debian's ``fonts-dejavu-core`` (or
 ``RASID_PDF_FONT_DIR``, a folder holding ``DejaVuSans.ttf`` and ``DejaVuSans-Bold.ttf``).
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rasid.model.pdf import FONT_FILES, MarkedPdf
+from rasid.monitor import timeline as drawn
+from rasid.monitor import wording
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import (
     Assessment,
@@ -22,11 +27,13 @@ from rasid.monitor.model import (
     Judgement,
     Pillar,
     Rating,
+    Reason,
     Score,
     Scores,
     Suggestions,
     Text,
 )
+from rasid.monitor.wording import say, sentences
 
 FONT_PACKAGE = "fonts-dejavu-core"
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -63,6 +70,7 @@ W: dict[str, Text] = {
     "likelihood": Text("الاحتمال", "Likelihood"),
     "by": Text("بواسطة", "by"),
     "page": Text("صفحة", "page"),
+    "timeline": Text("الخط الزمني للتقييمات المعتمدة", "Timeline of approved assessments"),
 }
 
 VALUES: dict[str, Text] = {
@@ -121,9 +129,12 @@ def font_dir() -> Path:
     for folder in candidates:
         if folder and all((Path(folder) / f).is_file() for f in FONT_FILES.values()):
             return Path(folder)
+    files = ", ".join(FONT_FILES.values())
     raise MonitorError(
-        f"the PDF report needs the DejaVu Sans fonts ({', '.join(FONT_FILES.values())}): "
-        f"install the Debian package {FONT_PACKAGE} or set RASID_PDF_FONT_DIR"
+        f"the PDF report needs the DejaVu Sans fonts ({files}): "
+        f"install the Debian package {FONT_PACKAGE} or set RASID_PDF_FONT_DIR",
+        arabic=f"يحتاج تقرير PDF إلى خطوط DejaVu Sans ({files}): "
+        f"ثبّت حزمة دبيان {FONT_PACKAGE} أو اضبط المتغيّر RASID_PDF_FONT_DIR",
     )
 
 
@@ -135,17 +146,25 @@ def pdf(
     suggestions: Suggestions | None,
     judgements: Sequence[Judgement],
     lang: str,
+    *,
+    timeline: drawn.Plan | None = None,
 ) -> bytes:
-    """The report of ``assessment`` as PDF bytes, in ``lang`` ("ar" or "en")."""
+    """The report of ``assessment`` as PDF bytes, in ``lang`` ("ar" or "en"), with the
+    subject's ``timeline`` (``rasid.monitor.timeline.plan``, in the same language) when
+    given."""
     doc = MarkedPdf(assessment.marking.value, lang, font_dir(), W["page"].get(lang))
     doc.set_title(f"{W['title'].get(lang)} {assessment.id}")
     doc.add_page()
     doc.heading(W["title"].get(lang), 16)
     _facts(doc, assessment, instrument, lang)
     _scores(doc, instrument, scores, lang)
+    if timeline is not None:
+        doc.heading(W["timeline"].get(lang))
+        drawn.draw(doc, timeline)
     _ratings(doc, assessment, instrument, lang)
-    _changes(doc, instrument, changes, lang)
-    _suggestions(doc, suggestions, lang)
+    labels = wording.labels(instrument)
+    _changes(doc, instrument, changes, lang, labels)
+    _suggestions(doc, suggestions, lang, labels)
     _judgements(doc, judgements, lang)
     return bytes(doc.output())
 
@@ -233,7 +252,13 @@ def _rating(doc: MarkedPdf, instrument: Instrument, rating: Rating, lang: str) -
         doc.line_of(f"{W['evidence'].get(lang)}: " + " · ".join(p for p in parts if p), indent=12)
 
 
-def _changes(doc: MarkedPdf, instrument: Instrument, changes: ChangeSet | None, lang: str) -> None:
+def _changes(
+    doc: MarkedPdf,
+    instrument: Instrument,
+    changes: ChangeSet | None,
+    lang: str,
+    labels: Mapping[str, Text],
+) -> None:
     doc.heading(W["changes"].get(lang))
     if changes is None or not changes.changes:
         doc.line_of(W["no_changes"].get(lang))
@@ -248,23 +273,32 @@ def _changes(doc: MarkedPdf, instrument: Instrument, changes: ChangeSet | None, 
         before = "—" if change.before_level is None else str(change.before_level)
         after = "—" if change.after_level is None else str(change.after_level)
         doc.line_of(f"{value(change.kind.value, lang)}: {label} {before} → {after}", True)
-        doc.line_of(change.explanation, indent=6)
+        why = sentences(change.reasons, lang, labels) if change.reasons else change.explanation
+        doc.line_of(why, indent=6)
 
 
-def _suggestions(doc: MarkedPdf, suggestions: Suggestions | None, lang: str) -> None:
+def _worded(reason: Reason | None, english: str, lang: str, labels: Mapping[str, Text]) -> str:
+    return english if reason is None else say(reason, lang, labels)
+
+
+def _suggestions(
+    doc: MarkedPdf, suggestions: Suggestions | None, lang: str, labels: Mapping[str, Text]
+) -> None:
     doc.heading(W["suggestions"].get(lang))
     if suggestions is None:
         doc.line_of(W["none"].get(lang))
         return
     if suggestions.insufficient:
-        doc.line_of(f"{W['insufficient'].get(lang)}: {suggestions.reason}")
+        why = _worded(suggestions.why, suggestions.reason, lang, labels)
+        doc.line_of(f"{W['insufficient'].get(lang)}: {why}")
         return
     for found in suggestions.ranked:
         name = value(found.manifestation.value, lang)
         doc.line_of(f"{name}: {round(found.score * 100)}%", bold=True)
         for key, signals in (("matched", found.matched), ("missing", found.missing)):
             for signal in signals:
-                text = f"{W[key].get(lang)}: {signal.label.get(lang)} · {signal.detail}"
+                detail = _worded(signal.reason, signal.detail, lang, labels)
+                text = f"{W[key].get(lang)}: {signal.label.get(lang)} · {detail}"
                 doc.line_of(text, indent=6)
 
 

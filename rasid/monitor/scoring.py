@@ -2,8 +2,10 @@
 
 A factor's score is the weight-averaged level of its assessed indicators among those that
 apply to the subject's kind; a pillar's is the factor-weight-averaged score of its factors
-that have one; the overall score is the plain mean of the pillars' scores (the toolkit gives
-the two pillars no weights). Beside each score, its coverage: the share of the applicable
+that have one; the overall score is the weighted mean of the pillars' scores, by the
+``pillar_weights`` the instrument file declares (the toolkit gives the two pillars no
+weights: the shipped instrument declares them equal, and a file that declares none weighs
+them the same). Beside each score, its coverage: the share of the applicable
 indicators underneath that were assessed. Nothing assessed: the score is None and the
 coverage 0. Ratings of indicators that do not apply, or that the instrument does not know,
 are left out (the workflow refuses them before they are stored).
@@ -12,7 +14,7 @@ are left out (the workflow refuses them before they are stored).
 from collections.abc import Mapping, Sequence
 
 from rasid.monitor.instrument import applicable
-from rasid.monitor.model import Indicator, Instrument, Rating, Score, Scores, SubjectKind
+from rasid.monitor.model import Indicator, Instrument, Pillar, Rating, Score, Scores, SubjectKind
 
 
 def _mean(pairs: Sequence[tuple[float, float]]) -> float | None:
@@ -60,7 +62,13 @@ def score(instrument: Instrument, kind: SubjectKind, ratings: Mapping[str, Ratin
     }
     overall = _score(
         "overall",
-        _mean([(p.score, 1.0) for p in pillars.values() if p.score is not None]),
+        _mean(
+            [
+                (p.score, instrument.pillar_weight(Pillar(key)))
+                for key, p in pillars.items()
+                if p.score is not None
+            ]
+        ),
         sum(p.assessed for p in pillars.values()),
         sum(p.applicable for p in pillars.values()),
     )

@@ -35,12 +35,22 @@ from datetime import datetime
 from pathlib import Path
 
 from rasid.monitor.errors import MonitorError
-from rasid.monitor.model import Advice, SeriesPoint
+from rasid.monitor.model import Advice, Reason, SeriesPoint, Text
+from rasid.monitor.wording import say
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d/%m/%Y", "%Y/%m/%d")
 _MAD_SCALE = 1.4826  # makes the median absolute deviation comparable to a standard deviation
+
+REASONS: dict[str, Text] = {
+    "advice.review": Text(
+        "يُقترح المراجعة: قيمة {series} في {region} للفترة {period} هي {value}، أي {deviation}"
+        " من وحدات التشتت {side} الوسيط السابق البالغ {median}؛ للاستئناس فقط ولا تتغيّر أي درجة",
+        "review suggested: {series} in {region} for {period} is {value}, {deviation} spreads"
+        " {side} its trailing median of {median}; advice only, no score is changed",
+    ),
+}
 
 
 class _Rejects:
@@ -63,11 +73,18 @@ def _text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MonitorError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from None
+        why = exc.strerror or str(exc)
+        raise MonitorError(
+            f"{path.name}: cannot read the file ({why})",
+            arabic=f"{path.name}: تتعذّر قراءة الملف ({why})",
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MonitorError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
+        raise MonitorError(
+            f"{path.name}: not UTF-8 text (byte {exc.start})",
+            arabic=f"{path.name}: ليس نصًا بترميز UTF-8 (البايت {exc.start})",
+        ) from None
 
 
 def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -85,7 +102,10 @@ def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
                 yield line, [cell.strip() for cell in row]
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise MonitorError(f"{path.name}:{line}: unreadable CSV ({exc})") from None
+        raise MonitorError(
+            f"{path.name}:{line}: unreadable CSV ({exc})",
+            arabic=f"{path.name}:{line}: ملف CSV غير مقروء ({exc})",
+        ) from None
 
 
 def _region(record: dict[str, str]) -> str:
@@ -186,7 +206,10 @@ def read_series(path: Path) -> tuple[list[SeriesPoint], list[str]]:
     try:
         _, header_row = next(rows)
     except StopIteration:
-        raise MonitorError(f"{path.name}: empty file, no header") from None
+        raise MonitorError(
+            f"{path.name}: empty file, no header",
+            arabic=f"{path.name}: ملف فارغ بلا سطر عناوين",
+        ) from None
     header = [h.strip().lower() for h in header_row]
     rejects = _Rejects(path.name)
 
@@ -214,7 +237,10 @@ def read_series(path: Path) -> tuple[list[SeriesPoint], list[str]]:
         raise MonitorError(
             f"{path.name}:1: unknown layout: expected event rows (event_date, event_type,"
             " admin1 or country), long form (series, region, period, value) or yearly scores"
-            " (region, year, score)"
+            " (region, year, score)",
+            arabic=f"{path.name}:1: تخطيط غير معروف: المتوقع صفوف أحداث (event_date،"
+            " event_type، admin1 أو country)، أو صيغة طويلة (series، region، period، value)،"
+            " أو درجات سنوية (region، year، score)",
         )
     return points, rejects.items
 
@@ -236,7 +262,8 @@ def advise(points: Sequence[SeriesPoint], window: int = 12, threshold: float = 3
     window; advice only, never a score."""
     if window < 2 or threshold <= 0:
         raise MonitorError(
-            f"window must be 2 or more and threshold above 0 ({window}, {threshold})"
+            f"window must be 2 or more and threshold above 0 ({window}, {threshold})",
+            arabic=f"النافذة 2 فأكثر والعتبة أكبر من 0 ({window}، {threshold})",
         )
     grouped: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
     for point in points:
@@ -261,12 +288,9 @@ def advise(points: Sequence[SeriesPoint], window: int = 12, threshold: float = 3
 
 
 def _advice(point: SeriesPoint, centre: float, spread: float, deviation: float) -> Advice:
-    direction = "above" if deviation > 0 else "below"
-    message = (
-        f"review suggested: {point.series} in {point.region} for {point.period} is"
-        f" {point.value:g}, {abs(deviation):.1f} spreads {direction} its trailing median"
-        f" of {centre:g}; advice only, no score is changed"
-    )
-    return Advice(
-        point.series, point.region, point.period, point.value, centre, spread, deviation, message
-    )
+    args = {"series": point.series, "region": point.region, "period": point.period}
+    args |= {"value": f"{point.value:g}", "deviation": f"{abs(deviation):.1f}"}
+    args |= {"side": "above" if deviation > 0 else "below", "median": f"{centre:g}"}
+    why = Reason("advice.review", args)
+    values = (point.value, centre, spread, deviation)
+    return Advice(point.series, point.region, point.period, *values, say(why, "en"), why)

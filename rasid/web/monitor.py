@@ -20,9 +20,12 @@ from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
 from rasid.model.markings import Marking
-from rasid.monitor import assessments as store
-from rasid.monitor import instrument, scoring
-from rasid.monitor.assessments import Alert
+from rasid.monitor import alerts as alert_store
+from rasid.monitor import assessments as assessment_store
+from rasid.monitor import history, instrument, scoring, seriesdb, workflow
+from rasid.monitor import judgements as judgement_store
+from rasid.monitor import subjects as subject_store
+from rasid.monitor.alerts import Alert
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import (
     Advice,
@@ -123,7 +126,7 @@ def _out(uow: Uow, found: Assessment) -> AssessmentOut:
     version = instrument.load(found.instrument_version)
     verified = None
     if found.status in (Status.APPROVED, Status.SUPERSEDED):
-        verified = store.verify_hash(uow.conn, found.id)
+        verified = assessment_store.verify_hash(uow.conn, found.id)
     scores = scoring.score(version, found.subject.kind, found.ratings)
     return AssessmentOut(assessment=found, scores=scores, hash_verified=verified)
 
@@ -137,7 +140,11 @@ def get_instrument(
     English, direction, weight, required evidence and the subject kinds it applies to, and
     how it maps to the previous version. `versions` lists every shipped version."""
     if version is not None and version not in instrument.versions():
-        raise MonitorError(f"no instrument version {version!r}: {', '.join(instrument.versions())}")
+        known = ", ".join(instrument.versions())
+        raise MonitorError(
+            f"no instrument version {version!r}: {known}",
+            arabic=f"لا يوجد إصدار للأداة باسم {version!r}: {known}",
+        )
     found = asdict(instrument.load(version))
     found["versions"] = instrument.versions()
     return found
@@ -147,14 +154,14 @@ def get_instrument(
 def subjects(uow: Uow, caller: Caller) -> list[Subject]:
     """List the subjects the caller may see: their agency's, and those of which they may
     read an assessment."""
-    return store.list_subjects(uow.conn, caller)
+    return subject_store.list_subjects(uow.conn, caller)
 
 
 @router.post("/subjects", response_model=Subject, summary="Add a subject", responses=REFUSED)
 def add_subject(body: SubjectIn, uow: Uow, caller: Caller) -> Subject:
     """Add a subject for the caller's agency: a country (its code), a region (its country
     subject as `parent`) or a group (an Organization entity the caller may read)."""
-    return store.add_subject(
+    return subject_store.add_subject(
         uow.conn,
         caller,
         body.kind,
@@ -176,7 +183,7 @@ def assessments(
     status: Annotated[Status | None, Query(description="Only in this status")] = None,
 ) -> list[Assessment]:
     """List the assessments the caller may read, newest period first."""
-    return store.list_assessments(uow.conn, caller, subject, status)
+    return assessment_store.list_assessments(uow.conn, caller, subject, status)
 
 
 @router.post(
@@ -189,7 +196,7 @@ def create(body: AssessmentIn, uow: Uow, caller: Caller) -> AssessmentOut:
     """Start a draft assessment of a subject for a period in the current instrument version,
     owned by the caller's agency; with `revises`, a revision of an approved assessment that
     starts with its ratings."""
-    found = store.create_assessment(
+    found = workflow.create_assessment(
         uow.conn,
         caller,
         body.subject,
@@ -210,7 +217,7 @@ def create(body: AssessmentIn, uow: Uow, caller: Caller) -> AssessmentOut:
 def assessment(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> AssessmentOut:
     """Return an assessment with its ratings, scores with coverage, and for an approved
     one whether its content still matches its hash."""
-    return _out(uow, store.get_assessment(uow.conn, caller, assessment_id))
+    return _out(uow, assessment_store.get_assessment(uow.conn, caller, assessment_id))
 
 
 @router.put(
@@ -223,7 +230,7 @@ def rate(assessment_id: AssessmentId, body: Rating, uow: Uow, caller: Caller) ->
     """Set one indicator's rating on a draft: a level 1..5 with a confidence, or not
     assessed (`level` null) with a reason; a trend, a rationale and evidence items. High
     confidence without evidence is refused, and so is any change to an approved one."""
-    return _out(uow, store.rate(uow.conn, caller, assessment_id, body))
+    return _out(uow, workflow.rate(uow.conn, caller, assessment_id, body))
 
 
 @router.post(
@@ -235,7 +242,7 @@ def rate(assessment_id: AssessmentId, body: Rating, uow: Uow, caller: Caller) ->
 def submit(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> AssessmentOut:
     """Send a draft for review: it needs at least one rating, and every rating must still
     pass the instrument's checks."""
-    return _out(uow, store.submit(uow.conn, caller, assessment_id))
+    return _out(uow, workflow.submit(uow.conn, caller, assessment_id))
 
 
 @router.post(
@@ -248,7 +255,7 @@ def approve(assessment_id: AssessmentId, body: NoteIn, uow: Uow, caller: Caller)
     """Approve an assessment in review (the reviewer is not its assessor): its content is
     frozen by a SHA-256 hash, the assessment it revises is superseded, and significant and
     critical changes become alerts for the agency's analysts."""
-    return _out(uow, store.approve(uow.conn, caller, assessment_id, body.note))
+    return _out(uow, workflow.approve(uow.conn, caller, assessment_id, body.note))
 
 
 @router.post(
@@ -260,7 +267,7 @@ def approve(assessment_id: AssessmentId, body: NoteIn, uow: Uow, caller: Caller)
 def send_back(assessment_id: AssessmentId, body: NoteIn, uow: Uow, caller: Caller) -> AssessmentOut:
     """Return an assessment in review to draft, with a note (required) saying what to
     change."""
-    return _out(uow, store.send_back(uow.conn, caller, assessment_id, body.note))
+    return _out(uow, workflow.send_back(uow.conn, caller, assessment_id, body.note))
 
 
 @router.get(
@@ -273,7 +280,7 @@ def changes(subject_id: SubjectId, uow: Uow, caller: Caller) -> list[ChangeSet]:
     """The changes between consecutive approved assessments of a subject, oldest first;
     a difference caused by a new instrument version is of kind `instrument`, never a
     change on the ground."""
-    return store.history(uow.conn, caller, subject_id)
+    return history.history(uow.conn, caller, subject_id)
 
 
 @router.get(
@@ -285,7 +292,7 @@ def changes(subject_id: SubjectId, uow: Uow, caller: Caller) -> list[ChangeSet]:
 def suggestions(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> Suggestions:
     """The manifestations ranked by the share of their profile met, with matched and
     missing signals, or `insufficient` when too little was assessed."""
-    return store.suggestions(uow.conn, caller, assessment_id)
+    return judgement_store.suggestions(uow.conn, caller, assessment_id)
 
 
 @router.get(
@@ -296,7 +303,7 @@ def suggestions(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> Sugges
 )
 def judgements(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> list[Judgement]:
     """The analysts' judgements recorded for an assessment, oldest first."""
-    return store.judgements(uow.conn, caller, assessment_id)
+    return judgement_store.judgements(uow.conn, caller, assessment_id)
 
 
 @router.post(
@@ -308,7 +315,7 @@ def judgements(assessment_id: AssessmentId, uow: Uow, caller: Caller) -> list[Ju
 def judge(assessment_id: AssessmentId, body: JudgementIn, uow: Uow, caller: Caller) -> Judgement:
     """Record the caller's judgement on a manifestation, with a likelihood term and a
     confidence level (ICD 203: kept apart) and a rationale."""
-    return store.judge(
+    return judgement_store.judge(
         uow.conn,
         caller,
         assessment_id,
@@ -327,7 +334,7 @@ def alerts(
 ) -> list[Alert]:
     """The alerts of the caller's agency: significant and critical changes found when an
     assessment was approved, newest first."""
-    return store.alerts(uow.conn, caller, include_dismissed=include_dismissed)
+    return alert_store.alerts(uow.conn, caller, include_dismissed=include_dismissed)
 
 
 @router.post(
@@ -336,7 +343,7 @@ def alerts(
 def dismiss(alert_id: AlertId, uow: Uow, caller: Caller) -> None:
     """Dismiss one of the agency's alerts, for every analyst of the agency (dismissing one
     already dismissed changes nothing)."""
-    store.dismiss_alert(uow.conn, caller, alert_id)
+    alert_store.dismiss_alert(uow.conn, caller, alert_id)
 
 
 @router.post("/series", response_model=ImportOut, summary="Import a series", responses=REFUSED)
@@ -347,12 +354,15 @@ def import_series(
     agency. Advice only: a series never sets a score. Rejected rows are listed."""
     data = file.file.read(UPLOAD_MAX + 1)
     if len(data) > UPLOAD_MAX:
-        raise MonitorError(f"the file is larger than {UPLOAD_MAX} bytes")
+        raise MonitorError(
+            f"the file is larger than {UPLOAD_MAX} bytes",
+            arabic=f"حجم الملف يتجاوز {UPLOAD_MAX} بايت",
+        )
     name = Path(file.filename or "series.csv").name or "series.csv"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        stored, rejected = store.import_series(uow.conn, caller, path)
+        stored, rejected = seriesdb.import_series(uow.conn, caller, path)
     return ImportOut(stored=stored, rejected=rejected)
 
 
@@ -364,4 +374,4 @@ def advice(
 ) -> list[Advice]:
     """ "Review suggested": values of the agency's imported series that depart from their
     trailing window. Advice only."""
-    return store.advice(uow.conn, caller, region)
+    return seriesdb.advice(uow.conn, caller, region)

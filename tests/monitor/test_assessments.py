@@ -14,8 +14,16 @@ from rasid.access.accounts import Role, add_user, get_user
 from rasid.access.policy import Denied, Principal
 from rasid.access.registry import ensure_agency
 from rasid.model.markings import Marking
-from rasid.monitor import assessments as monitor
-from rasid.monitor import instrument
+from rasid.monitor import (
+    alerts,
+    assessments,
+    history,
+    instrument,
+    judgements,
+    seriesdb,
+    subjects,
+    workflow,
+)
 from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.monitor.model import (
     ChangeKind,
@@ -64,7 +72,7 @@ def make_world(store: Store) -> World:
             ensure_agency(uow.conn, agency)
             add_user(uow.conn, name, agency, role, "test", password="a long test passphrase")
         ana = Principal(get_user(uow.conn, "ana"))  # type: ignore[arg-type]
-        country = monitor.add_subject(
+        country = subjects.add_subject(
             uow.conn, ana, SubjectKind.COUNTRY, "Testland", "أرض الاختبار", country="tl"
         )
     return World(store, country.id)
@@ -97,13 +105,13 @@ def approved(
     """An assessment rated by ana and approved by rev; its id."""
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        draft = monitor.create_assessment(
+        draft = workflow.create_assessment(
             uow.conn, ana, world.country, *period, marking=marking, revises=revises
         )
         for key, level in levels.items():
-            monitor.rate(uow.conn, ana, draft.id, rating(key, level))
-        monitor.submit(uow.conn, ana, draft.id)
-        monitor.approve(uow.conn, world.who(uow.conn, "rev"), draft.id, "agreed")
+            workflow.rate(uow.conn, ana, draft.id, rating(key, level))
+        workflow.submit(uow.conn, ana, draft.id)
+        workflow.approve(uow.conn, world.who(uow.conn, "rev"), draft.id, "agreed")
     return draft.id
 
 
@@ -111,22 +119,22 @@ def test_workflow_from_draft_to_approval(world: World) -> None:
     first = indicators()[0]
     with world.store.uow() as uow:
         ana, rev = world.who(uow.conn, "ana"), world.who(uow.conn, "rev")
-        draft = monitor.create_assessment(uow.conn, ana, world.country, *JAN)
+        draft = workflow.create_assessment(uow.conn, ana, world.country, *JAN)
         assert (
             draft.status is Status.DRAFT and draft.instrument_version == instrument.load().version
         )
-        after = monitor.rate(uow.conn, ana, draft.id, rating(first, 3, Confidence.HIGH))
+        after = workflow.rate(uow.conn, ana, draft.id, rating(first, 3, Confidence.HIGH))
         assert after.ratings[first].level == 3
         assert after.ratings[first].evidence[0].info_grade == "B"  # normalised
-        assert monitor.submit(uow.conn, ana, draft.id).status is Status.IN_REVIEW
-        back = monitor.send_back(uow.conn, rev, draft.id, "cite a second source")
+        assert workflow.submit(uow.conn, ana, draft.id).status is Status.IN_REVIEW
+        back = workflow.send_back(uow.conn, rev, draft.id, "cite a second source")
         assert back.status is Status.DRAFT and back.review_note == "cite a second source"
-        monitor.submit(uow.conn, ana, draft.id)
-        done = monitor.approve(uow.conn, rev, draft.id, "agreed")
+        workflow.submit(uow.conn, ana, draft.id)
+        done = workflow.approve(uow.conn, rev, draft.id, "agreed")
     assert done.status is Status.APPROVED and done.reviewer == "rev"
     assert done.content_hash is not None and len(done.content_hash) == 64
     with world.store.uow() as uow:
-        assert monitor.verify_hash(uow.conn, draft.id)
+        assert assessments.verify_hash(uow.conn, draft.id)
         actions = [a for (a,) in uow.conn.execute(select(audit_event.c.action))]
     for action in ("create", "rate", "submit", "send_back", "approve"):
         assert f"monitor.assessment.{action}" in actions
@@ -135,27 +143,27 @@ def test_workflow_from_draft_to_approval(world: World) -> None:
 def test_the_assessor_cannot_approve_their_own_assessment(world: World) -> None:
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        draft = monitor.create_assessment(uow.conn, ana, world.country, *JAN)
-        monitor.rate(uow.conn, ana, draft.id, rating(indicators()[0], 2))
-        monitor.submit(uow.conn, ana, draft.id)
+        draft = workflow.create_assessment(uow.conn, ana, world.country, *JAN)
+        workflow.rate(uow.conn, ana, draft.id, rating(indicators()[0], 2))
+        workflow.submit(uow.conn, ana, draft.id)
         with pytest.raises(MonitorError, match="another person must review"):
-            monitor.approve(uow.conn, ana, draft.id)
+            workflow.approve(uow.conn, ana, draft.id)
         with pytest.raises(Denied):  # a focal point has no monitor scope
-            monitor.approve(uow.conn, world.who(uow.conn, "focal"), draft.id)
+            workflow.approve(uow.conn, world.who(uow.conn, "focal"), draft.id)
         with pytest.raises(UnknownAssessment):  # another agency cannot even see it (AMBER)
-            monitor.approve(uow.conn, world.who(uow.conn, "fia"), draft.id)
+            workflow.approve(uow.conn, world.who(uow.conn, "fia"), draft.id)
 
 
 def test_high_confidence_without_evidence_is_refused(world: World) -> None:
     bare = Rating(indicators()[0], 4, "", Confidence.HIGH, Trend.WORSENING, "sure", ())
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        draft = monitor.create_assessment(uow.conn, ana, world.country, *JAN)
+        draft = workflow.create_assessment(uow.conn, ana, world.country, *JAN)
         with pytest.raises(MonitorError):
-            monitor.rate(uow.conn, ana, draft.id, bare)
+            workflow.rate(uow.conn, ana, draft.id, bare)
         with pytest.raises(MonitorError, match="grade"):
             graded = Evidence(EvidenceKind.CITATION, "x", None, "Z", "9")
-            monitor.rate(
+            workflow.rate(
                 uow.conn,
                 ana,
                 draft.id,
@@ -163,14 +171,14 @@ def test_high_confidence_without_evidence_is_refused(world: World) -> None:
             )
         with pytest.raises(MonitorError, match="no entity"):
             missing = Evidence(EvidenceKind.ENTITY, "no-such-entity")
-            monitor.rate(
+            workflow.rate(
                 uow.conn,
                 ana,
                 draft.id,
                 Rating(indicators()[0], 2, "", Confidence.LOW, Trend.STABLE, "", (missing,)),
             )
         with pytest.raises(MonitorError, match="no rating"):
-            monitor.submit(uow.conn, ana, draft.id)
+            workflow.submit(uow.conn, ana, draft.id)
 
 
 def test_a_revision_supersedes_and_history_shows_the_changes(world: World) -> None:
@@ -179,19 +187,19 @@ def test_a_revision_supersedes_and_history_shows_the_changes(world: World) -> No
     second = approved(world, {a: 4}, APR, revises=first)
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        assert monitor.get_assessment(uow.conn, ana, first).status is Status.SUPERSEDED
-        revision = monitor.get_assessment(uow.conn, ana, second)
+        assert assessments.get_assessment(uow.conn, ana, first).status is Status.SUPERSEDED
+        revision = assessments.get_assessment(uow.conn, ana, second)
         assert revision.ratings[b].level == 3  # carried over from the revised assessment
-        found = monitor.history(uow.conn, ana, world.country)
-        assert monitor.verify_hash(uow.conn, first)
+        found = history.history(uow.conn, ana, world.country)
+        assert assessments.verify_hash(uow.conn, first)
     assert [(c.before, c.after) for c in found] == [(first, second)]
     kinds = {c.indicator: c.kind for c in found[0].changes}
     assert kinds[a] is ChangeKind.CRITICAL  # two levels up, moderate confidence both sides
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
         # One assessment's changes are the history's step into it; the first has none.
-        assert monitor.previous_changes(uow.conn, ana, second) == found[0]
-        assert monitor.previous_changes(uow.conn, ana, first) is None
+        assert history.previous_changes(uow.conn, ana, second) == found[0]
+        assert history.previous_changes(uow.conn, ana, first) is None
     assert b not in kinds or kinds[b] not in (ChangeKind.SIGNIFICANT, ChangeKind.CRITICAL)
 
 
@@ -199,11 +207,11 @@ def test_a_revision_needs_an_approved_assessment_and_only_one_at_a_time(world: W
     first = approved(world, {indicators()[0]: 2})
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        draft = monitor.create_assessment(uow.conn, ana, world.country, *APR, revises=first)
+        draft = workflow.create_assessment(uow.conn, ana, world.country, *APR, revises=first)
         with pytest.raises(MonitorError, match="revision in progress"):
-            monitor.create_assessment(uow.conn, ana, world.country, *APR, revises=first)
+            workflow.create_assessment(uow.conn, ana, world.country, *APR, revises=first)
         with pytest.raises(MonitorError, match="only an approved one"):
-            monitor.create_assessment(uow.conn, ana, world.country, *APR, revises=draft.id)
+            workflow.create_assessment(uow.conn, ana, world.country, *APR, revises=draft.id)
 
 
 def test_alerts_reach_the_agency_analysts_and_not_another_agency(world: World) -> None:
@@ -211,16 +219,16 @@ def test_alerts_reach_the_agency_analysts_and_not_another_agency(world: World) -
     first = approved(world, {a: 2}, marking=Marking.GREEN)
     second = approved(world, {a: 3}, APR, marking=Marking.GREEN)
     with world.store.uow() as uow:
-        found = monitor.alerts(uow.conn, world.who(uow.conn, "sup"))
+        found = alerts.alerts(uow.conn, world.who(uow.conn, "sup"))
         assert [(x.assessment, x.indicator, x.change_kind) for x in found] == [
             (second, a, ChangeKind.SIGNIFICANT)
         ]
-        assert monitor.alerts(uow.conn, world.who(uow.conn, "fia")) == []
+        assert alerts.alerts(uow.conn, world.who(uow.conn, "fia")) == []
         with pytest.raises(UnknownAssessment):
-            monitor.dismiss_alert(uow.conn, world.who(uow.conn, "fia"), found[0].id)
-        monitor.dismiss_alert(uow.conn, world.who(uow.conn, "ana"), found[0].id)
-        assert monitor.alerts(uow.conn, world.who(uow.conn, "rev")) == []
-        kept = monitor.alerts(uow.conn, world.who(uow.conn, "rev"), include_dismissed=True)
+            alerts.dismiss_alert(uow.conn, world.who(uow.conn, "fia"), found[0].id)
+        alerts.dismiss_alert(uow.conn, world.who(uow.conn, "ana"), found[0].id)
+        assert alerts.alerts(uow.conn, world.who(uow.conn, "rev")) == []
+        kept = alerts.alerts(uow.conn, world.who(uow.conn, "rev"), include_dismissed=True)
     assert kept[0].dismissed_by == "ana" and kept[0].subject.id == world.country
     assert first < second
 
@@ -230,7 +238,7 @@ def test_an_unchanged_assessment_raises_no_alert(world: World) -> None:
     approved(world, {a: 2, b: 4})
     approved(world, {a: 2, b: 4}, APR)
     with world.store.uow() as uow:
-        assert monitor.alerts(uow.conn, world.who(uow.conn, "ana")) == []
+        assert alerts.alerts(uow.conn, world.who(uow.conn, "ana")) == []
 
 
 def test_access_by_marking(world: World) -> None:
@@ -239,13 +247,13 @@ def test_access_by_marking(world: World) -> None:
     green = approved(world, {a: 2}, APR, marking=Marking.GREEN)
     with world.store.uow() as uow:
         fia = world.who(uow.conn, "fia")
-        assert [x.id for x in monitor.list_assessments(uow.conn, fia)] == [green]
+        assert [x.id for x in assessments.list_assessments(uow.conn, fia)] == [green]
         with pytest.raises(UnknownAssessment):
-            monitor.get_assessment(uow.conn, fia, amber)
-        assert monitor.get_assessment(uow.conn, fia, green).agency == "police"
-        assert [s.id for s in monitor.list_subjects(uow.conn, fia)] == [world.country]
+            assessments.get_assessment(uow.conn, fia, amber)
+        assert assessments.get_assessment(uow.conn, fia, green).agency == "police"
+        assert [s.id for s in subjects.list_subjects(uow.conn, fia)] == [world.country]
         with pytest.raises(Denied):  # readable, but only the police change it
-            monitor.judge(
+            judgements.judge(
                 uow.conn,
                 fia,
                 green,
@@ -255,38 +263,38 @@ def test_access_by_marking(world: World) -> None:
                 "seen",
             )
         ana = world.who(uow.conn, "ana")
-        assert [x.id for x in monitor.list_assessments(uow.conn, ana)] == [green, amber]
-        assert monitor.list_assessments(uow.conn, ana, status=Status.DRAFT) == []
+        assert [x.id for x in assessments.list_assessments(uow.conn, ana)] == [green, amber]
+        assert assessments.list_assessments(uow.conn, ana, status=Status.DRAFT) == []
 
 
 def test_subjects_are_checked(world: World) -> None:
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        region = monitor.add_subject(
+        region = subjects.add_subject(
             uow.conn, ana, SubjectKind.REGION, "North", "الشمال", parent=world.country
         )
         assert region.country == "tl" and region.parent == world.country
         with pytest.raises(MonitorError, match="not a country"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.REGION, "Sub", "فرعي", parent=region.id)
+            subjects.add_subject(uow.conn, ana, SubjectKind.REGION, "Sub", "فرعي", parent=region.id)
         with pytest.raises(MonitorError, match="names its country"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.REGION, "South", "الجنوب")
+            subjects.add_subject(uow.conn, ana, SubjectKind.REGION, "South", "الجنوب")
         with pytest.raises(MonitorError, match="no Organization"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.GROUP, "G", "ج", entity_id="nobody")
+            subjects.add_subject(uow.conn, ana, SubjectKind.GROUP, "G", "ج", entity_id="nobody")
         with pytest.raises(MonitorError, match="ISO 3166"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "X", "س", country="xyz")
+            subjects.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "X", "س", country="xyz")
         with pytest.raises(MonitorError, match="already has"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "testland", "أ", country="tl")
+            subjects.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "testland", "أ", country="tl")
         with pytest.raises(MonitorError, match="Arabic name"):
-            monitor.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "Y", " ", country="ty")
+            subjects.add_subject(uow.conn, ana, SubjectKind.COUNTRY, "Y", " ", country="ty")
         with pytest.raises(UnknownAssessment):
-            monitor.get_subject(uow.conn, world.who(uow.conn, "fia"), region.id)
+            subjects.get_subject(uow.conn, world.who(uow.conn, "fia"), region.id)
 
 
 def test_judgements_are_recorded_apart_from_likelihood(world: World) -> None:
     first = approved(world, {indicators()[0]: 2})
     with world.store.uow() as uow:
         rev = world.who(uow.conn, "rev")
-        made = monitor.judge(
+        made = judgements.judge(
             uow.conn,
             rev,
             first,
@@ -295,9 +303,9 @@ def test_judgements_are_recorded_apart_from_likelihood(world: World) -> None:
             Confidence.MODERATE,
             "two lists",
         )
-        assert monitor.judgements(uow.conn, rev, first) == [made]
+        assert judgements.judgements(uow.conn, rev, first) == [made]
         with pytest.raises(MonitorError, match="rationale"):
-            monitor.judge(
+            judgements.judge(
                 uow.conn,
                 rev,
                 first,
@@ -306,7 +314,7 @@ def test_judgements_are_recorded_apart_from_likelihood(world: World) -> None:
                 Confidence.LOW,
                 "",
             )
-        suggested = monitor.suggestions(uow.conn, rev, first)
+        suggested = judgements.suggestions(uow.conn, rev, first)
     assert suggested.insufficient or suggested.ranked
 
 
@@ -318,12 +326,12 @@ def test_series_are_stored_per_agency_and_give_advice(world: World, tmp_path: Pa
     path.write_text("series,region,period,value\n" + "\n".join(rows) + "\nbad,row\n", "utf-8")
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        stored, rejected = monitor.import_series(uow.conn, ana, path)
+        stored, rejected = seriesdb.import_series(uow.conn, ana, path)
         assert stored == 13 and len(rejected) == 1 and "events.csv" in rejected[0]
-        again, _ = monitor.import_series(uow.conn, ana, path)  # replaces, adds nothing
-        found = monitor.advice(uow.conn, ana)
-        assert monitor.advice(uow.conn, world.who(uow.conn, "fia")) == []
-        assert monitor.advice(uow.conn, ana, "south") == []
+        again, _ = seriesdb.import_series(uow.conn, ana, path)  # replaces, adds nothing
+        found = seriesdb.advice(uow.conn, ana)
+        assert seriesdb.advice(uow.conn, world.who(uow.conn, "fia")) == []
+        assert seriesdb.advice(uow.conn, ana, "south") == []
     assert again == 13
     assert [(a.region, a.period) for a in found] == [("north", "2026-01")]
 
@@ -342,9 +350,9 @@ def test_an_instrument_only_difference_raises_no_alert(
     second = approved(world, {}, APR, revises=first)
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
-        revision = monitor.get_assessment(uow.conn, ana, second)
-        found = monitor.history(uow.conn, ana, world.country)
-        assert monitor.alerts(uow.conn, ana) == []
+        revision = assessments.get_assessment(uow.conn, ana, second)
+        found = history.history(uow.conn, ana, world.country)
+        assert alerts.alerts(uow.conn, ana) == []
     assert revision.instrument_version == "2.0"
     assert revision.ratings["economy.poverty_rate"].level == 3
     assert revision.ratings[capacity].level == 3  # carried through the re-anchoring

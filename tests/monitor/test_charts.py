@@ -107,7 +107,7 @@ def parse(svg: str) -> etree._Element:
 
 def texts(root: etree._Element) -> str:
     """All the text of a picture."""
-    return " ".join(t.strip() for t in root.itertext())
+    return " ".join(str(t).strip() for t in root.itertext())
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -161,9 +161,11 @@ def test_bars_show_factors_pillars_and_overall(lang: str) -> None:
 def test_bars_grow_from_the_reading_start() -> None:
     en = parse(charts.bars(scores(), instrument(), "en"))
     ar = parse(charts.bars(scores(), instrument(), "ar"))
-    x_en = float(en.find(f".//{SVG}g[@data-key='geography']/{SVG}rect").get("x"))
+    rect_en = en.find(f".//{SVG}g[@data-key='geography']/{SVG}rect")
     rect_ar = ar.find(f".//{SVG}g[@data-key='geography']/{SVG}rect")
-    right_ar = float(rect_ar.get("x")) + float(rect_ar.get("width"))
+    assert rect_en is not None and rect_ar is not None
+    x_en = float(rect_en.get("x") or "nan")
+    right_ar = float(rect_ar.get("x") or "nan") + float(rect_ar.get("width") or "nan")
     assert x_en == 230 and right_ar == pytest.approx(760 - 230)
 
 

@@ -1,13 +1,17 @@
 """What the store says about a group, as the asking user may read it: nexus bridges, and
-criminal and terrorist topics decided as the graph's nexus analysis decides them."""
+criminal and terrorist topics decided as the graph's nexus analysis decides them; the bridges
+looked for once per view of the graph, and again as soon as the store changes."""
 
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rasid.access.accounts import Role, add_user, get_user
 from rasid.access.policy import Principal, share_dataset
 from rasid.access.registry import ensure_agency
+from rasid.graph.nexus import Bridge, bridges
 from rasid.ingest.run import IngestRequest, ingest
 from rasid.model.markings import Marking
 from rasid.monitor.facts import group_facts
@@ -79,7 +83,7 @@ def test_group_facts(store: Store, tmp_path: Path) -> None:
         quiet = group_facts(uow.conn, police, "o-quiet")
         unseen = group_facts(uow.conn, other, "o-gang")
     assert gang.nexus_bridges >= 1 and gang.in_criminal_data and not gang.on_terrorism_list
-    assert any("p-both" in line for line in gang.bridge_evidence)
+    assert any("p-both" in path.args["path"] for path in gang.bridge_evidence)
     assert gang.datasets == ("police_cases",)
     # The police do not read the sanctions list (not shared): the terrorist topic is unseen.
     assert hybrid.in_criminal_data and not hybrid.on_terrorism_list
@@ -98,3 +102,29 @@ def test_a_group_on_both_kinds_of_list(store: Store, tmp_path: Path) -> None:
         hybrid = group_facts(uow.conn, police, "o-hybrid")
     assert hybrid.in_criminal_data and hybrid.on_terrorism_list
     assert hybrid.datasets == ("police_cases", "sanctions")
+
+
+def test_bridges_are_looked_for_once_until_the_store_changes(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    police = _principal(store, "ana", "police")
+    quiet = [r for r in POLICE if r["id"] != "m-cell"]  # the double member is not in the cell yet
+    _load(store, tmp_path, "police_cases", "police", quiet)
+    searches = []
+
+    def counted(*args: Any) -> list[Bridge]:  # the real search, counted
+        searches.append(args)
+        return bridges(*args)
+
+    monkeypatch.setattr("rasid.monitor.facts.bridges", counted)
+    with store.uow() as uow:
+        before = group_facts(uow.conn, police, "o-gang")
+        again = group_facts(uow.conn, police, "o-cell")
+    assert before.nexus_bridges == 0 and again.nexus_bridges == 0
+    assert len(searches) == 1  # one search for the reader's view, shared by every group
+    cell = [r for r in POLICE if r["id"] == "m-cell"]
+    _load(store, tmp_path, "police_links", "police", cell)  # a new link: the bridge
+    with store.uow() as uow:
+        after = group_facts(uow.conn, police, "o-gang")
+    assert after.nexus_bridges >= 1 and len(searches) == 2
+    assert any("p-both" in path.args["path"] for path in after.bridge_evidence)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from rasid.monitor import assessments as monitor
+from rasid.monitor import assessments, workflow
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import Status
 from rasid.store import Store
@@ -27,11 +27,11 @@ def test_the_module_refuses_to_change_an_approved_assessment(world: World) -> No
     with world.store.uow() as uow:
         ana = world.who(uow.conn, "ana")
         with pytest.raises(MonitorError, match="cannot be changed"):
-            monitor.rate(uow.conn, ana, first, rating(indicators()[1], 3))
+            workflow.rate(uow.conn, ana, first, rating(indicators()[1], 3))
         with pytest.raises(MonitorError, match="cannot be changed"):
-            monitor.submit(uow.conn, ana, first)
+            workflow.submit(uow.conn, ana, first)
         with pytest.raises(MonitorError, match="cannot be changed"):
-            monitor.send_back(uow.conn, world.who(uow.conn, "rev"), first, "redo")
+            workflow.send_back(uow.conn, world.who(uow.conn, "rev"), first, "redo")
 
 
 STATEMENTS = [
@@ -69,18 +69,19 @@ def test_becoming_superseded_is_the_one_change_accepted(world: World) -> None:
     with world.store.uow() as uow:
         status = uow.conn.execute(select(monitor_assessment.c.status)).scalar_one()
         assert status == Status.SUPERSEDED.value
-        assert monitor.verify_hash(uow.conn, first)
+        assert assessments.verify_hash(uow.conn, first)
     with pytest.raises(DBAPIError), world.store.uow() as uow:  # and it is final
         uow.conn.execute(update(monitor_assessment).values(status="approved"))
 
 
 def test_drafts_stay_editable_by_sql(world: World) -> None:
     with world.store.uow() as uow:
-        draft = monitor.create_assessment(uow.conn, world.who(uow.conn, "ana"), world.country, *APR)
+        ana = world.who(uow.conn, "ana")
+        draft = workflow.create_assessment(uow.conn, ana, world.country, *APR)
         uow.conn.execute(update(monitor_assessment).values(marking="TLP:GREEN"))
     with world.store.uow() as uow:
-        found = monitor.get_assessment(uow.conn, world.who(uow.conn, "ana"), draft.id)
-        assert not monitor.verify_hash(uow.conn, draft.id)  # never approved
+        found = assessments.get_assessment(uow.conn, world.who(uow.conn, "ana"), draft.id)
+        assert not assessments.verify_hash(uow.conn, draft.id)  # never approved
     assert found.marking.value == "TLP:GREEN"
 
 
@@ -110,9 +111,9 @@ TRIGGERS = {
 def test_the_hash_detects_a_tampered_row(world: World, tamper: object) -> None:
     first = approved(world, {indicators()[0]: 2})
     with world.store.uow() as uow:
-        assert monitor.verify_hash(uow.conn, first)
+        assert assessments.verify_hash(uow.conn, first)
         for trigger in TRIGGERS[uow.dialect]:
             uow.conn.execute(text(f"DROP TRIGGER {trigger}"))
         uow.conn.execute(tamper)  # type: ignore[call-overload]
     with world.store.uow() as uow:
-        assert not monitor.verify_hash(uow.conn, first)
+        assert not assessments.verify_hash(uow.conn, first)

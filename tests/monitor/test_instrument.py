@@ -199,6 +199,12 @@ def _indicator(data: dict[str, Any], factor: int = 1, index: int = 0) -> dict[st
     return item
 
 
+def _environmental_only(data: dict[str, Any]) -> None:
+    """The file with its organisational pillar and factors taken out (its weight left)."""
+    data["pillars"].pop("organisational")
+    data["factors"] = [f for f in data["factors"] if f["pillar"] == "environmental"]
+
+
 BROKEN = [
     ("unknown key", lambda d: d.update(colour="red"), "nexus-1.0.yml: unknown key"),
     (
@@ -227,7 +233,32 @@ BROKEN = [
         lambda d: _indicator(d).update(applies_to=["planet"]),
         "applies_to[0]: unknown value 'planet'",
     ),
+    (
+        "pillar weight zero",
+        lambda d: d["pillar_weights"].update(organisational=0),
+        "pillar_weights.organisational: weight must be a number above 0",
+    ),
+    (
+        "pillar weight of no pillar",
+        lambda d: d["pillar_weights"].update(spiritual=1),
+        "pillar_weights: unknown key(s): spiritual",
+    ),
+    (
+        "pillar weight of an undeclared pillar",
+        lambda d: _environmental_only(d),
+        "pillar_weights.organisational: pillar 'organisational' not declared",
+    ),
 ]
+
+
+def test_pillar_weights_are_declared_equal_and_default_to_equal(tmp_path: Path) -> None:
+    shipped = load()
+    assert shipped.pillar_weights == {Pillar.ENVIRONMENTAL: 1.0, Pillar.ORGANISATIONAL: 1.0}
+    bare = load_file(_mutated(tmp_path, lambda d: d.pop("pillar_weights")))
+    assert bare.pillar_weights == {}
+    assert all(bare.pillar_weight(p) == 1.0 for p in Pillar)
+    heavier = load_file(_mutated(tmp_path, lambda d: d["pillar_weights"].update(environmental=3)))
+    assert heavier.pillar_weight(Pillar.ENVIRONMENTAL) == 3.0
 
 
 @pytest.mark.parametrize(("case", "change", "message"), BROKEN, ids=[b[0] for b in BROKEN])

@@ -12,11 +12,13 @@ from rasid.monitor.model import (
     GroupFacts,
     Manifestation,
     Rating,
+    Reason,
     Status,
     Subject,
     SubjectKind,
     Suggestions,
 )
+from rasid.monitor.wording import say
 
 GROUP = Subject(7, SubjectKind.GROUP, "Red Dune Network", "شبكة الكثيب الأحمر", entity_id="org-1")
 REGION = Subject(3, SubjectKind.REGION, "Coastal District", "المنطقة الساحلية", country="xx")
@@ -39,13 +41,16 @@ def _top(result: Suggestions) -> Manifestation:
 
 
 def test_alliance_from_a_nexus_bridge() -> None:
-    facts = GroupFacts(nexus_bridges=2, bridge_evidence=("broker B links cell C and gang G",))
+    path = Reason("bridge.path", {"bridge": "broker", "node": "B", "path": "C → B → G"})
+    facts = GroupFacts(nexus_bridges=2, bridge_evidence=(path,))
     levels = {"capabilities.diversification": 4, "security.route_dependence": 3}
     result = suggest(_assessment(GROUP, levels), None, facts)
     assert _top(result) is Manifestation.ALLIANCE
     assert result.ranked[0].score == 1.0
     bridge = next(s for s in result.ranked[0].matched if s.id == "nexus_bridge")
-    assert "broker B links cell C and gang G" in bridge.detail
+    assert bridge.detail == "2 nexus bridge(s) found: broker B: C → B → G"
+    assert bridge.reason is not None
+    assert say(bridge.reason, "ar") == "كشف تحليل الروابط 2 من جسور الترابط: وسيط B: C → B → G"
     assert not result.ambiguous
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from rasid.model.markings import Marking
 from rasid.monitor import report
+from rasid.monitor import timeline as drawn
 from rasid.monitor.errors import MonitorError
 from rasid.monitor.model import (
     Assessment,
@@ -133,6 +134,48 @@ def test_english_report_has_everything() -> None:
         "Two bridges and shared couriers",
     ]:
         assert expected in text, expected
+
+
+def timeline(lang: str) -> drawn.Plan:
+    """The subject's timeline: the assessment and the one before it, with two changes."""
+    earlier = replace(
+        assessment(),
+        id=6,
+        period_start=date(2024, 7, 1),
+        period_end=date(2024, 12, 31),
+        status=Status.SUPERSEDED,
+    )
+    changes = [changeset(6, 7, [ChangeKind.CRITICAL, ChangeKind.INSTRUMENT])]
+    return drawn.plan([assessment(), earlier], changes, lang, {6: scores(), 7: scores()})
+
+
+def test_the_timeline_is_drawn_in_the_report() -> None:
+    def build_with(lang: str) -> str:
+        data = report.pdf(
+            assessment(), instrument(), scores(), None, None, [], lang, timeline=timeline(lang)
+        )
+        return "\n".join(pages(data))
+
+    english = build_with("en")
+    for expected in [
+        "Timeline of approved assessments",
+        "2024-07-01 – 2024-12-31",
+        "2025-01-01 – 2025-06-30",
+        "overall: 3.0",
+        "1 critical",
+        "1 instrument version only",
+    ]:
+        assert expected in english, expected
+    assert "2024-07-01" not in "\n".join(pages(build("en")))  # drawn only when given
+    arabic = build_with("ar").replace(" ", "")
+    assert "2024-07-01–2024-12-31" in arabic and "حرجة" in arabic
+    assert any(w in arabic for w in ("الخطالزمني", "الزمنيالخط")), arabic[:600]
+
+
+def test_an_empty_timeline_says_so() -> None:
+    empty = drawn.plan([], [], "en")
+    data = report.pdf(assessment(), instrument(), scores(), None, None, [], "en", timeline=empty)
+    assert "no approved assessment yet" in "\n".join(pages(data))
 
 
 def test_marking_on_every_page_top_and_bottom() -> None:

@@ -1,9 +1,12 @@
-"""Factor, pillar and overall scores with their coverage, on hand-built ratings."""
+"""Factor, pillar and overall scores with their coverage, on hand-built ratings; the overall
+score weighs the pillars as the instrument declares."""
+
+from dataclasses import replace
 
 import pytest
 
 from rasid.monitor.instrument import load
-from rasid.monitor.model import Confidence, Rating, SubjectKind
+from rasid.monitor.model import Confidence, Pillar, Rating, SubjectKind
 from rasid.monitor.scoring import score
 
 
@@ -62,3 +65,13 @@ def test_nothing_assessed_means_no_score_and_zero_coverage() -> None:
     assert scores.overall.score is None
     assert scores.overall.coverage == 0
     assert all(s.score is None and s.coverage == 0 for s in scores.factors.values())
+
+
+def test_the_overall_score_weighs_the_pillars_as_declared() -> None:
+    ratings = _ratings(economy__poverty=4, leadership__factions=2)
+    equal = score(load(), SubjectKind.GROUP, ratings)
+    assert equal.overall.score == pytest.approx(3.0)  # shipped: the pillars weigh the same
+    weights = {Pillar.ENVIRONMENTAL: 3.0, Pillar.ORGANISATIONAL: 1.0}
+    weighted = score(replace(load(), pillar_weights=weights), SubjectKind.GROUP, ratings)
+    assert weighted.overall.score == pytest.approx((4 * 3 + 2 * 1) / 4)
+    assert weighted.pillars == equal.pillars  # the pillars' own scores do not move

@@ -75,6 +75,11 @@ def test_the_workflow_through_the_api(store: Store) -> None:
     assert shown["assessment"]["status"] == "superseded"
     changes = ana.get(f"{BASE}/subjects/{subject}/changes").json()
     assert [(c["before"], c["after"]) for c in changes] == [(number, second["assessment"]["id"])]
+    (change,) = changes[0]["changes"]
+    assert change["explanation"].startswith(f"{keys[0]} rose from 2 to 4")
+    assert change["reasons"][0]["code"] == "change.critical"  # the page words it from these
+    expected = {"indicator": keys[0], "before": "2", "after": "4", "direction": "rose"}
+    assert expected.items() <= change["reasons"][0]["args"].items()
     assert fia.get(f"{BASE}/subjects/{subject}/changes").json() == []  # one readable only
     assert fia.get(f"{BASE}/assessments/{second['assessment']['id']}").status_code == 200
 
@@ -104,6 +109,8 @@ def test_send_back_judgements_and_suggestions(store: Store) -> None:
     assert back.json()["assessment"]["status"] == "draft"
     suggested = ana.get(f"{BASE}/assessments/{number}/suggestions")
     assert suggested.status_code == 200 and "ranked" in suggested.json()
+    assert suggested.json()["why"]["code"] == "suggest.insufficient"  # one rating only
+    assert suggested.json()["reason"].startswith("insufficient evidence: 0 of the 6")
     judgement = {
         "manifestation": "alliance",
         "likelihood": "roughly_even",
@@ -135,6 +142,8 @@ def test_series_upload_and_advice(store: Store) -> None:
     assert sent.json()["stored"] == 13 and sent.json()["rejected"][0].startswith("riots.csv:")
     advice = ana.get(f"{BASE}/series/advice", params={"region": "east"}).json()
     assert [(a["period"], a["value"]) for a in advice] == [("2026-01", 60.0)]
+    assert advice[0]["reason"]["code"] == "advice.review"
+    assert advice[0]["reason"]["args"]["side"] == "above"
 
 
 def test_numbers_beyond_the_database_are_refused(store: Store) -> None:

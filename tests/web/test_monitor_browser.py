@@ -1,7 +1,13 @@
 """In a real Chromium, in Arabic: an analyst starts an assessment of a country, rates a few
 indicators (one with high confidence and an evidence item), submits it; a supervisor, another
 person, approves it; the page then shows it read-only with its content hash, its scores and
-its pictures, and the PNG export draws a picture in the browser."""
+its pictures, and the PNG export draws a picture in the browser.
+
+And the whole of what monitoring promises, in a fresh app with the shipped instrument: an
+analyst assesses a group in Arabic, a reviewer approves, the charts show; the analyst revises
+it for the next period with one level changed, it is approved, and the pages show exactly
+that change and why, in Arabic, and the group's suggested manifestation with its reasons;
+once switched to English, the same in English."""
 
 import os
 from collections.abc import Iterator
@@ -105,3 +111,129 @@ def test_an_assessment_filled_submitted_approved_and_shown(
     finally:
         analyst.close()
         reviewer.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    """A running server over a new store with only the two-agency sample."""
+    store = open_store(f"sqlite:///{tmp_path / 'rasid.db'}", create=True)
+    load_sample(store, tmp_path)
+    with serving(create_app(store)) as address:
+        yield address, store
+    store.dispose()
+
+
+# The group's first reading: level and confidence (a high one carries an evidence item).
+FIRST = {
+    "capabilities.crime_funding": ("4", "moderate"),
+    "capabilities.diversification": ("4", "moderate"),
+    "capabilities.evolution": ("2", "moderate"),
+    "capabilities.violence_crime_balance": ("1", "moderate"),
+    "economy.illicit_trade": ("4", "high"),
+    "recruitment.economic_incentives": ("4", "moderate"),
+    "recruitment.motive_change": ("1", "moderate"),
+    "recruitment.venue_change": ("3", "moderate"),
+    "security.route_dependence": ("3", "moderate"),
+}
+CHANGED = "capabilities.evolution"  # 2 → 4 with high confidence in the next half-year
+
+
+def _submit_and_approve(page: Any, reviewer: Any, url: str) -> None:
+    """The analyst submits the draft at ``url``; the reviewer approves it."""
+    page.goto(url)
+    with page.expect_navigation():
+        page.click("#submit-form button")
+    assert "قيد المراجعة" in page.inner_text("#status")
+    reviewer.goto(url)
+    reviewer.fill("#note", "راجعت الأدلة والمصادر")
+    with reviewer.expect_navigation():
+        reviewer.click("#approve")
+    assert "معتمد" in reviewer.inner_text("#status")
+
+
+def _new_group_assessment(page: Any, base: str) -> str:
+    """The group subject (the sample's charity) and a draft for the first half-year."""
+    page.goto(base + "/monitor/new")
+    page.select_option("#s-kind", "group")
+    page.fill("#s-name", "Al-Nur Society")
+    page.fill("#s-name-ar", "جمعية النور")
+    page.fill("#s-entity", "o-nur")
+    with page.expect_navigation():
+        page.click("#subject-form button[type=submit]")
+    page.click("text=تقييم جديد")
+    page.fill("#a-start", "2025-01-01")
+    page.fill("#a-end", "2025-06-30")
+    with page.expect_navigation():
+        page.click("#assessment-form button[type=submit]")
+    page.wait_for_url("**/monitor/assessments/*")
+    return str(page.url)
+
+
+def _revise(page: Any, url: str) -> str:
+    """The analyst revises the approved assessment at ``url`` for the next half-year."""
+    page.goto(url)
+    page.fill('#revise-form input[name="period_start"]', "2025-07-01")
+    page.fill('#revise-form input[name="period_end"]', "2025-12-31")
+    with page.expect_navigation():
+        page.click("#revise-form button[type=submit]")
+    page.wait_for_url("**/monitor/assessments/*")
+    assert page.url != url
+    return str(page.url)
+
+
+def _why(page: Any, indicator: str) -> str:
+    """The change rows shown, and why the one of ``indicator`` is what it is."""
+    rows = page.locator("#changes tr.change-row")
+    assert rows.count() == 1  # exactly the change made
+    return str(page.locator(f'#changes tr[data-indicator="{indicator}"] td.why').inner_text())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
+def test_done_when_a_group_assessed_reviewed_revised_and_explained(
+    browser: Any, fresh: tuple[str, Store], shots: Path
+) -> None:
+    base, _ = fresh
+    analyst = browser.new_context(viewport={"width": 1280, "height": 900})
+    supervisor = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page, reviewer = analyst.new_page(), supervisor.new_page()
+        sign_in(page, fresh, "police", Role.ANALYST)
+        sign_in(reviewer, fresh, "police", Role.SUPERVISOR)
+        first = _new_group_assessment(page, base)
+        for indicator, (level, confidence) in FIRST.items():
+            _rate(page, indicator, level, confidence)
+        _submit_and_approve(page, reviewer, first)
+        page.goto(first)
+        assert page.locator("#frozen").is_visible()
+        assert page.locator(".chart-box svg").count() == 2  # radar and bars
+        page.click(".kicker a >> nth=1")  # the subject's page: pictures and the timeline
+        assert page.locator(".chart-box svg").count() == 3
+        page.screenshot(path=str(shots / "monitor-group-first-ar.png"), full_page=True)
+
+        revision = _revise(page, first)
+        _rate(page, CHANGED, "4", "high")
+        _submit_and_approve(page, reviewer, revision)
+        page.goto(revision + "#changes")
+        why = _why(page, CHANGED)
+        assert "ارتفع المستوى من 2 إلى 4 (بمستويين أو أكثر)" in why, why
+        assert "(متوسطة، عالية)" in why and CHANGED not in why
+        ranked = page.locator("#suggestions li.suggestion")
+        assert ranked.first.get_attribute("data-manifestation") == "adoption"
+        reasons = ranked.first.locator(".matched .why").all_inner_texts()
+        assert any("في المستوى 4 بثقة عالية" in r for r in reasons), reasons
+        page.screenshot(path=str(shots / "monitor-group-revised-ar.png"), full_page=True)
+
+        page.click(".lang-switch")
+        page.wait_for_url("**lang=en")
+        why = _why(page, CHANGED)
+        assert "rose from 2 to 4 (two levels or more)" in why and "(moderate, high)" in why
+        reasons = page.locator("#suggestions li.suggestion").first.locator(".matched .why")
+        assert any("rated 4 with high confidence" in r for r in reasons.all_inner_texts())
+        page.screenshot(path=str(shots / "monitor-group-revised-en.png"), full_page=True)
+        page.click(".kicker a >> nth=1")
+        history = page.locator(f'#history tr[data-indicator="{CHANGED}"] td.why').inner_text()
+        assert "rose from 2 to 4" in history
+    finally:
+        analyst.close()
+        supervisor.close()

@@ -28,9 +28,8 @@ def _post(client: TestClient, url: str, **fields: object) -> str:
 
 def _rate(client: TestClient, aid: int, indicator: str, level: str, **extra: object) -> int:
     data = _form(client, indicator=indicator, level=level, **extra)
-    return client.post(
-        f"/monitor/assessments/{aid}/rate", data=data, follow_redirects=False
-    ).status_code
+    done = client.post(f"/monitor/assessments/{aid}/rate", data=data, follow_redirects=False)
+    return int(done.status_code)
 
 
 HIGH = {
@@ -205,6 +204,6 @@ def test_numbers_beyond_the_database_are_refused_not_errors(store: Store, tmp_pa
         "/monitor/assessments",
         data=_form(analyst, subject=huge, period_start="2025-01-01", period_end="2025-06-30"),
     )
-    assert made.status_code == 422 and "no such number" in made.text
+    assert made.status_code == 422 and "ليس رقمًا" in made.text and huge in made.text
     assert analyst.get(f"/monitor/assessments/{huge}").status_code == 422
     assert analyst.get(f"/monitor/assessments/{aid}").status_code == 200
