@@ -149,7 +149,9 @@ def hits_decide(
             if after.status is HitStatus.CONFIRMED and after.subject.source == TRAVEL:
                 raise ScreenError(
                     "confirming a traveller hit sends an alert in the reviewer's name: "
-                    f"{reviewer!r} is not a Rasid user (see rasid users)"
+                    f"{reviewer!r} is not a Rasid user (see rasid users)",
+                    arabic="تأكيد نتيجة تخص مسافرًا يرسل تنبيهًا باسم المراجع: "
+                    f"{reviewer!r} ليس مستخدمًا في راصد (انظر rasid users)",
                 )
     console.print(f"hit {after.id}: {before} -> {after.status}", highlight=False)
     if sent is not None:

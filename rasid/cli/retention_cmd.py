@@ -185,7 +185,10 @@ def _principal(conn: Connection, name: str) -> Principal:
     """The user ``name`` as a caller (a RetentionError when there is none)."""
     user = get_user(conn, name)
     if user is None:
-        raise RetentionError(f"no user {name!r} (see rasid users)")
+        raise RetentionError(
+            f"no user {name!r} (see rasid users)",
+            arabic=f"لا يوجد مستخدم {name!r} (انظر rasid users)",
+        )
     return Principal(user)
 
 

@@ -61,7 +61,10 @@ class Recipient:
         """``agency`` or ``agency/user``."""
         agency, _, user = text.strip().partition("/")
         if not agency:
-            raise ExchangeError(f"a recipient is an agency or agency/user, not {text!r}")
+            raise ExchangeError(
+                f"a recipient is an agency or agency/user, not {text!r}",
+                arabic=f"المستلم جهة أو جهة/مستخدم، وليس {text!r}",
+            )
         return cls(agency, user or None)
 
     def __str__(self) -> str:
@@ -134,32 +137,67 @@ class Message:
 def _check(principal: Principal, draft: Draft, conn: Connection) -> None:
     require(principal, Scope.EXCHANGE)
     if not draft.subject.strip() or len(draft.subject) > SUBJECT_MAX:
-        raise ExchangeError(f"a subject is required (at most {SUBJECT_MAX} characters)")
+        raise ExchangeError(
+            f"a subject is required (at most {SUBJECT_MAX} characters)",
+            arabic=f"الموضوع مطلوب (بحد أقصى {SUBJECT_MAX} حرف)",
+        )
     if len(draft.body) > BODY_MAX:
-        raise ExchangeError(f"the body is longer than {BODY_MAX} characters")
+        raise ExchangeError(
+            f"the body is longer than {BODY_MAX} characters",
+            arabic=f"النص أطول من {BODY_MAX} حرف",
+        )
     if not draft.recipients:
-        raise ExchangeError("a message needs at least one recipient")
+        raise ExchangeError(
+            "a message needs at least one recipient",
+            arabic="تحتاج الرسالة إلى مستلم واحد على الأقل",
+        )
     if len(draft.entity_ids) > ENTITIES_MAX:
-        raise ExchangeError(f"at most {ENTITIES_MAX} entities per message")
+        raise ExchangeError(
+            f"at most {ENTITIES_MAX} entities per message",
+            arabic=f"لا يُرفق بالرسالة الواحدة أكثر من {ENTITIES_MAX} كيان",
+        )
     scale = get_scale(get_settings().grading_scale)
     try:
-        if not scale.check_source(draft.source_grade) or not scale.check_info(draft.info_grade):
-            raise ExchangeError("an evaluation is required: source and information grades")
-    except ModelError as exc:
-        raise ExchangeError(str(exc)) from None
+        evaluated = scale.check_source(draft.source_grade) and scale.check_info(draft.info_grade)
+    except ModelError as exc:  # a grade not on the scale: the scale's own wording
+        raise ExchangeError(str(exc), arabic=exc.arabic) from None
+    if not evaluated:
+        raise ExchangeError(
+            "an evaluation is required: source and information grades",
+            arabic="التقييم مطلوب: درجة موثوقية المصدر ودرجة مصداقية المعلومة",
+        )
     if draft.kind is Kind.RFI and draft.due_at is None:
-        raise ExchangeError("a request for information needs a deadline")
+        raise ExchangeError(
+            "a request for information needs a deadline",
+            arabic="يحتاج طلب المعلومات إلى موعد نهائي",
+        )
+    _check_recipients(principal, draft, conn)
+
+
+def _check_recipients(principal: Principal, draft: Draft, conn: Connection) -> None:
     for recipient in draft.recipients:
         if get_agency(conn, recipient.agency) is None:
-            raise ExchangeError(f"unknown agency {recipient.agency!r}")
+            raise ExchangeError(
+                f"unknown agency {recipient.agency!r}",
+                arabic=f"جهة غير معروفة: {recipient.agency!r}",
+            )
         if recipient.user is not None:
             user = get_user(conn, recipient.user)
             if user is None or user.agency != recipient.agency or not user.active:
-                raise ExchangeError(f"no active user {recipient.user!r} in {recipient.agency}")
+                raise ExchangeError(
+                    f"no active user {recipient.user!r} in {recipient.agency}",
+                    arabic=f"لا يوجد في {recipient.agency} مستخدم نشط باسم {recipient.user!r}",
+                )
         elif draft.marking is Marking.RED:
-            raise ExchangeError("TLP:RED goes to named people only: give agency/user")
+            raise ExchangeError(
+                "TLP:RED goes to named people only: give agency/user",
+                arabic="لا يُرسل ما صُنّف TLP:RED إلا إلى أشخاص بأسمائهم: اذكر الجهة/المستخدم",
+            )
         if recipient.agency == principal.agency and recipient.user is None:
-            raise ExchangeError("send to other agencies (or to named colleagues)")
+            raise ExchangeError(
+                "send to other agencies (or to named colleagues)",
+                arabic="أرسل إلى جهات أخرى (أو إلى زملاء بأسمائهم)",
+            )
 
 
 def send(conn: Connection, principal: Principal, draft: Draft) -> Message:
@@ -169,7 +207,10 @@ def send(conn: Connection, principal: Principal, draft: Draft) -> Message:
     if draft.in_reply_to is not None:
         asked = get_message(conn, principal, draft.in_reply_to, mark_read=False)
         if draft.kind is Kind.ANSWER and asked.kind is not Kind.RFI:
-            raise ExchangeError("an answer replies to a request for information")
+            raise ExchangeError(
+                "an answer replies to a request for information",
+                arabic="الرد لا يكون إلا على طلب معلومات",
+            )
     now = utcnow()
     message_id = secrets.token_hex(16)
     conn.execute(
@@ -334,6 +375,12 @@ def _message(conn: Connection, row: Any) -> Message:
     )
 
 
+def _unknown(message_id: str) -> UnknownMessage:
+    return UnknownMessage(
+        f"no message {message_id!r}", arabic=f"لا توجد رسالة بالمعرّف {message_id!r}"
+    )
+
+
 def get_message(
     conn: Connection, principal: Principal, message_id: str, mark_read: bool = True
 ) -> Message:
@@ -341,7 +388,7 @@ def get_message(
     the first time records the read receipt (and the read, in the audit log)."""
     row = conn.execute(select(message).where(message.c.id == message_id)).first()
     if row is None:
-        raise UnknownMessage(f"no message {message_id!r}")
+        raise _unknown(message_id)
     sent = row.sender_agency == principal.agency
     mine = conn.execute(
         select(message_recipient.c.id, message_recipient.c.read_at).where(
@@ -349,7 +396,7 @@ def get_message(
         )
     ).all()
     if not sent and not mine:
-        raise UnknownMessage(f"no message {message_id!r}")
+        raise _unknown(message_id)
     if mark_read and mine:
         now = utcnow()
         unread = [r.id for r in mine if r.read_at is None]
@@ -375,7 +422,10 @@ def acknowledge(conn: Connection, principal: Principal, message_id: str) -> Mess
     ).all()
     if not waiting:
         get_message(conn, principal, message_id, mark_read=False)  # UnknownMessage if unseen
-        raise ExchangeError("nothing to acknowledge: not a recipient, or acknowledged already")
+        raise ExchangeError(
+            "nothing to acknowledge: not a recipient, or acknowledged already",
+            arabic="لا شيء للإقرار باستلامه: لست من المستلمين، أو سبق الإقرار بالاستلام",
+        )
     get_message(conn, principal, message_id)  # also the read receipt
     conn.execute(
         update(message_recipient)

@@ -34,6 +34,14 @@ class Status(StrEnum):
     REFUSED = "refused"
 
 
+# How a decided request reads in an Arabic refusal ("was approved already").
+DECIDED_AR = {
+    Status.PENDING: "قيد الانتظار",
+    Status.APPROVED: "موافق عليه",
+    Status.REFUSED: "مرفوض",
+}
+
+
 @dataclass(frozen=True)
 class Reshare:
     """A request to pass a received message on."""
@@ -60,7 +68,10 @@ def _reshare(row: Any) -> Reshare:
 def _reason(text: str) -> str:
     reason = " ".join(text.split())
     if not reason or len(reason) > REASON_MAX:
-        raise ExchangeError(f"a reason is required (at most {REASON_MAX} characters)")
+        raise ExchangeError(
+            f"a reason is required (at most {REASON_MAX} characters)",
+            arabic=f"السبب مطلوب (بحد أقصى {REASON_MAX} حرف)",
+        )
     return reason
 
 
@@ -71,11 +82,19 @@ def request(
     require(principal, Scope.EXCHANGE)
     found = get_message(conn, principal, message_id, mark_read=False)
     if found.sender_agency == principal.agency:
-        raise ExchangeError("your agency sent this message: send it again instead")
+        raise ExchangeError(
+            "your agency sent this message: send it again instead",
+            arabic="جهتك هي مرسلة هذه الرسالة: أعد إرسالها بدلًا من ذلك",
+        )
     if get_agency(conn, to_agency) is None:
-        raise ExchangeError(f"unknown agency {to_agency!r}")
+        raise ExchangeError(
+            f"unknown agency {to_agency!r}", arabic=f"جهة غير معروفة: {to_agency!r}"
+        )
     if to_agency in (principal.agency, found.sender_agency):
-        raise ExchangeError(f"{to_agency} has this message already")
+        raise ExchangeError(
+            f"{to_agency} has this message already",
+            arabic=f"هذه الرسالة لدى {to_agency} بالفعل",
+        )
     now = utcnow()
     made = conn.execute(
         reshare.insert().values(
@@ -102,11 +121,17 @@ def request(
     return get_reshare(conn, principal, number)
 
 
+def _unknown(number: int) -> UnknownMessage:
+    return UnknownMessage(
+        f"no re-share request {number}", arabic=f"لا يوجد طلب إعادة مشاركة رقم {number}"
+    )
+
+
 def get_reshare(conn: Connection, principal: Principal, number: int) -> Reshare:
     """A re-share request the caller's agency made or must decide."""
     row = conn.execute(select(reshare).where(reshare.c.id == number)).first()
     if row is None or principal.agency not in (row.requester_agency, row.owner_agency):
-        raise UnknownMessage(f"no re-share request {number}")
+        raise _unknown(number)
     return _reshare(row)
 
 
@@ -127,11 +152,17 @@ def decide(
     require(principal, Scope.EXCHANGE)
     found = get_reshare(conn, principal, number)
     if found.owner_agency != principal.agency:
-        raise UnknownMessage(f"no re-share request {number}")
+        raise _unknown(number)
     if principal.user.role is not Role.SUPERVISOR:
-        raise Denied("a supervisor of the originating agency decides on re-sharing")
+        raise Denied(
+            "a supervisor of the originating agency decides on re-sharing",
+            arabic="يبتّ في إعادة المشاركة مشرف من الجهة المرسلة للرسالة",
+        )
     if found.status is not Status.PENDING:
-        raise ExchangeError(f"re-share request {number} was {found.status.value} already")
+        raise ExchangeError(
+            f"re-share request {number} was {found.status.value} already",
+            arabic=f"طلب إعادة المشاركة {number} {DECIDED_AR[found.status]} بالفعل",
+        )
     now = utcnow()
     status = Status.APPROVED if approve else Status.REFUSED
     conn.execute(

@@ -71,14 +71,20 @@ def check_day(value: str | None, name: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise GraphError(f"{name} must be a day as YYYY-MM-DD, not {value!r}") from None
+        raise GraphError(
+            f"{name} must be a day as YYYY-MM-DD, not {value!r}",
+            arabic=f"يجب أن يكون {name} يومًا بالصيغة YYYY-MM-DD، وليس {value!r}",
+        ) from None
 
 
 def node_of(view: View, entity_id: str) -> int:
     """The node of an entity the reader sees; UnknownNode otherwise."""
     node = view.graph.index.get(entity_id)
     if node is None or not view.node_visible[node]:
-        raise UnknownNode(f"no entity {entity_id!r} in the graph")
+        raise UnknownNode(
+            f"no entity {entity_id!r} in the graph",
+            arabic=f"لا يوجد في الشبكة كيان بالمعرّف {entity_id!r}",
+        )
     return node
 
 
@@ -100,7 +106,10 @@ def neighbours(
     filter admits; at most ``limit`` nodes (``truncated`` says when some were left out),
     with every admitted link between them."""
     if not 1 <= depth <= MAX_DEPTH:
-        raise GraphError(f"depth must be between 1 and {MAX_DEPTH}")
+        raise GraphError(
+            f"depth must be between 1 and {MAX_DEPTH}",
+            arabic=f"يجب أن يكون العمق depth بين 1 و{MAX_DEPTH}",
+        )
     flt = flt or Filter()
     start = node_of(view, entity_id)
     seen = {start: 0}
@@ -139,7 +148,10 @@ def paths(view: View, source: str, target: str, max_length: int = 4, k: int = 3)
     """Up to ``k`` shortest paths (fewest links first) from one entity to another, none
     longer than ``max_length`` links; ``k`` 0 gives every shortest path."""
     if not 1 <= max_length <= MAX_PATH_LENGTH:
-        raise GraphError(f"max_length must be between 1 and {MAX_PATH_LENGTH}")
+        raise GraphError(
+            f"max_length must be between 1 and {MAX_PATH_LENGTH}",
+            arabic=f"يجب أن يكون أقصى طول للمسار max_length بين 1 و{MAX_PATH_LENGTH}",
+        )
     a, b = node_of(view, source), node_of(view, target)
     with warnings.catch_warnings():  # igraph warns when the target is out of reach
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -222,7 +234,10 @@ def centrality(view: View, measure: str = "degree", limit: int = 50) -> Subgraph
     """The ``limit`` most central entities by ``measure`` (degree, betweenness counted on
     paths of at most BETWEENNESS_CUTOFF links, or PageRank), with their scores."""
     if measure not in MEASURES:
-        raise GraphError(f"measure must be one of {', '.join(MEASURES)}")
+        raise GraphError(
+            f"measure must be one of {', '.join(MEASURES)}",
+            arabic=f"المقياس measure واحد من: {'، '.join(MEASURES)}",
+        )
     scores = view.cached.get(measure)
     if scores is None:
         if measure == "degree":
@@ -249,7 +264,7 @@ def timeline(view: View, entity_id: str | None = None, community: int | None = N
         nodes = [n for n, c in enumerate(member_of) if c == community]
         edges = _between(view, nodes)
     else:
-        raise GraphError("give an entity or a community")
+        raise GraphError("give an entity or a community", arabic="حدّد كيانًا أو مجتمعًا شبكيًا")
     graph = view.graph
     dated = sorted((graph.starts[e], graph.edges[e].id, e) for e in edges if graph.starts[e])
     chosen = [e for _, _, e in dated]
@@ -266,7 +281,10 @@ def timeline(view: View, entity_id: str | None = None, community: int | None = N
 def nexus(view: View, max_length: int = 2, limit: int = 50) -> Subgraph:
     """The nexus bridges (``rasid.graph.nexus``), with the nodes and links of their paths."""
     if not 1 <= max_length <= 4:
-        raise GraphError("max_length must be between 1 and 4")
+        raise GraphError(
+            "max_length must be between 1 and 4",
+            arabic="يجب أن يكون أقصى طول للمسار max_length بين 1 و4",
+        )
     found = bridges(view, max_length, limit)
     nodes = list(dict.fromkeys(n for b in found for n in b.path))
     edges = sorted({e for b in found for e in path_edges(view, list(b.path))})

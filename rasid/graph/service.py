@@ -83,4 +83,4 @@ def export(
     if fmt == "ftm":
         lines = ftm_lines(conn, answer, readable)
         return "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in lines)
-    raise GraphError("format must be graphml or ftm")
+    raise GraphError("format must be graphml or ftm", arabic="يجب أن تكون الصيغة graphml أو ftm")

@@ -141,7 +141,10 @@ def check_same(judged: Judged, left: str, right: str) -> None:
         raise Conflict(
             f"{left} and {right} cannot be one entity: {found[0]} and {found[1]} were judged "
             f"not the same, and this judgement would merge them (undo that judgement first, "
-            f"or judge this pair not the same)"
+            f"or judge this pair not the same)",
+            arabic=f"لا يمكن أن يكون {left} و{right} كيانًا واحدًا: حُكم بأن {found[0]} "
+            f"و{found[1]} ليسا الشخص نفسه، وهذا الحكم يدمجهما (تراجع عن ذلك الحكم أولًا، "
+            f"أو احكم بأن هذا الزوج ليس الشخص نفسه)",
         )
 
 
@@ -156,7 +159,9 @@ def check_not_same(judged: Judged, left: str, right: str) -> None:
         path = sorted(forest.members[forest.find(left)])
         raise Conflict(
             f"{left} and {right} are one entity through other same judgements (among "
-            f"{', '.join(path)}): undo the one that is wrong first"
+            f"{', '.join(path)}): undo the one that is wrong first",
+            arabic=f"{left} و{right} كيان واحد بأحكام تطابق أخرى (بين "
+            f"{'، '.join(path)}): تراجع أولًا عن الحكم الخاطئ منها",
         )
 
 

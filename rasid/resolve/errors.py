@@ -1,7 +1,9 @@
-"""What the judgement workflow refuses."""
+"""What the judgement workflow refuses, worded in English and Arabic."""
+
+from rasid.model.errors import Worded
 
 
-class ResolveError(Exception):
+class ResolveError(Worded):
     """A judgement or a file of judgements that cannot be taken (a 422 in the API)."""
 
 

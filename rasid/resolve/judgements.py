@@ -106,7 +106,10 @@ class PairRecord:
 def ordered(left: str, right: str) -> tuple[str, str]:
     """A pair's ids in their stored order (the smaller first); ResolveError for one id."""
     if left == right:
-        raise ResolveError(f"a pair needs two different records, got {left!r} twice")
+        raise ResolveError(
+            f"a pair needs two different records, got {left!r} twice",
+            arabic=f"يحتاج الزوج إلى سجلين مختلفين، وقد ورد {left!r} مرتين",
+        )
     return (left, right) if left < right else (right, left)
 
 
@@ -115,7 +118,10 @@ def parse_judgement(value: str) -> Status:
     word = value.strip().lower()
     found = JUDGEMENT_WORDS.get(word) or (Status.UNSURE if word == "unsure" else None)
     if found is None:
-        raise ResolveError(f"unknown judgement {value!r}: same, not-same or unsure")
+        raise ResolveError(
+            f"unknown judgement {value!r}: same, not-same or unsure",
+            arabic=f"حكم غير معروف {value!r}: الحكم same أو not-same أو unsure",
+        )
     return found
 
 
@@ -278,7 +284,7 @@ def get_pair(
         query = query.where(visible)
     row = conn.execute(query).first()
     if row is None:
-        raise UnknownPair(f"no pair {left} / {right}")
+        raise UnknownPair(f"no pair {left} / {right}", arabic=f"لا يوجد زوج {left} / {right}")
     return _pair(row, history(conn, left, right))
 
 
@@ -381,12 +387,21 @@ def judge(
     first); a person's ``not_same`` wins over the auto-accept rule."""
     decided = parse_judgement(judgement) if isinstance(judgement, str) else judgement
     if decided not in JUDGEMENTS:
-        raise ResolveError(f"a person judges same, not_same or unsure, not {decided}")
+        raise ResolveError(
+            f"a person judges same, not_same or unsure, not {decided}",
+            arabic=f"يحكم الشخص بـ same أو not_same أو unsure، وليس بـ {decided}",
+        )
     user, reason = user.strip(), " ".join(reason.split())
     if not user:
-        raise ResolveError("a judgement needs the name of who judges")
+        raise ResolveError(
+            "a judgement needs the name of who judges",
+            arabic="يحتاج الحكم إلى اسم من يصدره",
+        )
     if len(reason) > REASON_MAX:
-        raise ResolveError(f"the reason is longer than {REASON_MAX} characters")
+        raise ResolveError(
+            f"the reason is longer than {REASON_MAX} characters",
+            arabic=f"السبب أطول من {REASON_MAX} حرف",
+        )
     found = get_pair(conn, left, right, readable)
     judged = canonical.load_judged(conn)
     if decided == Status.SAME:
@@ -460,16 +475,24 @@ def undo(
     proposed). The rule's acceptances are taken back with ``rasid resolve auto --undo``."""
     user = user.strip()
     if not user:
-        raise ResolveError("an undo needs the name of who takes the judgement back")
+        raise ResolveError(
+            "an undo needs the name of who takes the judgement back",
+            arabic="يحتاج التراجع إلى اسم من يتراجع عن الحكم",
+        )
     found = get_pair(conn, left, right, readable)
     standing_ = [j for j in found.history if j.undone_at is None]
     if not standing_:
-        raise ResolveError(f"nothing to undo on {found.left_id} / {found.right_id}")
+        raise ResolveError(
+            f"nothing to undo on {found.left_id} / {found.right_id}",
+            arabic=f"لا حكم يمكن التراجع عنه في الزوج {found.left_id} / {found.right_id}",
+        )
     last = standing_[-1]
     if last.by == RULE_ACTOR:
         raise ResolveError(
             "the auto-accept rule accepted this pair: judge it (a person's not_same wins "
-            "over the rule) or take the rule back with `rasid resolve auto --undo`"
+            "over the rule) or take the rule back with `rasid resolve auto --undo`",
+            arabic="قبلت قاعدة القبول التلقائي هذا الزوج: احكم فيه (حكم الشخص بأنهما ليسا "
+            "نفسه يتقدّم على القاعدة) أو تراجع عن القاعدة بالأمر `rasid resolve auto --undo`",
         )
     now = utcnow()
     conn.execute(

@@ -40,7 +40,9 @@ def auto_kinds(setting: str | None = None) -> frozenset[str]:
     if unknown:
         raise ResolveError(
             f"unknown identifier kind {', '.join(unknown)} for the auto-accept rule: "
-            f"{', '.join(IDENTIFIER_KINDS)}"
+            f"{', '.join(IDENTIFIER_KINDS)}",
+            arabic=f"نوع معرّف غير معروف لقاعدة القبول التلقائي: {'، '.join(unknown)}؛ "
+            f"الأنواع المقبولة: {'، '.join(IDENTIFIER_KINDS)}",
         )
     return kinds
 

@@ -1,7 +1,9 @@
-"""Errors of retention and unmasking."""
+"""Errors of retention and unmasking, worded in English and Arabic."""
+
+from rasid.model.errors import Worded
 
 
-class RetentionError(Exception):
+class RetentionError(Worded):
     """A request that cannot be made or decided as asked (the message says why)."""
 
 

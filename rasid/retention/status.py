@@ -150,7 +150,10 @@ def watched_datasets(conn: Connection, principal: Principal) -> list[Dataset]:
     agency's for a supervisor or data-protection officer. Denied without the retention or
     the audit scope. (Counts and dates only: no personal data.)"""
     if not (principal.may(Scope.RETENTION) or principal.may(Scope.AUDIT)):
-        raise Denied("following retention needs the retention or the audit scope")
+        raise Denied(
+            "following retention needs the retention or the audit scope",
+            arabic="متابعة الاحتفاظ بالبيانات تتطلب صلاحية الاحتفاظ أو التدقيق",
+        )
     every = list_datasets(conn)
     if principal.user.role is Role.ADMIN:
         return every

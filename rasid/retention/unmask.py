@@ -27,6 +27,8 @@ from rasid.store.visibility import Visibility, dataset_filter
 from rasid.travel.store import list_travellers, list_versions
 
 KINDS = ("entity", "booking", "traveller")
+# The kinds as an Arabic refusal names them (the English names them by their code).
+KINDS_AR = {"entity": "الكيان", "booking": "الحجز", "traveller": "المسافر"}
 REASON_MAX = 2000
 
 
@@ -36,6 +38,14 @@ class UnmaskStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+
+
+# How a decided request reads in an Arabic refusal ("is approved already").
+STATUS_AR = {
+    UnmaskStatus.PENDING: "قيد الانتظار",
+    UnmaskStatus.APPROVED: "موافق عليه",
+    UnmaskStatus.REFUSED: "مرفوض",
+}
 
 
 @dataclass(frozen=True)
@@ -102,19 +112,25 @@ def _request(row: Any) -> UnmaskRequest:
     )
 
 
-def _reason(value: str, what: str = "reason") -> str:
+def _reason(value: str) -> str:
     text = " ".join((value or "").split())
     if not text:
-        raise RetentionError(f"a {what} is required")
+        raise RetentionError("a reason is required", arabic="السبب مطلوب")
     if len(text) > REASON_MAX:
-        raise RetentionError(f"the {what} is longer than {REASON_MAX} characters")
+        raise RetentionError(
+            f"the reason is longer than {REASON_MAX} characters",
+            arabic=f"السبب أطول من {REASON_MAX} حرف",
+        )
     return text
 
 
 def _kind(value: str) -> str:
     kind = (value or "").strip().lower()
     if kind not in KINDS:
-        raise RetentionError(f"unknown target kind {value!r}: one of {', '.join(KINDS)}")
+        raise RetentionError(
+            f"unknown target kind {value!r}: one of {', '.join(KINDS)}",
+            arabic=f"نوع الموضوع غير معروف {value!r}: الأنواع هي {'، '.join(KINDS)}",
+        )
     return kind
 
 
@@ -164,16 +180,22 @@ def _choose(masked: list[str], given: str | None, kind: str, target_id: str, tod
     the only one it is masked in."""
     if not masked:
         raise RetentionError(
-            f"nothing of {kind} {target_id!r} that you may read is masked as of {today}"
+            f"nothing of {kind} {target_id!r} that you may read is masked as of {today}",
+            arabic=f"لا شيء محجوب في {today} مما يحق لك قراءته من {KINDS_AR[kind]} {target_id!r}",
         )
     if given:
         if given not in masked:
-            raise RetentionError(f"{kind} {target_id!r} is not masked in dataset {given!r}")
+            raise RetentionError(
+                f"{kind} {target_id!r} is not masked in dataset {given!r}",
+                arabic=f"{KINDS_AR[kind]} {target_id!r} غير محجوب في مجموعة البيانات {given!r}",
+            )
         return given
     if len(masked) > 1:
         raise RetentionError(
             f"{kind} {target_id!r} is masked in several datasets ({', '.join(masked)}): "
-            "say which one"
+            "say which one",
+            arabic=f"{KINDS_AR[kind]} {target_id!r} محجوب في أكثر من مجموعة بيانات "
+            f"({'، '.join(masked)}): حدّد إحداها",
         )
     return masked[0]
 
@@ -230,7 +252,11 @@ def _check_not_open(
         )
     ).first()
     if found is not None:
-        raise RetentionError(f"request {found.id} for this is {found.status} already")
+        raise RetentionError(
+            f"request {found.id} for this is {found.status} already",
+            arabic=f"يوجد لهذا طلب سابق رقم {found.id}، وهو "
+            f"{STATUS_AR[UnmaskStatus(found.status)]}",
+        )
 
 
 # Deciding ----------------------------------------------------------------------------------
@@ -251,11 +277,17 @@ def decide_unmask(
     require(principal, Scope.RETENTION)
     found = get_request(conn, request_id)
     if found.agency != principal.agency:
-        raise Denied(f"request {request_id} is about {found.agency}'s data: its supervisor decides")
+        raise Denied(
+            f"request {request_id} is about {found.agency}'s data: its supervisor decides",
+            arabic=f"الطلب {request_id} يخص بيانات {found.agency}: يبتّ فيه مشرف منها",
+        )
     if found.requested_by == principal.name:
-        raise Denied("nobody decides on their own request")
+        raise Denied("nobody decides on their own request", arabic="لا يبتّ أحد في طلب قدّمه بنفسه")
     if found.status is not UnmaskStatus.PENDING:
-        raise RetentionError(f"request {request_id} is {found.status} already")
+        raise RetentionError(
+            f"request {request_id} is {found.status} already",
+            arabic=f"الطلب {request_id} {STATUS_AR[found.status]} بالفعل",
+        )
     reason = _reason(reason)
     status = UnmaskStatus.APPROVED if approve else UnmaskStatus.REFUSED
     expires = now + timedelta(hours=hours) if approve else None
@@ -274,7 +306,10 @@ def decide_unmask(
         )
     )
     if changed.rowcount != 1:
-        raise RetentionError(f"request {request_id} was decided by someone else meanwhile")
+        raise RetentionError(
+            f"request {request_id} was decided by someone else meanwhile",
+            arabic=f"بتّ شخص آخر في الطلب {request_id} في هذه الأثناء",
+        )
     record(
         conn,
         principal,
@@ -299,7 +334,10 @@ def get_request(
     neither made it nor decides on it."""
     row = conn.execute(_query().where(unmask_request.c.id == request_id)).first()
     if row is None or (principal is not None and not _may_see(principal, row)):
-        raise UnknownUnmaskRequest(f"no unmask request {request_id}")
+        raise UnknownUnmaskRequest(
+            f"no unmask request {request_id}",
+            arabic=f"لا يوجد طلب اطلاع على بيانات محجوبة رقم {request_id}",
+        )
     return _request(row)
 
 
@@ -368,7 +406,9 @@ def read_travel_target(
     table = booking if found.target_kind == "booking" else traveller
     row = conn.execute(select(table).where(table.c.id == found.target_id)).first()
     if row is None:
-        raise RetentionError(f"{found.target} is no longer stored")
+        raise RetentionError(
+            f"{found.target} is no longer stored", arabic=f"{found.target} لم يعد محفوظًا"
+        )
     shown = dict(row._mapping)
     if masking is not None:
         shown = masking.row(found.target_kind, shown)

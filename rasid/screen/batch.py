@@ -18,10 +18,12 @@ MAX_NAME = 1000  # characters; a longer "name" is cut, not refused
 
 @dataclass(frozen=True)
 class BadLine:
-    """A line of a batch file that is not a subject, and why."""
+    """A line of a batch file that is not a subject, and why (in English, and in Arabic
+    for a refusal shown in Arabic)."""
 
     line: int
     reason: str
+    arabic: str = ""
 
 
 def read_subjects(stream: IO[str]) -> Iterator[Subject | BadLine]:
@@ -32,7 +34,7 @@ def read_subjects(stream: IO[str]) -> Iterator[Subject | BadLine]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield BadLine(number, f"not JSON: {exc.msg}")
+            yield BadLine(number, f"not JSON: {exc.msg}", f"ليس JSON: {exc.msg}")
             continue
         yield subject_from(data, number)
 
@@ -40,18 +42,27 @@ def read_subjects(stream: IO[str]) -> Iterator[Subject | BadLine]:
 def subject_from(data: Any, number: int = 0) -> Subject | BadLine:
     """A subject from a decoded JSON object, or why it is not one."""
     if not isinstance(data, dict):
-        return BadLine(number, "not a JSON object")
+        return BadLine(number, "not a JSON object", "ليس كائن JSON")
     name = data.get("name")
     if not isinstance(name, str) or not any(c.isalnum() for c in name):
-        return BadLine(number, "no name (a name needs at least one letter or digit)")
+        return BadLine(
+            number,
+            "no name (a name needs at least one letter or digit)",
+            "لا يوجد اسم (يحتاج الاسم إلى حرف أو رقم واحد على الأقل)",
+        )
     facts: dict[str, str | None] = {}
     for key in FIELDS:
         value = data.get(key)
         if value is not None and not isinstance(value, str | int):
-            return BadLine(number, f"{key} must be a string")
+            return BadLine(number, f"{key} must be a string", f"يجب أن يكون {key} نصًا")
         facts[key] = str(value).strip() or None if value is not None else None
     if facts["birth_date"] and not _is_date(facts["birth_date"]):
-        return BadLine(number, f"birth_date {facts['birth_date']!r} is not YYYY[-MM[-DD]]")
+        shown = repr(facts["birth_date"])
+        return BadLine(
+            number,
+            f"birth_date {shown} is not YYYY[-MM[-DD]]",
+            f"تاريخ الميلاد birth_date {shown} ليس بالصيغة YYYY[-MM[-DD]]",
+        )
     subject_id = data.get("id", number)
     return Subject(str(subject_id), name[:MAX_NAME], **facts)
 

@@ -32,11 +32,17 @@ def watchlist_names(conn: Connection, wanted: list[str] | None = None) -> list[s
     if wanted:
         for name in wanted:
             if get_dataset(conn, name) is None:
-                raise ScreenError(f"unknown watchlist dataset {name!r}")
+                raise ScreenError(
+                    f"unknown watchlist dataset {name!r}",
+                    arabic=f"قائمة رصد غير معروفة: {name!r}",
+                )
         return sorted(set(wanted))
     found = [d.name for d in list_datasets(conn) if d.kind == "watchlist"]
     if not found:
-        raise ScreenError("no watchlist dataset: import one with --watchlist (e.g. the UN list)")
+        raise ScreenError(
+            "no watchlist dataset: import one with --watchlist (e.g. the UN list)",
+            arabic="لا توجد قائمة رصد: استورد واحدة بالخيار --watchlist (مثل قائمة الأمم المتحدة)",
+        )
     return found
 
 

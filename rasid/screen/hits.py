@@ -44,6 +44,13 @@ class HitStatus(StrEnum):
     ESCALATED = "escalated"
 
 
+# The statuses as an Arabic refusal names them (a hit, نتيجة, is feminine).
+STATUS_AR = {
+    HitStatus.NEW: "جديدة",
+    HitStatus.CONFIRMED: "مؤكَّدة",
+    HitStatus.DISMISSED: "مستبعَدة",
+    HitStatus.ESCALATED: "مُحالة",
+}
 OPEN = frozenset({HitStatus.NEW, HitStatus.ESCALATED})
 # The allowed status changes. Going back to new is a reopening, for a supervisor: the person
 # deciding is recorded, and the role check arrives with sign-in (rasid.access).
@@ -367,10 +374,13 @@ def decide(
     watchlist outside ``datasets`` (None: all), raises UnknownHit.
     """
     target = parse_status(to_status)
-    reviewer = _required("reviewer", reviewer)
-    reason = _required("reason", reason)
+    reviewer = _required(reviewer, "reviewer", "اسم المراجع")
+    reason = _required(reason, "reason", "السبب")
     if len(reviewer) > REVIEWER_MAX:
-        raise ScreenError(f"the reviewer's name is longer than {REVIEWER_MAX} characters")
+        raise ScreenError(
+            f"the reviewer's name is longer than {REVIEWER_MAX} characters",
+            arabic=f"اسم المراجع أطول من {REVIEWER_MAX} حرفًا",
+        )
     current = get_hit(conn, hit_id, datasets)
     _check_transition(current, target)
     now = utcnow()
@@ -381,7 +391,10 @@ def decide(
         .values(status=str(target), updated_at=now)
     )
     if changed.rowcount != 1:
-        raise ScreenError(f"hit {hit_id} was decided by someone else meanwhile: look again")
+        raise ScreenError(
+            f"hit {hit_id} was decided by someone else meanwhile: look again",
+            arabic=f"بتّ شخص آخر في النتيجة {hit_id} في هذه الأثناء: اطّلع عليها من جديد",
+        )
     conn.execute(
         hit_decision.insert().values(
             hit_id=hit_id,
@@ -413,25 +426,37 @@ def parse_status(value: str) -> HitStatus:
     try:
         return HitStatus(value.strip().lower())
     except ValueError:
-        known = ", ".join(HitStatus)
-        raise ScreenError(f"unknown status {value!r}: one of {known}") from None
+        raise ScreenError(
+            f"unknown status {value!r}: one of {', '.join(HitStatus)}",
+            arabic=f"حالة غير معروفة {value!r}: الحالات هي {'، '.join(HitStatus)}",
+        ) from None
 
 
-def _required(what: str, value: str) -> str:
+def _required(value: str, what: str, what_ar: str) -> str:
+    """``value`` stripped; a ScreenError naming ``what`` (in English and Arabic) if blank."""
     text = (value or "").strip()
     if not text:
-        raise ScreenError(f"a {what} is required for every decision on a hit")
+        raise ScreenError(
+            f"a {what} is required for every decision on a hit",
+            arabic=f"{what_ar} مطلوب في كل قرار بشأن نتيجة",
+        )
     return text
 
 
 def _check_transition(current: HitRecord, target: HitStatus) -> None:
     if target == current.status:
-        raise ScreenError(f"hit {current.id} is {current.status} already")
+        raise ScreenError(
+            f"hit {current.id} is {current.status} already",
+            arabic=f"النتيجة {current.id} {STATUS_AR[current.status]} بالفعل",
+        )
     allowed = current.next_statuses
     if target not in allowed:
+        now, then = STATUS_AR[current.status], STATUS_AR[target]
         raise ScreenError(
             f"hit {current.id} cannot go from {current.status} to {target}: "
-            f"a {current.status} hit can go to {' or '.join(allowed)}"
+            f"a {current.status} hit can go to {' or '.join(allowed)}",
+            arabic=f"لا يمكن نقل النتيجة {current.id} من «{now}» إلى «{then}»: النتيجة "
+            f"«{now}» تنتقل إلى {' أو '.join(f'«{STATUS_AR[s]}»' for s in allowed)}",
         )
 
 
@@ -518,7 +543,7 @@ def get_hit(
     ``masking``."""
     row = conn.execute(_select(datasets).where(hit.c.id == hit_id)).first()
     if row is None:
-        raise UnknownHit(f"no hit {hit_id}")
+        raise UnknownHit(f"no hit {hit_id}", arabic=f"لا توجد نتيجة رقم {hit_id}")
     return _record(row, _history(conn, hit_id), masker(datasets) or masking)
 
 

@@ -53,7 +53,10 @@ def changed_entities(conn: Connection, dataset: str, run_id: str) -> list[str]:
         )
     ).scalar()
     if started is None:
-        raise ScreenError(f"no import {run_id!r} of dataset {dataset!r}")
+        raise ScreenError(
+            f"no import {run_id!r} of dataset {dataset!r}",
+            arabic=f"لا يوجد استيراد {run_id!r} لمجموعة البيانات {dataset!r}",
+        )
     query = (
         select(statement.c.entity_id)
         .where(statement.c.dataset == dataset, statement.c.first_seen >= started)
@@ -102,7 +105,10 @@ def rescreen(
         conn = uow.conn
         found = get_dataset(conn, dataset)
         if found is None:
-            raise ScreenError(f"unknown dataset {dataset!r}")
+            raise ScreenError(
+                f"unknown dataset {dataset!r}",
+                arabic=f"مجموعة بيانات غير معروفة: {dataset!r}",
+            )
         if found.kind != "watchlist":
             return done
         changed = changed_entities(conn, dataset, run_id)

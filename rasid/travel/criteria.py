@@ -71,7 +71,10 @@ class RuleRefused(ModelError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("; ".join(p.text("en") for p in self.problems))
+        super().__init__(
+            "; ".join(p.text("en") for p in self.problems),
+            arabic="؛ ".join(p.text("ar") for p in self.problems),
+        )
 
     @property
     def sensitive(self) -> bool:

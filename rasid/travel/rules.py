@@ -277,7 +277,8 @@ def _check_note(note: str) -> str:
 def _check_agency(rule: Rule, actor_agency: str | None) -> None:
     """A rule is changed by users of its own agency (the command line may change any)."""
     if actor_agency is not None and actor_agency != rule.agency:
-        raise Denied(vocabulary().message("agency_other", agency=rule.agency).en)
+        refusal = vocabulary().message("agency_other", agency=rule.agency)
+        raise Denied(refusal.en, arabic=refusal.ar)
 
 
 def _check_version(rule: Rule, expected: int | None) -> None:
@@ -319,7 +320,8 @@ def create_rule(
     now, note = utcnow(), _check_note(note)
     tidy, criteria = check_draft(conn, draft, today or now.date(), draft.agency or actor_agency)
     if actor_agency is not None and tidy.agency != actor_agency:
-        raise Denied(vocabulary().message("agency_other", agency=tidy.agency).en)
+        refusal = vocabulary().message("agency_other", agency=tidy.agency)
+        raise Denied(refusal.en, arabic=refusal.ar)
     columns = _columns(tidy, criteria) | {"status": RuleStatus.ACTIVE.value}
     row = {**columns, "agency": tidy.agency, "version": 1, "created_at": now, "updated_at": now}
     inserted = conn.execute(targeting_rule.insert().values(**row).returning(targeting_rule.c.id))

@@ -109,17 +109,26 @@ def read_schedule(data: bytes) -> Schedule:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScheduleError(f"not UTF-8 text (byte {exc.start})") from None
+        raise ScheduleError(
+            f"not UTF-8 text (byte {exc.start})",
+            arabic=f"الملف ليس نصًا بترميز UTF-8 (البايت {exc.start})",
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise ScheduleError("the file is empty: a header line is expected")
+        raise ScheduleError(
+            "the file is empty: a header line is expected",
+            arabic="الملف فارغ: يُنتظر سطر عناوين الأعمدة",
+        )
     columns = _columns(header)
     schedule = Schedule()
     for values in reader:
         number = reader.line_num
         if number > MAX_LINES:
-            raise ScheduleError(f"more than {MAX_LINES} lines: split the schedule")
+            raise ScheduleError(
+                f"more than {MAX_LINES} lines: split the schedule",
+                arabic=f"أكثر من {MAX_LINES} سطر: قسّم جدول الرحلات",
+            )
         if not any(v.strip() for v in values):
             continue
         try:
@@ -135,7 +144,9 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise ScheduleError(
-            f"column {', '.join(missing)} missing: the header needs {', '.join(REQUIRED)}"
+            f"column {', '.join(missing)} missing: the header needs {', '.join(REQUIRED)}",
+            arabic=f"العمود {'، '.join(missing)} غير موجود: يحتاج سطر العناوين إلى "
+            f"{'، '.join(REQUIRED)}",
         )
     return {name: names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in names}
 

@@ -30,13 +30,14 @@ from rasid.exchange.messages import (
     send,
     sent_box,
 )
+from rasid.model.errors import ModelError, worded
 from rasid.model.gradings import get_scale
 from rasid.model.markings import Marking
 from rasid.screen.hits import count_by_status
 from rasid.settings import get_settings
 from rasid.store.statements import utcnow
 from rasid.web.deps import Caller, Readable, Uow, check_form
-from rasid.web.render import render
+from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,7 +137,7 @@ def compose_submit(
         chosen = [Recipient(a) for a in recipients or []]
         chosen += [Recipient.parse(p) for p in people.replace(",", " ").split()]
         draft = Draft(
-            kind=Kind(kind),
+            kind=_kind(kind),
             subject=subject,
             body=body,
             recipients=chosen,
@@ -145,13 +146,34 @@ def compose_submit(
             info_grade=info_grade,
             handling=handling,
             entity_ids=entity_ids.replace(",", " ").split(),
-            due_at=datetime.fromisoformat(due_at) if due_at else None,
+            due_at=_due(due_at),
             in_reply_to=in_reply_to or None,
         )
         sent = send(uow.conn, caller, draft)
-    except (ExchangeError, ValueError) as exc:
-        return _compose(request, uow, caller, values, str(exc), 422)
+    except ModelError as exc:
+        return _compose(request, uow, caller, values, worded(exc, page_lang(request)), 422)
     return RedirectResponse(f"/messages/{sent.id}", status_code=303)
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        raise ExchangeError(
+            f"unknown kind of message {value!r}", arabic=f"نوع رسالة غير معروف: {value!r}"
+        ) from None
+
+
+def _due(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ExchangeError(
+            f"the deadline {value[:32]!r} is not a date and time (2026-11-20T09:30)",
+            arabic=f"الموعد النهائي {value[:32]!r} ليس تاريخًا ووقتًا (مثل 2026-11-20T09:30)",
+        ) from None
 
 
 @router.get("/messages/{message_id}", name="message")

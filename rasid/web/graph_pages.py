@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import PURPOSE_MAX, record, require
+from rasid.graph.errors import UnknownNode
 from rasid.web import views
 from rasid.web.deps import Caller, Readable, Uow
 from rasid.web.i18n import Translator
@@ -149,7 +150,10 @@ def graph_page(
         outcome = "ok" if found is not None else "not_found"
         record(uow.conn, caller, "graph.view", entity, stated, outcome=outcome)
         if found is None:  # answered, not raised, so that the record commits
-            return render_error(request, 404, f"no entity {entity!r}")
+            unknown = UnknownNode(
+                f"no entity {entity!r}", arabic=f"لا يوجد كيان بالمعرّف {entity!r}"
+            )
+            return render_error(request, 404, unknown.worded(t.lang))
         context["name"] = display_name(found, t.lang)
     context["config"] = client_config(uow.conn, readable, t, entity, stated)
     return render(request, "graph.html", context)

@@ -15,13 +15,14 @@ from starlette.responses import Response
 from rasid.access.accounts import Scope
 from rasid.access.policy import require
 from rasid.exchange.errors import ExchangeError
+from rasid.model.errors import worded
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
 from rasid.travel.alerts import decide_and_alert, flight_text, traveller_on_flight
 from rasid.travel.screening import SOURCE as TRAVEL
 from rasid.web.deps import Caller, Readable, Uow, check_form
 from rasid.web.models import MAX_ID
-from rasid.web.render import render
+from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,5 +109,6 @@ def decision_submit(
         decide_and_alert(uow.conn, caller, hit_id, status, reason, readable)
     except (ScreenError, ExchangeError) as exc:
         values = {"status": status, "reason": reason}
-        return _hit(request, uow, readable, hit_id, str(exc), values, status=422)
+        shown = worded(exc, page_lang(request))
+        return _hit(request, uow, readable, hit_id, shown, values, status=422)
     return RedirectResponse(f"/hits/{hit_id}", status_code=303)

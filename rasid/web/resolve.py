@@ -217,7 +217,10 @@ def run(body: RunIn, uow: Uow, caller: Caller, readable: Readable) -> RunOut:
     names = body.datasets or sorted(readable.datasets)
     unreadable = sorted(set(names) - readable.datasets)
     if unreadable:
-        raise Denied(f"not readable: {', '.join(unreadable)}")
+        raise Denied(
+            f"not readable: {', '.join(unreadable)}",
+            arabic=f"لا يحق لك قراءة: {'، '.join(unreadable)}",
+        )
     result = run_resolution(uow.conn, caller.name, names)
     return RunOut.model_validate(result.to_dict())
 

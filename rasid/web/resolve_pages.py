@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import require
+from rasid.model.errors import worded
 from rasid.model.statement import RasidStatement
 from rasid.resolve.errors import ResolveError, UnknownPair
 from rasid.resolve.judgements import (
@@ -34,7 +35,7 @@ from rasid.store.tables import statement
 from rasid.store.visibility import Visibility, dataset_filter, masker
 from rasid.web import views
 from rasid.web.deps import Caller, Readable, Uow, check_form
-from rasid.web.render import render
+from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -174,7 +175,8 @@ def judge_submit(
     except UnknownPair:
         raise
     except ResolveError as exc:
-        return _pair(request, uow, readable, left, right, str(exc), status=422)
+        shown = worded(exc, page_lang(request))
+        return _pair(request, uow, readable, left, right, shown, status=422)
     target = then if then.startswith("/resolve/pair?") else pair_url(left, right)
     return RedirectResponse(target, status_code=303)
 
@@ -197,5 +199,6 @@ def undo_submit(
     except UnknownPair:
         raise
     except ResolveError as exc:
-        return _pair(request, uow, readable, left, right, str(exc), status=422)
+        shown = worded(exc, page_lang(request))
+        return _pair(request, uow, readable, left, right, shown, status=422)
     return RedirectResponse(pair_url(left, right), status_code=303)

@@ -355,7 +355,10 @@ def unmasked_data(
     """
     found = get_request(uow.conn, request_id, caller)
     if found.requested_by != caller.name or not found.active(now):
-        raise RetentionError(f"request {request_id} does not let you see its target now")
+        raise RetentionError(
+            f"request {request_id} does not let you see its target now",
+            arabic=f"الطلب {request_id} لا يتيح لك الاطلاع على موضوعه الآن",
+        )
     if found.dataset not in readable:
         raise NotFound(f"{found.target} is in a dataset you no longer read")
     request = unmask_out(found, now)

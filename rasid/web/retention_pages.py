@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import Denied
+from rasid.model.errors import worded
 from rasid.retention.errors import RetentionError
 from rasid.retention.status import dataset_status, list_runs, watched_datasets
 from rasid.retention.unmask import (
@@ -28,7 +29,7 @@ from rasid.retention.unmask import (
 from rasid.settings import get_settings
 from rasid.web.deps import Caller, Now, Readable, Uow, check_form
 from rasid.web.models import MAX_ID
-from rasid.web.render import render
+from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,7 +70,10 @@ def _requests(
     status: int = 200,
 ) -> Response:
     if not (caller.may(Scope.READ) or caller.may(Scope.RETENTION)):
-        raise Denied("requests to see masked data need the read or the retention scope")
+        raise Denied(
+            "requests to see masked data need the read or the retention scope",
+            arabic="طلبات الاطلاع على البيانات المحجوبة تتطلب صلاحية القراءة أو الاحتفاظ",
+        )
     found = list_requests(uow.conn, caller, None, PAGE)
     context = {
         "nav": "retention",
@@ -109,7 +113,8 @@ def request_submit(
     except RetentionError as exc:
         values = {"target_kind": target_kind, "target_id": target_id, "dataset": dataset}
         values["reason"] = reason
-        return _requests(request, uow, caller, now, str(exc), values, status=422)
+        shown = worded(exc, page_lang(request))
+        return _requests(request, uow, caller, now, shown, values, status=422)
     return RedirectResponse("/retention/unmask", status_code=303)
 
 
@@ -127,12 +132,14 @@ def decision_submit(
     """Record a supervisor's decision on a request, then show the requests again."""
     check_form(request, uow, csrf_token)
     get_request(uow.conn, request_id, caller)  # 404 for one the caller may not see
-    if decision not in ("approve", "refuse"):
-        message = "the decision must be approve or refuse"
-        return _requests(request, uow, caller, now, message, status=422)
     hours = get_settings().unmask_hours
     try:
+        if decision not in ("approve", "refuse"):
+            raise RetentionError(
+                "the decision must be approve or refuse", arabic="القرار إما موافقة أو رفض"
+            )
         decide_unmask(uow.conn, caller, request_id, decision == "approve", reason, now, hours)
     except RetentionError as exc:
-        return _requests(request, uow, caller, now, str(exc), status=422)
+        shown = worded(exc, page_lang(request))
+        return _requests(request, uow, caller, now, shown, status=422)
     return RedirectResponse("/retention/unmask", status_code=303)

@@ -120,7 +120,7 @@ def screen(
     """
     items = body.subjects if body.subjects is not None else [body.subject] if body.subject else []
     if not items:
-        raise ScreenError("give a subject or subjects")
+        raise ScreenError("give a subject or subjects", arabic="حدّد شخصًا أو أكثر للتدقيق")
     datasets = watchlist_names(uow.conn, body.watchlists)
     datasets = [d for d in datasets if d in readable]
     results = []
@@ -209,7 +209,7 @@ def check(
     data["id"] = body.id or ""
     subject = subject_from(data, 1)
     if isinstance(subject, BadLine):
-        raise ScreenError(subject.reason)
+        raise ScreenError(subject.reason, arabic=subject.arabic)
     documents = [TravelDocument(d.number, d.issuing_state, d.type) for d in body.documents]
     known = list_datasets(uow.conn)
     watchlists = [d.name for d in known if d.kind == "watchlist" and d.name in readable]

@@ -37,8 +37,13 @@ TRAVEL_SCOPES = (Scope.SCREEN, Scope.REVIEW)
 def require_travel(caller: Principal) -> None:
     """Denied unless the caller screens travellers or reviews hits."""
     if not any(caller.may(scope) for scope in TRAVEL_SCOPES):
-        how = "this token" if caller.token_scopes is not None else "the role"
-        raise Denied(f"{how} allows neither screening nor reviewing ({caller.user.role.value})")
+        role = caller.user.role.value
+        token = caller.token_scopes is not None
+        raise Denied(
+            f"{'this token' if token else 'the role'} allows neither screening nor "
+            f"reviewing ({role})",
+            arabic=f"{'هذا الرمز' if token else 'الدور'} لا يسمح بالتدقيق ولا بالمراجعة ({role})",
+        )
 
 
 def _travel_caller(caller: Caller) -> Principal:
@@ -68,7 +73,10 @@ def as_utc(value: datetime | None) -> datetime:
     try:
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     except (OverflowError, ValueError):
-        raise ModelError(f"{value.isoformat()} has no UTC equivalent") from None
+        raise ModelError(
+            f"{value.isoformat()} has no UTC equivalent",
+            arabic=f"لا مقابل للوقت {value.isoformat()} بالتوقيت العالمي",
+        ) from None
 
 
 def report_range(start: date | None, end: date | None, as_of: datetime) -> tuple[date, date]:
@@ -77,12 +85,21 @@ def report_range(start: date | None, end: date | None, as_of: datetime) -> tuple
     try:
         first, last = default_range(as_of.date())
     except OverflowError:
-        raise ModelError("as_of is too near the ends of the calendar") from None
+        raise ModelError(
+            "as_of is too near the ends of the calendar",
+            arabic="التاريخ as_of قريب جدًا من حدود التقويم",
+        ) from None
     start, end = start or first, end or last
     if end < start:
-        raise ModelError(f"the range ends ({end}) before it starts ({start})")
+        raise ModelError(
+            f"the range ends ({end}) before it starts ({start})",
+            arabic=f"تنتهي الفترة ({end}) قبل أن تبدأ ({start})",
+        )
     if end - start >= timedelta(days=MAX_DAYS):
-        raise ModelError(f"a report covers at most {MAX_DAYS} days of departures")
+        raise ModelError(
+            f"a report covers at most {MAX_DAYS} days of departures",
+            arabic=f"لا يغطي التقرير أكثر من {MAX_DAYS} يومًا من أيام الإقلاع",
+        )
     return start, end
 
 

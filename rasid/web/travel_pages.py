@@ -19,7 +19,7 @@ from rasid.travel.flights import list_flights
 from rasid.web.deps import Caller, Readable, Uow
 from rasid.web.models import MAX_OFFSET
 from rasid.web.pages import page_purpose
-from rasid.web.render import render, render_error
+from rasid.web.render import page_lang, render, render_error
 from rasid.web.travel import (
     as_utc,
     build_report,
@@ -45,7 +45,10 @@ def day(value: str | None, default: date | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ModelError(f"{value[:10]!r} is not a day (2026-11-20)") from None
+        raise ModelError(
+            f"{value[:10]!r} is not a day (2026-11-20)",
+            arabic=f"{value[:10]!r} ليس تاريخ يوم (مثل 2026-11-20)",
+        ) from None
 
 
 @router.get("/flights", name="flights")
@@ -101,7 +104,10 @@ def flight_page(
         return render(request, "flight.html", asked, status=428)
     found = read_manifest(uow, caller, readable, flight_id, stated)
     if found is None:  # answered, not raised, so that the audit record commits
-        return render_error(request, 404, f"no flight {flight_id!r}")
+        unknown = ModelError(
+            f"no flight {flight_id!r}", arabic=f"لا توجد رحلة بالمعرّف {flight_id!r}"
+        )
+        return render_error(request, 404, unknown.worded(page_lang(request)))
     passengers = [t for t in found.travellers if t.row["role"] == "passenger"]
     context: dict[str, Any] = {
         "nav": "flights",

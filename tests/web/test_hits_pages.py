@@ -82,6 +82,13 @@ def test_a_reviewer_decides_with_a_reason(store: Store, queued: dict[str, int]) 
             data={"csrf_token": token, "status": "dismissed", "reason": " "},
         )
         assert refused.status_code == 422 and 'value="dismissed" required checked' in refused.text
+        assert "السبب مطلوب في كل قرار بشأن نتيجة" in refused.text  # in the page's language
+        odd = officer.post(
+            f"/hits/{hit_id}/decision",
+            data={"csrf_token": token, "status": "maybe", "reason": "x"},
+            params={"lang": "en"},
+        )
+        assert odd.status_code == 422 and "unknown status &#39;maybe&#39;" in odd.text
         # A forged form (no token) is refused.
         forged = officer.post(
             f"/hits/{hit_id}/decision", data={"status": "dismissed", "reason": "x"}

@@ -53,6 +53,13 @@ def test_the_review_screen_judge_and_undo(store: Store, tmp_path: Path) -> None:
     assert "names agree" in text and "+0.930" in text
     assert 'data-key="s"' in text and "s same, n not the same" in text
     csrf = client.headers["X-CSRF-Token"]
+    undo = {"csrf_token": csrf, "left": "brd-1", "right": "pol-1"}
+    early = client.post("/resolve/undo", data=undo, params={"lang": "ar"})
+    assert (
+        early.status_code == 422 and "لا حكم يمكن التراجع عنه في الزوج brd-1 / pol-1" in early.text
+    )
+    early = client.post("/resolve/undo", data=undo, params={"lang": "en"})
+    assert early.status_code == 422 and "nothing to undo on brd-1 / pol-1" in early.text
     form = {"csrf_token": csrf, "left": "brd-1", "right": "pol-1", "judgement": "same",
             "reason": "same birth date"}  # fmt: skip
     done = client.post("/resolve/judge", data=form, follow_redirects=False)
@@ -63,7 +70,6 @@ def test_the_review_screen_judge_and_undo(store: Store, tmp_path: Path) -> None:
     assert entity.status_code == 303 and entity.headers["location"] == "/entities/brd-1"
     merged = client.get("/entities/brd-1?lang=en").text
     assert "Merged from" in merged and "pol-1" in merged
-    undo = {"csrf_token": csrf, "left": "brd-1", "right": "pol-1"}
     assert client.post("/resolve/undo", data=undo, follow_redirects=False).status_code == 303
     with store.uow() as uow:
         assert get_pair(uow.conn, "brd-1", "pol-1").status == Status.PROPOSED

@@ -70,7 +70,8 @@ def test_ask_and_decide_in_the_browser(
         "reason": "",
     }
     blank = analyst.post("/retention/unmask", data=form, follow_redirects=False)
-    assert blank.status_code == 422 and "reason is required" in blank.text
+    assert blank.status_code == 422 and "السبب مطلوب" in blank.text  # the page's language
+    assert "reason is required" not in blank.text
     form["reason"] = "قضية رقم 7"
     asked = analyst.post("/retention/unmask", data=form, follow_redirects=False)
     assert asked.status_code == 303 and asked.headers["location"] == "/retention/unmask"
@@ -85,6 +86,12 @@ def test_ask_and_decide_in_the_browser(
         data={"csrf_token": "forged", "decision": "approve", "reason": "ok"},
     )
     assert forged.status_code == 403
+    unreasoned = supervisor.post(
+        f"/retention/unmask/{number}/decision",
+        data={"csrf_token": csrf(listing.text), "decision": "approve", "reason": ""},
+        params={"lang": "ar"},
+    )
+    assert unreasoned.status_code == 422 and "السبب مطلوب" in unreasoned.text
     decided = supervisor.post(
         f"/retention/unmask/{number}/decision",
         data={"csrf_token": csrf(listing.text), "decision": "approve", "reason": "justified"},
@@ -94,6 +101,10 @@ def test_ask_and_decide_in_the_browser(
     assert "Approved" in supervisor.get("/retention/unmask", params={"lang": "en"}).text
     assert "ACKARY" in analyst.get(f"/entities/{loaded.pnr_person}").text
     assert "ACKARY" not in supervisor.get(f"/entities/{loaded.pnr_person}").text
+    odd = analyst.post(
+        "/retention/unmask", data={**form, "target_kind": "ship"}, params={"lang": "en"}
+    )
+    assert odd.status_code == 422 and "unknown target kind &#39;ship&#39;" in odd.text
 
 
 def test_the_status_page_in_both_languages(
