@@ -21,7 +21,10 @@ from rasid.assist import coverage as coverage_mod
 from rasid.assist import duplicates as duplicates_mod
 from rasid.assist import matching
 from rasid.assist import progress as progress_mod
+from rasid.assist import rates as rates_mod
+from rasid.assist.documents import get_document
 from rasid.assist.errors import AssistError, UnknownRecord
+from rasid.assist.indicators import linked_indicators, load_indicators
 from rasid.assist.model import (
     Component,
     CoverageMatrix,
@@ -34,26 +37,21 @@ from rasid.assist.model import (
     ProjectKind,
     Reason,
     Rollup,
+    Text,
     Trace,
     TraceLink,
 )
+from rasid.assist.needs import get_need, list_needs
 from rasid.assist.projects import get_project, list_projects
-from rasid.assist.records import (
-    get_document,
-    get_need,
-    get_roadmap,
-    linked_indicators,
-    list_needs,
-    load_indicators,
-    steps_of_need,
-    taxonomy,
-    text,
-)
+from rasid.assist.records import country, taxonomy, text
+from rasid.assist.roadmaps import get_roadmap, steps_of_need
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_duplicate_note as note_t
 from rasid.store.tables import assist_indicator as indicator_t
 from rasid.store.tables import assist_match as match_t
 from rasid.store.tables import assist_need as need_t
+
+NOTE = Text("الملاحظة", "the note")
 
 
 @dataclass(frozen=True)
@@ -148,15 +146,22 @@ def decisions(conn: Connection, principal: Principal, need_id: int) -> list[Deci
 
 
 def suggest(
-    conn: Connection, principal: Principal, need_id: int, *, today: date, limit: int = 20
+    conn: Connection,
+    principal: Principal,
+    need_id: int,
+    *,
+    today: date,
+    limit: int = 20,
+    projects: Sequence[Project] | None = None,
 ) -> list[Match]:
     """Projects and offers ranked for a need, each with every component of its score; those
-    already decided on (accepted or rejected) are left out."""
+    already decided on (accepted or rejected) are left out. ``projects`` is every project
+    the caller may see, when it has read them already."""
     need = get_need(conn, principal, need_id)
     decided = {d.project for d in decisions(conn, principal, need_id)}
-    projects = [
-        p for p in list_projects(conn, principal, country_code=need.country) if p.id not in decided
-    ]
+    if projects is None:
+        projects = list_projects(conn, principal, country_code=need.country)
+    projects = [p for p in projects if need.country in p.countries and p.id not in decided]
     return matching.rank(
         need,
         projects,
@@ -164,7 +169,17 @@ def suggest(
         today=today,
         committed=committed(conn, exclude_need=need_id),
         limit=limit,
+        rates=rates_mod.book(conn, need.agency),
     )
+
+
+def _deciding(principal: Principal, need: Need) -> None:
+    """Refuse unless the caller coordinates for the need's agency."""
+    if not may_coordinate(principal, need.agency):
+        raise Denied(
+            f"only a coordination officer of {need.agency} decides on its matches",
+            arabic=f"لا يقرر في مطابقات احتياجات {need.agency} إلا موظف تنسيق منها",
+        )
 
 
 def decide(
@@ -180,17 +195,20 @@ def decide(
     """Accept (linking need and project) or reject a match, as a coordinator of the need's
     agency. The score and its components are recorded as they are now."""
     need = get_need(conn, principal, need_id)
-    if not may_coordinate(principal, need.agency):
-        raise Denied(f"only a coordination officer of {need.agency} decides on its matches")
+    _deciding(principal, need)
     project = get_project(conn, principal, project_id)
     if need.country not in project.countries:
-        raise AssistError(f"project {project.identifier} does not cover {need.country}")
+        raise AssistError(
+            f"project {project.identifier} does not cover {need.country}",
+            arabic=f"المشروع {project.identifier} لا يشمل الدولة {need.country}",
+        )
     match = matching.score(
         need,
         project,
         taxonomy(conn),
         today=today,
         committed=committed(conn, exclude_need=need_id).get(project_id, 0.0),
+        rates=rates_mod.book(conn, need.agency),
     )
     conn.execute(delete(match_t).where(match_t.c.need == need_id, match_t.c.project == project_id))
     conn.execute(
@@ -200,7 +218,7 @@ def decide(
             score=match.score,
             components=_components_json(match.components),
             status=status.value,
-            note=text(note, "the note", required=False, limit=2000),
+            note=text(note, NOTE, required=False, limit=2000),
             decided_by=principal.name,
             decided_at=utcnow(),
         )
@@ -219,25 +237,32 @@ def decide(
 def undo(conn: Connection, principal: Principal, need_id: int, project_id: int) -> None:
     """Withdraw a decision (the match is suggested again)."""
     need = get_need(conn, principal, need_id)
-    if not may_coordinate(principal, need.agency):
-        raise Denied(f"only a coordination officer of {need.agency} decides on its matches")
+    _deciding(principal, need)
     gone = conn.execute(
         delete(match_t).where(match_t.c.need == need_id, match_t.c.project == project_id)
     ).rowcount
     if not gone:
-        raise UnknownRecord(f"no decision on need {need_id} and project {project_id}")
+        raise UnknownRecord(
+            f"no decision on need {need_id} and project {project_id}",
+            arabic=f"لا قرار في الاحتياج {need_id} والمشروع {project_id}",
+        )
     record(conn, principal, "assist.match.undo", str(need_id), project=str(project_id))
 
 
 def accepted_projects(
-    conn: Connection, principal: Principal, needs: Sequence[Need]
+    conn: Connection,
+    principal: Principal,
+    needs: Sequence[Need],
+    *,
+    visible: Mapping[int, Project] | None = None,
 ) -> dict[int, list[Project]]:
-    """Per need, the projects accepted for it that the caller may see."""
+    """Per need, the projects accepted for it that the caller may see. ``visible`` is the
+    caller's projects by id (``projects_by_id(list_projects(...))``) when the caller has read
+    them already, as a page or a report asking for many needs does; without it they are read
+    here, and only when some match was accepted."""
     ids = [n.id for n in needs if n.id is not None]
     out: dict[int, list[Project]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    visible = {p.id: p for p in list_projects(conn, principal)}
+    pairs: list[tuple[int, int]] = []
     for start in range(0, len(ids), 500):
         rows = conn.execute(
             select(match_t.c.need, match_t.c.project).where(
@@ -245,9 +270,13 @@ def accepted_projects(
                 match_t.c.status == MatchStatus.ACCEPTED.value,
             )
         )
-        for need_id, project_id in rows:
-            if project_id in visible:
-                out[need_id].append(visible[project_id])
+        pairs.extend((int(n), int(p)) for n, p in rows)
+    if not pairs:
+        return out
+    seen = visible if visible is not None else projects_by_id(list_projects(conn, principal))
+    for need_id, project_id in pairs:
+        if project_id in seen:
+            out[need_id].append(seen[project_id])
     return out
 
 
@@ -260,24 +289,45 @@ def duplicates(
     *,
     country_code: str | None = None,
     min_days: int = duplicates_mod.MIN_OVERLAP_DAYS,
+    projects: Sequence[Project] | None = None,
 ) -> list[Duplicate]:
     """Live projects the caller may see that overlap in a state, theme and beneficiary
     institution for longer than ``min_days``: flags for a coordination meeting. Offers are
-    left out: an offer is not yet funded work that could be done twice."""
-    projects = list_projects(
-        conn, principal, country_code=country_code, live_only=True, kind=ProjectKind.PROJECT
-    )
-    found = duplicates_mod.find_duplicates(projects, min_days=min_days)
+    left out: an offer is not yet funded work that could be done twice. ``projects`` is
+    every project the caller may see, when it has read them already."""
+    if projects is None:
+        live = list_projects(
+            conn, principal, country_code=country_code, live_only=True, kind=ProjectKind.PROJECT
+        )
+    else:
+        live = _live(projects, country_code)
+    found = duplicates_mod.find_duplicates(live, min_days=min_days)
     if country_code:
         found = [d for d in found if d.country == country_code.upper()]
     return found
 
 
-def notes(conn: Connection, principal: Principal) -> dict[tuple[int, int], list[Note]]:
+def _live(projects: Sequence[Project], country_code: str | None) -> list[Project]:
+    """The live projects (not offers) among ``projects``, in a state when one is given."""
+    wanted = country(country_code) if country_code else None
+    return [
+        p
+        for p in projects
+        if p.status.live
+        and p.kind is ProjectKind.PROJECT
+        and (wanted is None or wanted in p.countries)
+    ]
+
+
+def notes(
+    conn: Connection, principal: Principal, *, projects: Sequence[Project] | None = None
+) -> dict[tuple[int, int], list[Note]]:
     """Notes on duplication flags, by project pair, that the caller's agency wrote or that
-    concern projects the caller may see."""
+    concern projects the caller may see (``projects``: those, when read already)."""
     require(principal, Scope.ASSIST)
-    visible = {p.id for p in list_projects(conn, principal)}
+    if projects is None:
+        projects = list_projects(conn, principal)
+    visible = {p.id for p in projects}
     out: dict[tuple[int, int], list[Note]] = {}
     for r in conn.execute(select(note_t).order_by(note_t.c.at)):
         if r.left in visible and r.right in visible:
@@ -291,11 +341,14 @@ def add_note(conn: Connection, principal: Principal, left: int, right: int, note
     """Record what a coordination meeting made of a flag (the flag stays computed)."""
     require(principal, Scope.ASSIST)
     if not may_coordinate(principal, principal.agency):
-        raise Denied("only a coordination officer records coordination notes")
+        raise Denied(
+            "only a coordination officer records coordination notes",
+            arabic="لا يسجّل ملاحظات التنسيق إلا موظف تنسيق",
+        )
     first, second = sorted((left, right))
     get_project(conn, principal, first)
     get_project(conn, principal, second)
-    body = text(note, "the note", limit=4000)
+    body = text(note, NOTE, limit=4000)
     at = utcnow()
     conn.execute(
         note_t.insert().values(
@@ -315,16 +368,20 @@ def add_note(conn: Connection, principal: Principal, left: int, right: int, note
 
 
 def coverage(
-    conn: Connection, principal: Principal, *, countries: Sequence[str] | None = None
+    conn: Connection,
+    principal: Principal,
+    *,
+    countries: Sequence[str] | None = None,
+    visible: Mapping[int, Project] | None = None,
 ) -> CoverageMatrix:
-    """The needs-coverage matrix (thematic area x state) of the needs the caller may see."""
+    """The needs-coverage matrix (thematic area x state) of the needs the caller may see
+    (``visible``: as for ``accepted_projects``)."""
     needs = list_needs(conn, principal)
     if countries:
         wanted = {c.upper() for c in countries}
         needs = [n for n in needs if n.country in wanted]
-    return coverage_mod.coverage(
-        needs, accepted_projects(conn, principal, needs), taxonomy(conn), countries
-    )
+    accepted = accepted_projects(conn, principal, needs, visible=visible)
+    return coverage_mod.coverage(needs, accepted, taxonomy(conn), countries)
 
 
 def indicator_progress(conn: Connection, ids: Sequence[int], as_of: date) -> dict[int, Progress]:
@@ -363,8 +420,16 @@ def need_progress(
     return own, linked, progress_mod.rollup(own + linked)
 
 
-def trace(conn: Connection, principal: Principal, need_id: int, as_of: date) -> Trace:
-    """Good practice → finding → need → roadmap steps → projects → indicators → progress."""
+def trace(
+    conn: Connection,
+    principal: Principal,
+    need_id: int,
+    as_of: date,
+    *,
+    visible: Mapping[int, Project] | None = None,
+) -> Trace:
+    """Good practice → finding → need → roadmap steps → projects → indicators → progress
+    (``visible``: as for ``accepted_projects``, when tracing many needs)."""
     need = get_need(conn, principal, need_id)
     document = None
     if need.document is not None:
@@ -375,7 +440,7 @@ def trace(conn: Connection, principal: Principal, need_id: int, as_of: date) -> 
     own, linked, rollup = need_progress(conn, principal, need_id, as_of)
     by_project: dict[int, list[Progress]] = {}
     linked_ids = {p.indicator for p in linked}
-    projects = accepted_projects(conn, principal, [need])[need_id]
+    projects = accepted_projects(conn, principal, [need], visible=visible)[need_id]
     for project in projects:
         if project.id is None:
             continue

@@ -57,7 +57,9 @@ def coverage(
     grouped: dict[tuple[str, str], list[Need]] = defaultdict(list)
     for need in needs:
         if need.id is None:
-            raise AssistError(f"need {need.institution!r} ({need.theme}) has no id: store it first")
+            raise AssistError(  # english-only: the matrix is of stored needs, which have ids
+                f"need {need.institution!r} ({need.theme}) has no id: store it first"
+            )
         if need.status is NeedStatus.WITHDRAWN:
             continue
         if chosen is None or need.country in chosen:

@@ -52,6 +52,7 @@ from rasid.assist.model import (
     ProjectImport,
     ProjectKind,
     Taxonomy,
+    Text,
 )
 from rasid.assist.taxonomy import practice_code
 from rasid.model.markings import Marking
@@ -85,13 +86,16 @@ NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 DAC = re.compile(r"^[0-9]{5}$")
+CURRENCY_CODE = Text("رمز عملة (ISO 4217)", "an ISO 4217 code")
+COUNTRY_CODE = Text("رمز دولة من حرفين (ISO 3166-1)", "an ISO 3166-1 alpha-2 code")
+DAC_CODE = Text("رمز غاية من خمسة أرقام للجنة المساعدة الإنمائية", "a five-digit DAC purpose code")
 
 
 class _BadCell(Exception):
-    """A value that quarantines its row."""
+    """A value that quarantines its row, and why in both languages."""
 
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, column: str, reason: Text) -> None:
+        super().__init__(reason.en)
         self.column = column
         self.reason = reason
 
@@ -110,7 +114,7 @@ class _Row:
         """A cell that must not be empty."""
         value = self.get(column)
         if not value:
-            raise _BadCell(column, "a value is required")
+            raise _BadCell(column, Text("القيمة مطلوبة", "a value is required"))
         return value
 
     def items(self, column: str) -> list[str]:
@@ -127,7 +131,10 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AssistError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        raise AssistError(
+            f"{name}: not UTF-8 text (byte {exc.start})",
+            arabic=f"{name}: ليس نصًا بترميز UTF-8 (البايت {exc.start})",
+        ) from None
 
 
 def _lines(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -140,7 +147,10 @@ def _lines(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise AssistError(f"{name} line {reader.line_num}: not valid CSV: {exc}") from None
+            raise AssistError(
+                f"{name} line {reader.line_num}: not valid CSV: {exc}",
+                arabic=f"{name} السطر {reader.line_num}: ليس CSV صالحًا",
+            ) from None
         yield start, cells
         start = reader.line_num + 1
 
@@ -149,12 +159,21 @@ def _header(cells: list[str], name: str) -> list[str]:
     header = [c.strip().lower() for c in cells]
     for column in header:
         if column not in COLUMNS:
-            raise AssistError(f"{name} line 1: unknown column {column!r}")
+            raise AssistError(
+                f"{name} line 1: unknown column {column!r}",
+                arabic=f"{name} السطر 1: عمود غير معروف {column!r}",
+            )
         if header.count(column) > 1:
-            raise AssistError(f"{name} line 1: column {column!r} appears twice")
+            raise AssistError(
+                f"{name} line 1: column {column!r} appears twice",
+                arabic=f"{name} السطر 1: العمود {column!r} مكرر",
+            )
     for column in REQUIRED:
         if column not in header:
-            raise AssistError(f"{name} line 1: the required column {column!r} is missing")
+            raise AssistError(
+                f"{name} line 1: the required column {column!r} is missing",
+                arabic=f"{name} السطر 1: العمود المطلوب {column!r} غير موجود",
+            )
     return header
 
 
@@ -167,7 +186,13 @@ def _date(row: _Row, column: str) -> date | None:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise _BadCell(column, f"{value!r} is not a date (YYYY-MM-DD)")
+    raise _BadCell(
+        column,
+        Text(
+            f"{value!r} ليس تاريخًا (سنة-شهر-يوم YYYY-MM-DD)",
+            f"{value!r} is not a date (YYYY-MM-DD)",
+        ),
+    )
 
 
 def _number(row: _Row, column: str) -> float | None:
@@ -177,15 +202,18 @@ def _number(row: _Row, column: str) -> float | None:
         return None
     value = float(text.replace(",", "")) if NUMBER.match(text.replace(",", "")) else -1.0
     if not 0 <= value < math.inf:
-        raise _BadCell(column, f"{text!r} is not a number of zero or more")
+        raise _BadCell(
+            column,
+            Text(f"{text!r} ليس رقمًا من الصفر فأكثر", f"{text!r} is not a number of zero or more"),
+        )
     return value
 
 
-def _checked(row: _Row, column: str, pattern: re.Pattern[str], what: str) -> list[str]:
+def _checked(row: _Row, column: str, pattern: re.Pattern[str], what: Text) -> list[str]:
     values = [v.upper() if pattern is not DAC else v for v in row.items(column)]
     for value in values:
         if not pattern.match(value):
-            raise _BadCell(column, f"{value!r} is not {what}")
+            raise _BadCell(column, Text(f"{value!r} ليس {what.ar}", f"{value!r} is not {what.en}"))
     return list(dict.fromkeys(values))
 
 
@@ -196,7 +224,13 @@ def _themes(row: _Row, taxonomy: Taxonomy) -> tuple[str, ...]:
         if re.fullmatch("[0-9]{1,2}", code):
             code = practice_code(int(code))
         if taxonomy.get(code) is None:
-            raise _BadCell("themes", f"{item!r} is not a theme of the taxonomy")
+            raise _BadCell(
+                "themes",
+                Text(
+                    f"{item!r} ليس مجالًا من التصنيف الموضوعي",
+                    f"{item!r} is not a theme of the taxonomy",
+                ),
+            )
         if code not in codes:
             codes.append(code)
     return tuple(codes)
@@ -206,14 +240,23 @@ def _choice(row: _Row, column: str, table: dict[str, ActivityStatus]) -> Activit
     value = row.required(column)
     found = table.get(value.lower().replace("finalization", "finalisation"))
     if found is None:
-        raise _BadCell(column, f"{value!r} is not a status (1..6 or its name)")
+        raise _BadCell(
+            column,
+            Text(
+                f"{value!r} ليس حالة (من 1 إلى 6 أو اسمها)",
+                f"{value!r} is not a status (1..6 or its name)",
+            ),
+        )
     return found
 
 
 def _kind(row: _Row) -> ProjectKind:
     value = row.get("kind").lower() or ProjectKind.PROJECT.value
     if value not in {k.value for k in ProjectKind}:
-        raise _BadCell("kind", f"{row.get('kind')!r} is not project or offer")
+        kind = row.get("kind")
+        raise _BadCell(
+            "kind", Text(f"{kind!r} ليس project ولا offer", f"{kind!r} is not project or offer")
+        )
     return ProjectKind(value)
 
 
@@ -222,7 +265,12 @@ def _budgets(row: _Row, start: date | None, end: date | None, currency: str) -> 
     if value is None:
         return ()
     if start is None or end is None:
-        raise _BadCell("budget", "a budget needs start and end dates")
+        raise _BadCell(
+            "budget",
+            Text(
+                "الميزانية تحتاج إلى تاريخي البدء والانتهاء", "a budget needs start and end dates"
+            ),
+        )
     return (Budget(start, end, value, currency),)
 
 
@@ -235,21 +283,39 @@ def _names(row: _Row, column: str) -> tuple[str, ...]:
     names = row.items(column)
     for name in names:
         if len(name) > MAX_NAME:
-            raise _BadCell(column, f"a name longer than {MAX_NAME} characters")
+            raise _BadCell(
+                column,
+                Text(
+                    f"اسم يتجاوز الحد الأقصى لعدد الأحرف ({MAX_NAME})",
+                    f"a name longer than {MAX_NAME} characters",
+                ),
+            )
     return tuple(names)
 
 
 def _project(row: _Row, taxonomy: Taxonomy, source: str, agency: str) -> Project:
     identifier = row.required("identifier")
     if len(identifier) > MAX_NAME:
-        raise _BadCell("identifier", f"longer than {MAX_NAME} characters")
+        raise _BadCell(
+            "identifier",
+            Text(
+                f"يتجاوز الحد الأقصى لعدد الأحرف ({MAX_NAME})",
+                f"longer than {MAX_NAME} characters",
+            ),
+        )
     start, end = _date(row, "start"), _date(row, "end")
     if start is not None and end is not None and end < start:
-        raise _BadCell("end", f"{end.isoformat()} is before the start {start.isoformat()}")
-    currency = (_checked(row, "currency", CURRENCY, "an ISO 4217 code") or ["USD"])[0]
-    countries = _checked(row, "countries", COUNTRY, "an ISO 3166-1 alpha-2 code")
+        raise _BadCell(
+            "end",
+            Text(
+                f"{end.isoformat()} يسبق تاريخ البدء {start.isoformat()}",
+                f"{end.isoformat()} is before the start {start.isoformat()}",
+            ),
+        )
+    currency = (_checked(row, "currency", CURRENCY, CURRENCY_CODE) or ["USD"])[0]
+    countries = _checked(row, "countries", COUNTRY, COUNTRY_CODE)
     if not countries:
-        raise _BadCell("countries", "a value is required")
+        raise _BadCell("countries", Text("القيمة مطلوبة", "a value is required"))
     return Project(
         id=None,
         identifier=identifier,
@@ -265,7 +331,7 @@ def _project(row: _Row, taxonomy: Taxonomy, source: str, agency: str) -> Project
         spent=_number(row, "spent") or 0.0,
         participants=_participants(row),
         themes=_themes(row, taxonomy),
-        dac=tuple(_checked(row, "dac", DAC, "a five-digit DAC purpose code")),
+        dac=tuple(_checked(row, "dac", DAC, DAC_CODE)),
         beneficiaries=_names(row, "beneficiaries"),
         region=row.get("region"),
         agency=agency,
@@ -283,7 +349,9 @@ def read_csv(data: bytes, name: str, taxonomy: Taxonomy, *, agency: str = "") ->
     rows = _lines(_decode(data, name), name)
     first = next(rows, None)
     if first is None:
-        raise AssistError(f"{name} line 1: no header row")
+        raise AssistError(
+            f"{name} line 1: no header row", arabic=f"{name} السطر 1: لا صف لعناوين الأعمدة"
+        )
     header = _header(first[1], name)
     projects: list[Project] = []
     quarantined: list[ImportProblem] = []
@@ -291,9 +359,14 @@ def read_csv(data: bytes, name: str, taxonomy: Taxonomy, *, agency: str = "") ->
     for line, cells in rows:
         outcome = _row(cells, header, lambda r: _project(r, taxonomy, f"csv:{name}", agency))
         if isinstance(outcome, Project) and outcome.identifier in seen:
-            outcome = f"column identifier: already used on line {seen[outcome.identifier]}"
-        if isinstance(outcome, str):
-            quarantined.append(ImportProblem(f"{name} line {line}", outcome))
+            earlier = seen[outcome.identifier]
+            outcome = Text(
+                f"العمود identifier: مستعمل من قبل في السطر {earlier}",
+                f"column identifier: already used on line {earlier}",
+            )
+        if isinstance(outcome, Text):
+            where = Text(f"{name} السطر {line}", f"{name} line {line}")
+            quarantined.append(ImportProblem(where.en, outcome.en, where.ar, outcome.ar))
         elif outcome is not None:
             seen[outcome.identifier] = line
             projects.append(outcome)
@@ -302,13 +375,18 @@ def read_csv(data: bytes, name: str, taxonomy: Taxonomy, *, agency: str = "") ->
 
 def _row(
     cells: list[str], header: list[str], make: Callable[[_Row], Project]
-) -> Project | str | None:
+) -> Project | Text | None:
     """The project of a row, the reason it is quarantined, or None for a blank row."""
     if not any(c.strip() for c in cells):
         return None
     if len(cells) != len(header):
-        return f"{len(cells)} values for {len(header)} columns"
+        return Text(
+            f"عدد القيم {len(cells)} وعدد الأعمدة {len(header)}",
+            f"{len(cells)} values for {len(header)} columns",
+        )
     try:
         return make(_Row(header, cells))
     except _BadCell as bad:
-        return f"column {bad.column}: {bad.reason}"
+        return Text(
+            f"العمود {bad.column}: {bad.reason.ar}", f"column {bad.column}: {bad.reason.en}"
+        )

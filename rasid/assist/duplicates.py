@@ -45,7 +45,9 @@ def _keys(project: Project, codes: Sequence[str]) -> Iterator[_Key]:
 
 def _ident(project: Project) -> int:
     if project.id is None:
-        raise AssistError(f"project {project.identifier!r} has no id: store it first")
+        raise AssistError(  # english-only: callers compare stored projects, which have ids
+            f"project {project.identifier!r} has no id: store it first"
+        )
     return project.id
 
 
@@ -95,7 +97,10 @@ def find_duplicates(
     state, theme and institution, so only projects in the same group are compared.
     """
     if min_days < 0:
-        raise AssistError(f"duplication check: min_days must be 0 or more, not {min_days}")
+        raise AssistError(
+            f"duplication check: min_days must be 0 or more, not {min_days}",
+            arabic=f"فحص الازدواج: الحد الأدنى لأيام التداخل صفر أو أكثر، لا {min_days}",
+        )
     themed: dict[_Key, list[Project]] = defaultdict(list)
     coded: dict[_Key, list[Project]] = defaultdict(list)  # by DAC code, projects without themes
     coded_themed: dict[_Key, list[Project]] = defaultdict(list)  # by DAC code, with themes

@@ -14,7 +14,9 @@ Components and weights (``WEIGHTS``):
 - **timing** (.10): the project runs inside the need's window (today until the date it is
   wanted by, or two years); later starts lose a twelfth a month.
 - **funding** (.15): the budget left after spending and after the needs already accepted onto
-  the project, against the need's estimated cost.
+  the project, against the need's estimated cost. A budget in another currency is converted
+  into the need's with the need's office's exchange rate on the matching day (the rate, its
+  date and its source named in the reason); without a rate it is not compared (0.5).
 """
 
 import re
@@ -35,6 +37,7 @@ from rasid.assist.model import (
     Text,
     Theme,
 )
+from rasid.assist.rates import Conversion, RateBook
 from rasid.model.text import normalize_text
 
 __all__ = [
@@ -162,6 +165,14 @@ REASONS: dict[str, Text] = {
         "{cost} {currency}",
         "The {remaining} {currency} left covers {share}% of the estimated cost of {cost} "
         "{currency}",
+    ),
+    "match.funding.converted": Text(
+        "المتبقي من الميزانية {original} {project_currency} يعادل {remaining} {currency} بسعر "
+        "1 {project_currency} = {rate} {currency} (سعر {rate_date}، المصدر: {source})، ويغطي "
+        "{share}% من الكلفة المقدّرة {cost} {currency}",
+        "The {original} {project_currency} left is {remaining} {currency} at 1 "
+        "{project_currency} = {rate} {currency} (rate of {rate_date}, source: {source}), "
+        "covering {share}% of the estimated cost of {cost} {currency}",
     ),
     "match.funding.share": Text(
         "كلفة الحاجة غير معروفة؛ بقي {share}% من الميزانية ({remaining} من {budget} {currency})",
@@ -294,18 +305,45 @@ def _timing(need: Need, project: Project, today: date) -> Component:
     return _component("timing", value, code, months=f"{months:.1f}", **dates)
 
 
-def _funding(need: Need, project: Project, committed: float) -> Component:
+def _converted(
+    remaining: float, cost: float, need: Need, project: Project, used: Conversion
+) -> Component:
+    """The funding component when the remaining budget was converted into the need's
+    currency."""
+    share = min(1.0, used.amount / cost)
+    args = {
+        "original": figure(remaining),
+        "project_currency": project.currency,
+        "remaining": figure(used.amount),
+        "currency": need.currency,
+        "rate": f"{used.factor:.6g}",
+        "rate_date": used.rate.on.isoformat(),
+        "source": used.rate.source,
+        "share": f"{share * 100:.0f}",
+        "cost": figure(cost),
+    }
+    return _component("funding", share, "match.funding.converted", **args)
+
+
+def _funding(
+    need: Need, project: Project, committed: float, today: date, rates: RateBook | None
+) -> Component:
     budget = project.budget
     if budget <= 0:
         return _component("funding", 0.5, "match.funding.unknown")
     remaining = budget - project.spent - committed
     money = {"remaining": figure(remaining), "currency": project.currency}
     cost = need.cost if need.cost is not None and need.cost > 0 else None
-    if cost is not None and project.currency != need.currency:
-        args = {"project_currency": project.currency, "need_currency": need.currency}
-        return _component("funding", 0.5, "match.funding.currency", **args)
     if remaining <= 0:
         return _component("funding", 0.0, "match.funding.exhausted", **money)
+    if cost is not None and project.currency != need.currency:
+        used = (
+            rates.conversion(remaining, project.currency, need.currency, today) if rates else None
+        )
+        if used is not None:
+            return _converted(remaining, cost, need, project, used)
+        args = {"project_currency": project.currency, "need_currency": need.currency}
+        return _component("funding", 0.5, "match.funding.currency", **args)
     if cost is None:
         share = min(1.0, remaining / budget)
         args = {"share": f"{share * 100:.0f}", "budget": figure(budget)}
@@ -317,30 +355,54 @@ def _funding(need: Need, project: Project, committed: float) -> Component:
     return _component("funding", share, "match.funding.partial", **money, **args)
 
 
-def _score(need: Need, project: Project, lookup: _Lookup, today: date, committed: float) -> Match:
+def _unstored(project: Project) -> AssistError:
+    return AssistError(
+        f"project {project.identifier!r} has no id: store it first",
+        arabic=f"المشروع {project.identifier!r} بلا رقم: يُحفظ أولًا",
+    )
+
+
+def _score(
+    need: Need,
+    project: Project,
+    lookup: _Lookup,
+    today: date,
+    committed: float,
+    rates: RateBook | None,
+) -> Match:
     if need.id is None:
-        raise AssistError(f"need {need.institution!r} ({need.theme}) has no id: store it first")
+        raise AssistError(
+            f"need {need.institution!r} ({need.theme}) has no id: store it first",
+            arabic=f"الحاجة {need.institution!r} ({need.theme}) بلا رقم: تُحفظ أولًا",
+        )
     if project.id is None:
-        raise AssistError(f"project {project.identifier!r} has no id: store it first")
+        raise _unstored(project)
     components = (
         _theme(need, project, lookup),
         _institution(need, project),
         _geography(need, project),
         _timing(need, project, today),
-        _funding(need, project, committed),
+        _funding(need, project, committed, today, rates),
     )
     total = round(sum(c.score * c.weight for c in components), 4)
     return Match(need.id, project.id, total, components)
 
 
 def score(
-    need: Need, project: Project, taxonomy: Taxonomy, *, today: date, committed: float = 0.0
+    need: Need,
+    project: Project,
+    taxonomy: Taxonomy,
+    *,
+    today: date,
+    committed: float = 0.0,
+    rates: RateBook | None = None,
 ) -> Match:
     """How well ``project`` may meet ``need`` at ``today``: every component with its reason
     and the weighted sum (rounded to 4 places). ``committed`` is the cost of the needs already
-    accepted onto the project, taken from what is left of its budget. Both records must have
-    been stored (have an id)."""
-    return _score(need, project, _Lookup(taxonomy), today, committed)
+    accepted onto the project, taken from what is left of its budget; ``rates`` (the need's
+    office's) convert a budget in another currency. Both records must have been stored
+    (have an id)."""
+    return _score(need, project, _Lookup(taxonomy), today, committed, rates)
 
 
 def rank(
@@ -352,11 +414,13 @@ def rank(
     committed: Mapping[int, float] | None = None,
     limit: int = 20,
     minimum: float = 0.05,
+    rates: RateBook | None = None,
 ) -> list[Match]:
     """The projects and offers that may meet ``need``, best first (ties by project id), at
     most ``limit``, none scoring under ``minimum``. Closed and cancelled projects are left
     out, and so are projects in other states: another state's project cannot meet this
-    state's need. ``committed`` maps a project id to the cost already accepted onto it."""
+    state's need. ``committed`` maps a project id to the cost already accepted onto it;
+    ``rates`` convert budgets in other currencies."""
     spent = committed or {}
     lookup = _Lookup(taxonomy)
     found: list[Match] = []
@@ -364,8 +428,8 @@ def rank(
         if project.status in _ENDED or need.country not in project.countries:
             continue
         if project.id is None:
-            raise AssistError(f"project {project.identifier!r} has no id: store it first")
-        match = _score(need, project, lookup, today, spent.get(project.id, 0.0))
+            raise _unstored(project)
+        match = _score(need, project, lookup, today, spent.get(project.id, 0.0), rates)
         if match.score >= minimum:
             found.append(match)
     found.sort(key=lambda m: (-m.score, m.project))

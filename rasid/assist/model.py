@@ -6,7 +6,8 @@ between needs and projects, duplication flags, and progress on indicators.
 Everything here is plain data. The taxonomy is read by ``rasid.assist.taxonomy``; IATI and
 CSV by ``rasid.assist.iati`` and ``rasid.assist.csvimport``; the arithmetic lives in
 ``rasid.assist.matching``, ``rasid.assist.duplicates``, ``rasid.assist.progress`` and
-``rasid.assist.coverage``; storage and access in ``rasid.assist.records``.
+``rasid.assist.coverage``; storage and access in ``rasid.assist.records`` (what the
+records share) and the modules of each kind of record (``documents``, ``needs``...).
 
 Explanations (why a match scored what it did, why an indicator is red) are reason codes with
 arguments, worded in Arabic and English by ``rasid.assist.wording``: the same explanation
@@ -46,6 +47,7 @@ __all__ = [
     "Project",
     "ProjectImport",
     "ProjectKind",
+    "Rate",
     "Rating",
     "Reason",
     "Release",
@@ -60,6 +62,8 @@ __all__ = [
     "ThemeKind",
     "Trace",
     "TraceLink",
+    "Transaction",
+    "TransactionType",
 ]
 
 EVERY_PARTNER = "*"
@@ -357,6 +361,45 @@ class Budget:
     currency: str
 
 
+class TransactionType(IntEnum):
+    """IATI's TransactionType code list."""
+
+    INCOMING_FUNDS = 1
+    OUTGOING_COMMITMENT = 2
+    DISBURSEMENT = 3
+    EXPENDITURE = 4
+    INTEREST_PAYMENT = 5
+    LOAN_REPAYMENT = 6
+    REIMBURSEMENT = 7
+    PURCHASE_OF_EQUITY = 8
+    SALE_OF_EQUITY = 9
+    CREDIT_GUARANTEE = 10
+    INCOMING_COMMITMENT = 11
+    OUTGOING_PLEDGE = 12
+    INCOMING_PLEDGE = 13
+
+    @property
+    def spending(self) -> bool:
+        """Money spent: a disbursement or an expenditure (what ``Project.spent`` sums)."""
+        return self in (TransactionType.DISBURSEMENT, TransactionType.EXPENDITURE)
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One IATI transaction of a project: money committed, pledged, disbursed, spent or
+    received, between the organisations named."""
+
+    type: TransactionType
+    date: date
+    value: float
+    currency: str
+    provider: str = ""  # the providing organisation's name
+    provider_ref: str = ""  # its IATI organisation identifier
+    receiver: str = ""
+    receiver_ref: str = ""
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class Result:
     """One result of a project, with the indicators that measure it."""
@@ -381,7 +424,7 @@ class Project:
     end: date | None
     currency: str
     budgets: tuple[Budget, ...] = ()
-    spent: float = 0.0  # disbursements and expenditure reported
+    spent: float = 0.0  # disbursements and expenditure, in the project's currency
     participants: tuple[Participant, ...] = ()
     themes: tuple[str, ...] = ()  # Theme codes (IATI sector vocabulary 99, ours)
     dac: tuple[str, ...] = ()  # OECD DAC CRS purpose codes (IATI sector vocabulary 1)
@@ -393,11 +436,26 @@ class Project:
     released_to: tuple[str, ...] = (EVERY_PARTNER,)
     source: str = ""  # "iati", "csv" or "form", with the file name when imported
     title_ar: str = ""
+    transactions: tuple[Transaction, ...] = ()  # every IATI transaction, in file order
 
     @property
     def budget(self) -> float:
         """The total of the budget periods."""
         return sum(b.value for b in self.budgets)
+
+    def totals(self, kind: TransactionType | int) -> dict[str, float]:
+        """The transactions of one type (or its IATI code) summed by currency, the
+        project's own currency first."""
+        out: dict[str, float] = {self.currency: 0.0}
+        for item in self.transactions:
+            if item.type == kind:
+                out[item.currency] = out.get(item.currency, 0.0) + item.value
+        return out
+
+    @property
+    def committed(self) -> float:
+        """The outgoing commitments in the project's currency."""
+        return self.totals(TransactionType.OUTGOING_COMMITMENT)[self.currency]
 
     def in_role(self, role: OrgRole) -> tuple[str, ...]:
         """The names of the participants in a role."""
@@ -540,10 +598,22 @@ class CoverageMatrix:
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """A record quarantined (or a value dropped) while importing, with where and why."""
+    """A record quarantined (or a value dropped) while importing, with where and why, in
+    English and, when the reader words it, in Arabic (the import page shows the page's
+    language). Two problems are equal when their English is."""
 
     where: str  # e.g. "donors.xml line 12, activity XM-DAC-41301-CT-07" or "offers.csv line 4"
     reason: str
+    where_ar: str = field(default="", compare=False)
+    reason_ar: str = field(default="", compare=False)
+
+    def place(self, lang: str) -> str:
+        """Where, in ``lang`` (English when there is no Arabic wording)."""
+        return self.where_ar if lang == "ar" and self.where_ar else self.where
+
+    def why(self, lang: str) -> str:
+        """Why, in ``lang`` (English when there is no Arabic wording)."""
+        return self.reason_ar if lang == "ar" and self.reason_ar else self.reason
 
 
 @dataclass(frozen=True)
@@ -554,6 +624,25 @@ class ProjectImport:
     projects: tuple[Project, ...]
     quarantined: tuple[ImportProblem, ...] = ()
     dropped: tuple[ImportProblem, ...] = ()
+
+
+# --- exchange rates ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """An exchange rate a coordination office uses: one ``base`` is worth ``rate`` of
+    ``quote`` from ``on`` (until a later rate of the pair)."""
+
+    id: int | None
+    base: str  # ISO 4217
+    quote: str
+    rate: float  # > 0
+    on: date  # the date the rate is as of
+    source: str  # where it comes from (a central bank's fixing, a UN operational rate...)
+    agency: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
 
 
 # --- the trace ----------------------------------------------------------------------------

@@ -109,11 +109,23 @@ def _rating(achieved: float, elapsed: float) -> Rating:
 
 
 def _check(indicator: Indicator) -> None:
-    values = [("baseline", indicator.baseline), ("target", indicator.target)]
-    values += [(f"actual of {a.date.isoformat()}", a.value) for a in indicator.actuals]
+    values = [
+        (Text("خط الأساس", "baseline"), indicator.baseline),
+        (Text("الهدف", "target"), indicator.target),
+    ]
+    values += [
+        (
+            Text(f"القيمة المسجلة في {a.date.isoformat()}", f"actual of {a.date.isoformat()}"),
+            a.value,
+        )
+        for a in indicator.actuals
+    ]
     for name, value in values:
         if not math.isfinite(value):
-            raise AssistError(f"indicator {indicator.title!r}: the {name} is not a number")
+            raise AssistError(
+                f"indicator {indicator.title!r}: the {name.en} is not a number",
+                arabic=f"المؤشر {indicator.title!r}: {name.ar} ليس رقمًا",
+            )
 
 
 def progress(indicator: Indicator, as_of: date) -> Progress:

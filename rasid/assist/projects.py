@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, select, update
 from rasid.access.accounts import Scope
 from rasid.access.policy import Denied, Principal, may_record_project, record, require
 from rasid.assist.errors import AssistError, UnknownRecord
+from rasid.assist.indicators import check_indicator, insert_indicator, load_indicators
 from rasid.assist.model import (
     ActivityStatus,
     Budget,
@@ -28,19 +29,20 @@ from rasid.assist.model import (
     ProjectImport,
     ProjectKind,
     Result,
+    Text,
+    Transaction,
 )
 from rasid.assist.records import (
-    check_indicator,
     country,
     currency,
-    insert_indicator,
-    load_indicators,
     released_to,
     split,
     taxonomy,
     text,
+    within,
     write_release,
 )
+from rasid.assist.transactions import check_transaction, load_transactions, write_transactions
 from rasid.model.markings import Marking
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_actual as actual_t
@@ -50,8 +52,14 @@ from rasid.store.tables import assist_indicator as indicator_t
 from rasid.store.tables import assist_participant as participant_t
 from rasid.store.tables import assist_project as project_t
 from rasid.store.tables import assist_project_sector as sector_t
+from rasid.store.tables import assist_transaction as transaction_t
 from rasid.store.uow import insert_id
 
+IDENTIFIER = Text("المعرّف", "the identifier")
+TITLE = Text("العنوان", "the title")
+TITLE_AR = Text("العنوان العربي", "the Arabic title")
+DESCRIPTION = Text("الوصف", "the description")
+BENEFICIARY = Text("مؤسسة مستفيدة", "a beneficiary")
 THEMES = "99"  # IATI sector vocabulary: the reporting organisation's own (our taxonomy)
 DAC = "1"  # IATI sector vocabulary: OECD DAC CRS purpose codes (5 digits)
 
@@ -77,40 +85,59 @@ class Saved:
         }
 
 
-def _check(conn: Connection, project: Project) -> Project:
-    """A project checked and cleaned before it is stored."""
-    where = f"project {project.identifier!r}"
+def _refuse(where: Text, en: str, ar: str) -> AssistError:
+    return AssistError(f"{where.en}: {en}", arabic=f"{where.ar}: {ar}")
+
+
+def _check_facts(conn: Connection, project: Project, where: Text) -> None:
+    """Refuse a project whose themes, dates or amounts cannot be stored."""
     known = taxonomy(conn)
     for code in project.themes:
         if known.get(code) is None:
-            raise AssistError(f"{where}: unknown thematic area {code!r}")
+            raise _refuse(
+                where, f"unknown thematic area {code!r}", f"مجال موضوعي غير معروف {code!r}"
+            )
     if project.start and project.end and project.end < project.start:
-        raise AssistError(f"{where}: it ends before it starts")
+        raise _refuse(where, "it ends before it starts", "ينتهي قبل أن يبدأ")
     if project.spent < 0 or any(b.value < 0 for b in project.budgets):
-        raise AssistError(f"{where}: budgets and spending cannot be negative")
+        raise _refuse(
+            where,
+            "budgets and spending cannot be negative",
+            "لا تكون الميزانيات ولا المصروفات سالبة",
+        )
+
+
+def _check(conn: Connection, project: Project) -> Project:
+    """A project checked and cleaned before it is stored."""
+    where = Text(f"المشروع {project.identifier!r}", f"project {project.identifier!r}")
+    _check_facts(conn, project, where)
     results = tuple(
         replace(
             result,
             indicators=tuple(
-                check_indicator(i, f"{where}, indicator {i.title!r}") for i in result.indicators
+                check_indicator(
+                    i, within(where, Text(f"المؤشر {i.title!r}", f"indicator {i.title!r}"))
+                )
+                for i in result.indicators
             ),
         )
         for result in project.results
     )
     return replace(
         project,
-        identifier=text(project.identifier, "the identifier", limit=255),
-        title=text(project.title, f"{where}: the title", limit=1000),
-        title_ar=text(project.title_ar, f"{where}: the Arabic title", required=False, limit=1000),
-        description=text(project.description, f"{where}: the description", required=False),
+        identifier=text(project.identifier, IDENTIFIER, limit=255),
+        title=text(project.title, within(where, TITLE), limit=1000),
+        title_ar=text(project.title_ar, within(where, TITLE_AR), required=False, limit=1000),
+        description=text(project.description, within(where, DESCRIPTION), required=False),
         countries=tuple(dict.fromkeys(country(c) for c in project.countries)),
         currency=currency(project.currency),
         beneficiaries=tuple(
             dict.fromkeys(
-                text(b, f"{where}: a beneficiary", limit=255) for b in project.beneficiaries
+                text(b, within(where, BENEFICIARY), limit=255) for b in project.beneficiaries
             )
         ),
         results=results,
+        transactions=tuple(check_transaction(t, where) for t in project.transactions),
     )
 
 
@@ -133,8 +160,9 @@ def _row(project: Project) -> dict[str, Any]:
 
 
 def _write_children(conn: Connection, project_id: int, project: Project) -> None:
-    for table in (budget_t, participant_t, sector_t, beneficiary_t):
+    for table in (budget_t, participant_t, sector_t, beneficiary_t, transaction_t):
         conn.execute(delete(table).where(table.c.project == project_id))
+    write_transactions(conn, project_id, project.transactions)
     for b in project.budgets:
         conn.execute(
             budget_t.insert().values(
@@ -253,7 +281,7 @@ def save_projects(
     transaction then writes nothing of the batch."""
     require(principal, Scope.ASSIST)
     if not may_record_project(principal, principal.agency):
-        raise Denied("the caller may not record projects")
+        raise Denied("the caller may not record projects", arabic="لا يحق للمستخدم تسجيل المشاريع")
     created: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -267,10 +295,13 @@ def save_projects(
         ).first()
         now = utcnow()
         if row is not None and row.agency != principal.agency:
+            place = origin or project.source
             quarantined.append(
                 ImportProblem(
-                    f"{origin or project.source}, activity {project.identifier}",
+                    f"{place}, activity {project.identifier}",
                     f"the identifier is already recorded by {row.agency}",
+                    f"{place}، النشاط {project.identifier}",
+                    f"المعرّف مسجَّل من قبل لدى {row.agency}",
                 )
             )
             continue
@@ -327,8 +358,10 @@ def _load(conn: Connection, rows: Sequence[Any]) -> list[Project]:
     beneficiaries: dict[int, list[str]] = {i: [] for i in ids}
     results: dict[int, dict[str, list[Indicator]]] = {i: {} for i in ids}
     result_types: dict[tuple[int, str], int] = {}
+    transactions: dict[int, list[Transaction]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        transactions |= load_transactions(conn, chunk)
         for b in conn.execute(
             select(budget_t).where(budget_t.c.project.in_(chunk)).order_by(budget_t.c.start)
         ):
@@ -391,6 +424,7 @@ def _load(conn: Connection, rows: Sequence[Any]) -> list[Project]:
             released_to=releases[r.id],
             source=r.source,
             title_ar=r.title_ar,
+            transactions=tuple(transactions[r.id]),
         )
         for r in rows
     ]
@@ -410,7 +444,7 @@ def get_project(conn: Connection, principal: Principal, project_id: int) -> Proj
     rows = list(conn.execute(select(project_t).where(project_t.c.id == project_id)))
     found = _load(conn, rows)
     if not found or not _visible(principal, found[0]):
-        raise UnknownRecord(f"no project {project_id}")
+        raise UnknownRecord(f"no project {project_id}", arabic=f"لا مشروع برقم {project_id}")
     return found[0]
 
 
@@ -442,7 +476,10 @@ def set_status(
     """Change a project's status (its recording agency only)."""
     project = get_project(conn, principal, project_id)
     if not may_record_project(principal, project.agency):
-        raise Denied(f"only {project.agency} changes its projects")
+        raise Denied(
+            f"only {project.agency} changes its projects",
+            arabic=f"لا يغيّر مشاريع {project.agency} إلا {project.agency}",
+        )
     conn.execute(
         update(project_t)
         .where(project_t.c.id == project_id)

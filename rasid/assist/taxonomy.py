@@ -37,29 +37,43 @@ def checked_mapping(
     """A YAML mapping with only ``keys`` and every key of ``required``, else an AssistError
     naming ``where``."""
     if not isinstance(value, dict):
-        raise AssistError(f"{where}: expected a mapping")
+        raise AssistError(
+            f"{where}: expected a mapping", arabic=f"{where}: المتوقع هنا مفاتيح وقيم"
+        )
     unknown = set(value) - keys
     if unknown:
-        raise AssistError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        key = sorted(unknown)[0]
+        raise AssistError(
+            f"{where}: unknown key {key!r}", arabic=f"{where}: مفتاح غير معروف {key!r}"
+        )
     missing = required - set(value)
     if missing:
-        raise AssistError(f"{where}: missing key {sorted(missing)[0]!r}")
+        key = sorted(missing)[0]
+        raise AssistError(f"{where}: missing key {key!r}", arabic=f"{where}: المفتاح {key!r} ناقص")
     return value
 
 
 def _text(entry: Mapping[str, Any], where: str) -> Text:
     ar, en = entry.get("ar"), entry.get("en")
     if not isinstance(ar, str) or not ar.strip() or not isinstance(en, str) or not en.strip():
-        raise AssistError(f"{where}: needs wording in Arabic (ar) and English (en)")
+        raise AssistError(
+            f"{where}: needs wording in Arabic (ar) and English (en)",
+            arabic=f"{where}: يحتاج إلى صياغة بالعربية (ar) وبالإنجليزية (en)",
+        )
     return Text(ar.strip(), en.strip())
 
 
-def check_dac(codes: Iterable[str], where: str) -> tuple[str, ...]:
-    """DAC CRS purpose codes, checked to be five digits."""
+def check_dac(codes: Iterable[str], where: Text | str) -> tuple[str, ...]:
+    """DAC CRS purpose codes, checked to be five digits; ``where`` names the entry in
+    refusals (a plain string is a place, a file and entry, the same in both languages)."""
+    place = where if isinstance(where, Text) else Text(where, where)
     out = tuple(str(c) for c in codes)
     for code in out:
         if not DAC_CODE.match(code):
-            raise AssistError(f"{where}: DAC purpose code {code!r} is not five digits")
+            raise AssistError(
+                f"{place.en}: DAC purpose code {code!r} is not five digits",
+                arabic=f"{place.ar}: رمز غاية لجنة المساعدة الإنمائية {code!r} ليس من خمسة أرقام",
+            )
     return out
 
 
@@ -73,16 +87,22 @@ def parse(data: Any, file: str) -> Taxonomy:
         areas.append(Area(str(entry["code"]), _text(entry, where)))
     codes = {a.code for a in areas}
     if len(codes) != len(areas):
-        raise AssistError(f"{file}: areas: duplicate code")
+        raise AssistError(f"{file}: areas: duplicate code", arabic=f"{file}: areas: رمز مكرر")
     themes: list[Theme] = []
     for i, raw in enumerate(top["practices"] or ()):
         where = f"{file}: practices[{i}]"
         entry = checked_mapping(raw, where, _PRACTICE, _PRACTICE - {"note"})
         number = entry["number"]
         if number != i + 1:
-            raise AssistError(f"{where}: number {number!r}, expected {i + 1}")
+            raise AssistError(
+                f"{where}: number {number!r}, expected {i + 1}",
+                arabic=f"{where}: الرقم {number!r}، والمتوقع {i + 1}",
+            )
         if entry["area"] not in codes:
-            raise AssistError(f"{where}: unknown area {entry['area']!r}")
+            area = entry["area"]
+            raise AssistError(
+                f"{where}: unknown area {area!r}", arabic=f"{where}: مجال غير معروف {area!r}"
+            )
         themes.append(
             Theme(
                 code=practice_code(number),
@@ -95,8 +115,20 @@ def parse(data: Any, file: str) -> Taxonomy:
             )
         )
     if len(themes) != PRACTICES:
-        raise AssistError(f"{file}: {len(themes)} good practices, expected {PRACTICES}")
+        raise AssistError(
+            f"{file}: {len(themes)} good practices, expected {PRACTICES}",
+            arabic=f"{file}: عدد الممارسات الجيدة {len(themes)}، والمتوقع {PRACTICES}",
+        )
     return Taxonomy(str(top["version"]), str(top["source"]), tuple(areas), tuple(themes))
+
+
+def yaml_place(exc: BaseException) -> Text:
+    """Where in its file a YAML error is (" (line 3, column 7)"), or nothing."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return Text("", "")
+    line, column = mark.line + 1, mark.column + 1
+    return Text(f" (السطر {line}، العمود {column})", f" (line {line}, column {column})")
 
 
 def load_file(path: Path) -> Taxonomy:
@@ -104,7 +136,10 @@ def load_file(path: Path) -> Taxonomy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise AssistError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise AssistError(
+            f"{path.name}: not valid YAML: {exc}",
+            arabic=f"{path.name}: ليس YAML صالحًا{yaml_place(exc).ar}",
+        ) from exc
     return parse(data, path.name)
 
 
@@ -118,15 +153,21 @@ def builtin() -> Taxonomy:
 def requirement(code: str, area: str, label: Text, dac: Iterable[str], note: str = "") -> Theme:
     """A state's own requirement as a theme, checked (its area must be one of the
     taxonomy's; its code must not be a good practice's)."""
-    where = f"requirement {code!r}"
+    where = Text(f"المتطلب {code!r}", f"requirement {code!r}")
     if not THEME_CODE.match(code) or code.startswith("gp-"):
         raise AssistError(
-            f"{where}: a code is lower-case letters, digits, '.' and '-' (not gp-...)"
+            f"{where.en}: a code is lower-case letters, digits, '.' and '-' (not gp-...)",
+            arabic=f"{where.ar}: الرمز حروف لاتينية صغيرة وأرقام و'.' و'-' (ولا يبدأ بـ gp-)",
         )
     if area not in {a.code for a in builtin().areas}:
-        raise AssistError(f"{where}: unknown area {area!r}")
+        raise AssistError(
+            f"{where.en}: unknown area {area!r}", arabic=f"{where.ar}: مجال غير معروف {area!r}"
+        )
     if not label.ar.strip() or not label.en.strip():
-        raise AssistError(f"{where}: needs wording in Arabic and English")
+        raise AssistError(
+            f"{where.en}: needs wording in Arabic and English",
+            arabic=f"{where.ar}: يحتاج إلى صياغة بالعربية وبالإنجليزية",
+        )
     return Theme(code, area, label, ThemeKind.REQUIREMENT, check_dac(dac, where), note=note)
 
 

@@ -51,7 +51,8 @@ import yaml
 from sqlalchemy import Connection
 
 from rasid.access.policy import Principal
-from rasid.assist import records
+from rasid.assist import documents, roadmaps
+from rasid.assist import needs as needs_mod
 from rasid.assist.errors import AssistError
 from rasid.assist.model import (
     Document,
@@ -62,7 +63,7 @@ from rasid.assist.model import (
     Release,
     Roadmap,
 )
-from rasid.assist.taxonomy import checked_mapping
+from rasid.assist.taxonomy import checked_mapping, yaml_place
 from rasid.model.errors import ModelError
 from rasid.model.markings import Marking
 
@@ -102,12 +103,17 @@ def _date(value: Any, where: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise AssistError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise AssistError(
+            f"{where}: {value!r} is not a date (YYYY-MM-DD)",
+            arabic=f"{where}: {value!r} ليس تاريخًا (سنة-شهر-يوم YYYY-MM-DD)",
+        ) from exc
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AssistError(f"{where}: {value!r} is not a number")
+        raise AssistError(
+            f"{where}: {value!r} is not a number", arabic=f"{where}: {value!r} ليس رقمًا"
+        )
     return float(value)
 
 
@@ -115,7 +121,7 @@ def _list(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise AssistError(f"{where}: expected a list")
+        raise AssistError(f"{where}: expected a list", arabic=f"{where}: المتوقع هنا قائمة")
     return value
 
 
@@ -123,7 +129,10 @@ def _marking(value: Any, where: str) -> Marking:
     try:
         return Marking.parse(str(value))
     except ModelError as exc:
-        raise AssistError(f"{where}: {exc}") from exc
+        choices = ", ".join(m.value for m in Marking)
+        raise AssistError(
+            f"{where}: {exc}", arabic=f"{where}: وسم TLP غير معروف {value!r} (المعروف: {choices})"
+        ) from exc
 
 
 def _choice(kind: type[Any], value: Any, where: str) -> Any:
@@ -131,7 +140,10 @@ def _choice(kind: type[Any], value: Any, where: str) -> Any:
         return kind(str(value))
     except ValueError as exc:
         choices = ", ".join(str(c.value) for c in kind)
-        raise AssistError(f"{where}: {value!r} is not one of {choices}") from exc
+        raise AssistError(
+            f"{where}: {value!r} is not one of {choices}",
+            arabic=f"{where}: {value!r} ليس من القيم المقبولة ({choices})",
+        ) from exc
 
 
 def _target(raw: Any, where: str) -> Indicator:
@@ -153,7 +165,7 @@ def _at(where: str, call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except AssistError as exc:
-        raise AssistError(f"{where}: {exc}") from exc
+        raise AssistError(f"{where}: {exc}", arabic=f"{where}: {exc.worded('ar')}") from exc
 
 
 def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded:
@@ -166,7 +178,7 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
         entry = checked_mapping(top["document"], where, _DOCUMENT_ALL, _DOCUMENT)
         document = _at(
             where,
-            records.add_document,
+            documents.add_document,
             conn,
             principal,
             country_code=str(entry["country"]),
@@ -186,7 +198,10 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
         entry = checked_mapping(raw, where, _NEED_ALL, _NEED)
         key = str(entry["key"])
         if key in needs:
-            raise AssistError(f"{where}: the key {key!r} is used twice")
+            raise AssistError(
+                f"{where}: the key {key!r} is used twice",
+                arabic=f"{where}: المفتاح {key!r} مستعمل مرتين",
+            )
         need_country = str(entry.get("country") or country or "")
         need = Need(
             id=None,
@@ -211,14 +226,14 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
             if entry.get("wanted_by")
             else None,
         )
-        needs[key] = _at(where, records.add_need, conn, principal, need)
+        needs[key] = _at(where, needs_mod.add_need, conn, principal, need)
     roadmap = None
     if top.get("roadmap") is not None:
         where = f"{file}: roadmap"
         entry = checked_mapping(top["roadmap"], where, _ROADMAP_ALL, _ROADMAP)
         made = _at(
             where,
-            records.add_roadmap,
+            roadmaps.add_roadmap,
             conn,
             principal,
             country_code=str(entry.get("country") or country or ""),
@@ -233,10 +248,13 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
             keys = [str(k) for k in _list(step.get("needs"), f"{at}.needs")]
             for key in keys:
                 if key not in needs:
-                    raise AssistError(f"{at}.needs: no need with the key {key!r} in this file")
+                    raise AssistError(
+                        f"{at}.needs: no need with the key {key!r} in this file",
+                        arabic=f"{at}.needs: لا احتياج بالمفتاح {key!r} في هذا الملف",
+                    )
             _at(
                 at,
-                records.add_step,
+                roadmaps.add_step,
                 conn,
                 principal,
                 made.id or 0,
@@ -247,7 +265,7 @@ def load(conn: Connection, principal: Principal, data: Any, file: str) -> Loaded
                 needs=[needs[k].id or 0 for k in keys],
                 themes=[str(t) for t in _list(step.get("themes"), f"{at}.themes")],
             )
-        roadmap = records.get_roadmap(conn, principal, made.id or 0)
+        roadmap = roadmaps.get_roadmap(conn, principal, made.id or 0)
     return Loaded(document, needs, roadmap)
 
 
@@ -256,5 +274,8 @@ def load_file(conn: Connection, principal: Principal, path: Path) -> Loaded:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AssistError(f"{path.name}: cannot be read: {exc}") from exc
+        raise AssistError(
+            f"{path.name}: cannot be read: {exc}",
+            arabic=f"{path.name}: تعذرت قراءة الملف{yaml_place(exc).ar}",
+        ) from exc
     return load(conn, principal, data, path.name)

@@ -6,7 +6,7 @@ duplication check, progress on roadmaps and the coordination report (PDF or CSV)
 command acts as a Rasid user (`--as`), whose agency owns what they record and whose access
 the policy decides."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -20,7 +20,8 @@ from sqlalchemy import Connection
 
 from rasid.access.accounts import get_user
 from rasid.access.policy import Principal
-from rasid.assist import coordination, csvimport, iati, projects, records, visit
+from rasid.assist import coordination, csvimport, iati, needs, projects, records, roadmaps, visit
+from rasid.assist import rates as exchange
 from rasid.assist import report as reports
 from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.assist.model import (
@@ -30,6 +31,7 @@ from rasid.assist.model import (
     Match,
     MatchStatus,
     Need,
+    Project,
     Rollup,
     Taxonomy,
 )
@@ -243,8 +245,11 @@ def import_cmd(
         fail(f"{file}: {exc.strerror or exc}")
     with _acting(ctx, user) as (conn, principal):
         known = records.taxonomy(conn)
-        reader = iati.read_iati if fmt is Format.IATI else csvimport.read_csv
-        batch = reader(data, file.name, known, agency=principal.agency)
+        if fmt is Format.IATI:
+            book = exchange.book(conn, principal.agency)
+            batch = iati.read_iati(data, file.name, known, agency=principal.agency, rates=book)
+        else:
+            batch = csvimport.read_csv(data, file.name, known, agency=principal.agency)
         with count_progress("saving projects", "projects", enabled=not as_json) as progress:
             saved = projects.save_projects(conn, principal, batch, origin=file.name)
             progress(len(batch.projects), len(batch.projects))
@@ -282,7 +287,7 @@ def needs_cmd(
 ) -> None:
     """List the needs the caller may see, by priority."""
     with _acting(ctx, user) as (conn, principal):
-        found = records.list_needs(conn, principal, country_code=country)
+        found = needs.list_needs(conn, principal, country_code=country)
     if as_json:
         print_json([_need(n) for n in found])
         return
@@ -441,7 +446,7 @@ def progress_cmd(
     achieved against elapsed time, rated red, amber or green."""
     lang = _lang(lang)
     with _acting(ctx, user) as (conn, principal):
-        found = records.get_roadmap(conn, principal, roadmap)
+        found = roadmaps.get_roadmap(conn, principal, roadmap)
         rollups = coordination.roadmap_progress(conn, principal, roadmap, _today(today))
     rows = [
         {"step": s.id, "position": s.position, "title": s.title, "status": s.status.value}
@@ -465,12 +470,13 @@ def progress_cmd(
 
 
 def _report_parts(
-    conn: Connection, principal: Principal, today: date
+    conn: Connection, principal: Principal, seen: Sequence[Project]
 ) -> tuple[Taxonomy, CoverageMatrix, list[Duplicate]]:
+    """The taxonomy, the coverage matrix and the flags, from the caller's projects ``seen``."""
     return (
         records.taxonomy(conn),
-        coordination.coverage(conn, principal),
-        coordination.duplicates(conn, principal),
+        coordination.coverage(conn, principal, visible=coordination.projects_by_id(seen)),
+        coordination.duplicates(conn, principal, projects=seen),
     )
 
 
@@ -500,8 +506,9 @@ def report_cmd(
     except Exception as exc:
         fail(str(exc))
     with _acting(ctx, user) as (conn, principal):
-        known, matrix, flags = _report_parts(conn, principal, as_of)
-        seen = coordination.projects_by_id(projects.list_projects(conn, principal))
+        visible = projects.list_projects(conn, principal)
+        known, matrix, flags = _report_parts(conn, principal, visible)
+        seen = coordination.projects_by_id(visible)
         if fmt is ReportFormat.CSV:
             if part is ReportPart.COVERAGE:
                 text = reports.coverage_csv(matrix, known, lang)
@@ -510,7 +517,7 @@ def report_cmd(
             else:
                 if roadmap is None:
                     fail("--part roadmap needs --roadmap")
-                found = records.get_roadmap(conn, principal, roadmap)
+                found = roadmaps.get_roadmap(conn, principal, roadmap)
                 rollups = coordination.roadmap_progress(conn, principal, roadmap, as_of)
                 text = reports.roadmap_csv(found, rollups, lang)
             output.write_text(text, encoding="utf-8")
@@ -518,11 +525,11 @@ def report_cmd(
             return
         maps = [
             (r, coordination.roadmap_progress(conn, principal, r.id or 0, as_of))
-            for r in records.list_roadmaps(conn, principal)
+            for r in roadmaps.list_roadmaps(conn, principal)
         ]
         traces = [
-            coordination.trace(conn, principal, n.id or 0, as_of)
-            for n in records.list_needs(conn, principal)
+            coordination.trace(conn, principal, n.id or 0, as_of, visible=seen)
+            for n in needs.list_needs(conn, principal)
         ]
         data = reports.pdf(
             lang=lang,
@@ -545,4 +552,6 @@ def report_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the `assist` command group to the app."""
+    from rasid.cli import assist_rates  # noqa: F401  (adds `rate add` and `rates` to the group)
+
     app.add_typer(assist, name="assist")

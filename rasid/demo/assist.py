@@ -14,12 +14,14 @@ from sqlalchemy import Connection
 
 from rasid.access.accounts import get_user
 from rasid.access.policy import Principal
-from rasid.assist import coordination, csvimport, iati, projects, records, visit
+from rasid.assist import coordination, csvimport, iati, projects, records, roadmaps, tracking, visit
+from rasid.assist import rates as exchange
 from rasid.assist.errors import AssistError
 from rasid.assist.model import Actual, MatchStatus, Project
 from rasid.store import Store
 
 COORDINATOR = "coordinator"
+EUR_USD_ON = date(2026, 10, 1)
 EXAMPLES = Path(__file__).parents[1] / "assist" / "examples"
 FILES = ("donors-north.xml", "donors-south.xml", "offers.csv")
 # need key -> (project identifier, link its first indicator to the need, to the step)
@@ -78,14 +80,14 @@ def _accept(conn: Connection, caller: Principal, loaded: visit.Loaded, today: da
         for result in project.results[:1]:
             for indicator in result.indicators[:1]:
                 assert indicator.id is not None
-                records.link_indicator(conn, caller, indicator.id, need=need.id)
+                tracking.link_indicator(conn, caller, indicator.id, need=need.id)
                 step = steps.get(need.id)
                 if step is not None and step.id is not None:
-                    records.link_indicator(conn, caller, indicator.id, step=step.id)
+                    tracking.link_indicator(conn, caller, indicator.id, step=step.id)
     # The fusion cell's own target: reported once since the visit.
     target = loaded.needs["fusion-cell"].targets[0]
     assert target.id is not None
-    records.report_actual(
+    tracking.report_actual(
         conn, caller, target.id, Actual(date(2026, 10, 1), 15.0, "Measured by the office")
     )
     return len(ACCEPTED)
@@ -97,9 +99,11 @@ def load_assist(store: Store, today: date) -> AssistDemo:
     with store.uow() as uow:
         conn = uow.conn
         caller = _principal(conn)
-        if records.list_roadmaps(conn, caller, country_code="ZZ"):
+        if roadmaps.list_roadmaps(conn, caller, country_code="ZZ"):
             return AssistDemo(0, 0, 0, 0)
         loaded = visit.load_file(conn, caller, EXAMPLES / "visit-al-sahel.yml")
+        # A plausible rate, so that a budget in euros is compared with a cost in dollars.
+        exchange.add_rate(conn, caller, "EUR", "USD", 1.08, EUR_USD_ON, "demo")
         created = _import(conn, caller)
         accepted = _accept(conn, caller, loaded, today)
         flags = len(coordination.duplicates(conn, caller))

@@ -987,3 +987,37 @@ assist_duplicate_note = Table(
     Column("at", DateTime, nullable=False),
     Index("ix_assist_duplicate_note_pair", "left", "right"),
 )
+
+# Every IATI transaction of a project, in file order (its id): type (IATI TransactionType),
+# date, value and currency, the providing and receiving organisations.
+assist_transaction = Table(
+    "assist_transaction",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", Integer, ForeignKey("assist_project.id"), nullable=False, index=True),
+    Column("type", Integer, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("provider", Text, nullable=False),
+    Column("provider_ref", Text, nullable=False),
+    Column("receiver", Text, nullable=False),
+    Column("receiver_ref", Text, nullable=False),
+    Column("description", Text, nullable=False),
+)
+
+# The exchange rates a coordination office uses: one base is worth `rate` of quote.
+assist_rate = Table(
+    "assist_rate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agency", String(64), ForeignKey("agency.name"), nullable=False),
+    Column("base", String(3), nullable=False),
+    Column("quote", String(3), nullable=False),
+    Column("rate", Float, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("recorded_by", String(255), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Index("ix_assist_rate_pair", "agency", "base", "quote", "as_of"),
+)

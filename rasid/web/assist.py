@@ -19,7 +19,18 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from rasid.access.accounts import Scope
-from rasid.assist import coordination, csvimport, iati, projects, records
+from rasid.assist import (
+    coordination,
+    csvimport,
+    documents,
+    iati,
+    needs,
+    projects,
+    records,
+    roadmaps,
+    tracking,
+)
+from rasid.assist import rates as exchange
 from rasid.assist.errors import AssistError
 from rasid.assist.model import (
     ActivityStatus,
@@ -32,6 +43,7 @@ from rasid.assist.model import (
     Priority,
     Project,
     ProjectKind,
+    Rate,
     Release,
     Roadmap,
     Step,
@@ -346,14 +358,14 @@ def add_requirement(body: RequirementIn, uow: Uow, caller: Caller) -> dict[str, 
 def list_documents(uow: Uow, caller: Caller, country: CountryQ = None) -> list[Document]:
     """Return the visit reports and consultations the caller may see, newest first, without
     their bodies (read one for its body, if released in full)."""
-    return records.list_documents(uow.conn, caller, country_code=country)
+    return documents.list_documents(uow.conn, caller, country_code=country)
 
 
 @router.post("/documents", summary="Record a document", status_code=201, responses=REFUSED)
 def add_document(body: DocumentIn, uow: Uow, caller: Caller) -> Document:
     """Record a visit report or a consultation's findings with its release: none, partial
     (partners named see the title and summary) or full."""
-    return records.add_document(
+    return documents.add_document(
         uow.conn,
         caller,
         country_code=body.country,
@@ -372,7 +384,7 @@ def add_document(body: DocumentIn, uow: Uow, caller: Caller) -> Document:
 def get_document(doc_id: Id, uow: Uow, caller: Caller) -> Document:
     """Return a document as the caller may see it: a partner given a partial release gets
     the summary and an empty body. Every read is audited."""
-    return records.get_document(uow.conn, caller, doc_id)
+    return documents.get_document(uow.conn, caller, doc_id)
 
 
 @router.post(
@@ -382,7 +394,7 @@ def get_document(doc_id: Id, uow: Uow, caller: Caller) -> Document:
 )
 def release_document(doc_id: Id, body: ReleaseIn, uow: Uow, caller: Caller) -> Document:
     """Change what partners may see of a document (the state's consent)."""
-    return records.release_document(
+    return documents.release_document(
         uow.conn, caller, doc_id, body.release, body.released_to, body.summary
     )
 
@@ -400,7 +412,7 @@ def list_needs(
 ) -> list[Need]:
     """Return the needs the caller may see (the caller's agency's, and those released to
     it), by priority, with their target parameters."""
-    return records.list_needs(uow.conn, caller, country_code=country, theme=theme, status=status)
+    return needs.list_needs(uow.conn, caller, country_code=country, theme=theme, status=status)
 
 
 @router.post("/needs", summary="Record a need", status_code=201, responses=REFUSED)
@@ -424,19 +436,19 @@ def add_need(body: NeedIn, uow: Uow, caller: Caller) -> Need:
         currency=body.currency,
         wanted_by=body.wanted_by,
     )
-    return records.add_need(uow.conn, caller, need)
+    return needs.add_need(uow.conn, caller, need)
 
 
 @router.get("/needs/{need_id}", summary="Read a need", responses=NOT_FOUND)
 def get_need(need_id: Id, uow: Uow, caller: Caller) -> Need:
     """Return a need the caller may see, with its target parameters and their actuals."""
-    return records.get_need(uow.conn, caller, need_id)
+    return needs.get_need(uow.conn, caller, need_id)
 
 
 @router.post("/needs/{need_id}", summary="Change a need", responses=NOT_FOUND | REFUSED)
 def change_need(need_id: Id, body: NeedChange, uow: Uow, caller: Caller) -> Need:
     """Change a need's status, priority or release list."""
-    return records.update_need(
+    return needs.update_need(
         uow.conn,
         caller,
         need_id,
@@ -455,8 +467,8 @@ def change_need(need_id: Id, body: NeedChange, uow: Uow, caller: Caller) -> Need
 def add_target(need_id: Id, body: TargetIn, uow: Uow, caller: Caller) -> Indicator:
     """Add a target parameter to a need (indicator, baseline, target, dates, direction), as
     a coordination officer of the need's agency."""
-    ind_id = records.add_target(uow.conn, caller, need_id, body.indicator())
-    return records.get_indicator(uow.conn, caller, ind_id)
+    ind_id = needs.add_target(uow.conn, caller, need_id, body.indicator())
+    return tracking.get_indicator(uow.conn, caller, ind_id)
 
 
 @router.get("/needs/{need_id}/matches", summary="Matches for a need", responses=NOT_FOUND)
@@ -562,13 +574,13 @@ def trace(need_id: Id, uow: Uow, caller: Caller, now: Now) -> Trace:
 @router.get("/roadmaps", summary="Roadmaps the caller may see")
 def list_roadmaps(uow: Uow, caller: Caller, country: CountryQ = None) -> list[Roadmap]:
     """Return the roadmaps the caller may see, with their steps in order."""
-    return records.list_roadmaps(uow.conn, caller, country_code=country)
+    return roadmaps.list_roadmaps(uow.conn, caller, country_code=country)
 
 
 @router.post("/roadmaps", summary="Start a roadmap", status_code=201, responses=REFUSED)
 def add_roadmap(body: RoadmapIn, uow: Uow, caller: Caller) -> Roadmap:
     """Start a national implementation roadmap for one requirement."""
-    return records.add_roadmap(
+    return roadmaps.add_roadmap(
         uow.conn,
         caller,
         country_code=body.country,
@@ -582,7 +594,7 @@ def add_roadmap(body: RoadmapIn, uow: Uow, caller: Caller) -> Roadmap:
 @router.get("/roadmaps/{roadmap_id}", summary="Read a roadmap", responses=NOT_FOUND)
 def get_roadmap(roadmap_id: Id, uow: Uow, caller: Caller) -> Roadmap:
     """Return a roadmap with its steps in order."""
-    return records.get_roadmap(uow.conn, caller, roadmap_id)
+    return roadmaps.get_roadmap(uow.conn, caller, roadmap_id)
 
 
 @router.post(
@@ -593,7 +605,7 @@ def get_roadmap(roadmap_id: Id, uow: Uow, caller: Caller) -> Roadmap:
 )
 def add_step(roadmap_id: Id, body: StepIn, uow: Uow, caller: Caller) -> Step:
     """Add a step at the end of a roadmap, or at a position (later steps move down)."""
-    return records.add_step(
+    return roadmaps.add_step(
         uow.conn,
         caller,
         roadmap_id,
@@ -610,7 +622,7 @@ def add_step(roadmap_id: Id, body: StepIn, uow: Uow, caller: Caller) -> Step:
 @router.post("/steps/{step_id}", summary="Change a step", responses=NOT_FOUND | REFUSED)
 def change_step(step_id: Id, body: StepChange, uow: Uow, caller: Caller) -> Step:
     """Change a step's status, due date or linked needs."""
-    return records.update_step(
+    return roadmaps.update_step(
         uow.conn, caller, step_id, status=body.status, due=body.due, needs=body.needs
     )
 
@@ -621,7 +633,7 @@ def roadmap_progress(
 ) -> list[StepProgressOut]:
     """Return each step's progress from the indicators linked to it explicitly: achieved
     against elapsed time, rated red, amber or green, explained."""
-    found = records.get_roadmap(uow.conn, caller, roadmap_id)
+    found = roadmaps.get_roadmap(uow.conn, caller, roadmap_id)
     rollups = coordination.roadmap_progress(uow.conn, caller, roadmap_id, now.date())
     return [
         StepProgressOut(
@@ -684,11 +696,17 @@ async def import_projects(
     an activity or row that cannot be read is quarantined with where and why."""
     data = await file.read(UPLOAD_MAX + 1)
     if len(data) > UPLOAD_MAX:
-        raise AssistError(f"the file is larger than {UPLOAD_MAX // (1024 * 1024)} MB")
+        size = UPLOAD_MAX // (1024 * 1024)
+        raise AssistError(
+            f"the file is larger than {size} MB", arabic=f"الملف أكبر من {size} ميغابايت"
+        )
     name = (file.filename or "upload")[-200:]
     known = records.taxonomy(uow.conn)
-    reader = iati.read_iati if format == "iati" else csvimport.read_csv
-    batch = reader(data, name, known, agency=caller.agency)
+    if format == "iati":
+        book = exchange.book(uow.conn, caller.agency)
+        batch = iati.read_iati(data, name, known, agency=caller.agency, rates=book)
+    else:
+        batch = csvimport.read_csv(data, name, known, agency=caller.agency)
     saved = projects.save_projects(uow.conn, caller, batch, origin=name)
     return SavedOut(**saved.as_dict())
 
@@ -710,10 +728,45 @@ def export_projects(uow: Uow, caller: Caller, country: CountryQ = None) -> Respo
     )
 
 
+# Exchange rates
+
+
+class RateIn(BaseModel):
+    """An exchange rate: one ``base`` is worth ``rate`` of ``quote`` as of ``on``."""
+
+    base: str = Field(min_length=3, max_length=3, description="ISO 4217, e.g. EUR")
+    quote: str = Field(min_length=3, max_length=3, description="ISO 4217, e.g. USD")
+    rate: float = Field(allow_inf_nan=False, description="What one base is worth in quote")
+    on: date = Field(description="The date the rate is as of")
+    source: str = Field(max_length=exchange.SOURCE_MAX, description="Where the rate comes from")
+
+
+@router.get("/rates", summary="Exchange rates")
+def list_rates(
+    uow: Uow,
+    caller: Caller,
+    agency: Annotated[str | None, Query(max_length=64, description="One office's")] = None,
+) -> list[Rate]:
+    """Return the exchange rates the coordination offices recorded (one office's when
+    ``agency`` is given), by currency pair and date, each with its source."""
+    return exchange.list_rates(uow.conn, caller, agency=agency)
+
+
+@router.post("/rates", summary="Record an exchange rate", status_code=201, responses=REFUSED)
+def add_rate(body: RateIn, uow: Uow, caller: Caller) -> Rate:
+    """Record an exchange rate for the caller's coordination office, as a coordination
+    officer or supervisor. Matching converts a project's remaining budget into a need's
+    currency with the latest rate on or before the day (either way round); an IATI import
+    converts spending in another currency the same way."""
+    return exchange.add_rate(
+        uow.conn, caller, body.base, body.quote, body.rate, body.on, body.source
+    )
+
+
 @router.get("/indicators/{ind_id}", summary="Read an indicator", responses=NOT_FOUND)
 def get_indicator(ind_id: Id, uow: Uow, caller: Caller) -> Indicator:
     """Return an indicator (of a need or a project the caller may see) with its actuals."""
-    return records.get_indicator(uow.conn, caller, ind_id)
+    return tracking.get_indicator(uow.conn, caller, ind_id)
 
 
 @router.post(
@@ -725,7 +778,8 @@ def get_indicator(ind_id: Id, uow: Uow, caller: Caller) -> Indicator:
 def report_actual(ind_id: Id, body: ActualIn, uow: Uow, caller: Caller) -> Indicator:
     """Report an indicator's value at a date (a need's target: its coordinator; a project's
     indicator: its recording agency)."""
-    return records.report_actual(uow.conn, caller, ind_id, Actual(body.date, body.value, body.note))
+    actual = Actual(body.date, body.value, body.note)
+    return tracking.report_actual(uow.conn, caller, ind_id, actual)
 
 
 @router.post(
@@ -737,7 +791,7 @@ def report_actual(ind_id: Id, body: ActualIn, uow: Uow, caller: Caller) -> Indic
 def link_indicator(ind_id: Id, body: LinkIn, uow: Uow, caller: Caller) -> Response:
     """Link an indicator to a need or a roadmap step explicitly, so that its progress rolls
     up there (nothing rolls up without such a link)."""
-    records.link_indicator(uow.conn, caller, ind_id, need=body.need, step=body.step)
+    tracking.link_indicator(uow.conn, caller, ind_id, need=body.need, step=body.step)
     return Response(status_code=204)
 
 
@@ -755,7 +809,7 @@ def unlink_indicator(
     step: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Remove an explicit link of an indicator to a need or a step."""
-    records.unlink_indicator(uow.conn, caller, ind_id, need=need, step=step)
+    tracking.unlink_indicator(uow.conn, caller, ind_id, need=need, step=step)
     return Response(status_code=204)
 
 
@@ -772,7 +826,11 @@ def duplicates(
     """Return live projects in the same state whose thematic areas and beneficiary
     institutions overlap for longer than `min_days`, with the overlap (funders, budgets,
     dates) and the notes of coordination meetings: flags, not decisions."""
-    noted = coordination.notes(uow.conn, caller)
+    seen = projects.list_projects(uow.conn, caller)  # read once, for the flags and the notes
+    noted = coordination.notes(uow.conn, caller, projects=seen)
+    flags = coordination.duplicates(
+        uow.conn, caller, country_code=country, min_days=min_days, projects=seen
+    )
     return [
         DuplicateOut(
             left=d.left,
@@ -790,7 +848,7 @@ def duplicates(
                 for n in noted.get((d.left, d.right), [])
             ],
         )
-        for d in coordination.duplicates(uow.conn, caller, country_code=country, min_days=min_days)
+        for d in flags
     ]
 
 

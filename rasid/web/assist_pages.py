@@ -33,8 +33,12 @@ from starlette.responses import Response
 
 from rasid.access.accounts import Scope
 from rasid.access.policy import Principal, may_coordinate, may_record_project, require
-from rasid.assist import coordination, csvimport, iati, records, report
+from rasid.assist import coordination, csvimport, iati, records, report, tracking
+from rasid.assist import documents as documents_mod
+from rasid.assist import needs as needs_mod
 from rasid.assist import projects as projects_mod
+from rasid.assist import rates as exchange
+from rasid.assist import roadmaps as roadmaps_mod
 from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.assist.model import (
     Actual,
@@ -47,6 +51,7 @@ from rasid.assist.model import (
     Release,
     StepStatus,
 )
+from rasid.model.errors import worded
 from rasid.model.markings import Marking
 from rasid.web import assist_views as v
 from rasid.web.deps import Caller, Now, Uow, check_form
@@ -60,6 +65,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Csrf = Annotated[str, Form(max_length=64)]
 Short = Annotated[str, Form(max_length=40)]
 Note = Annotated[str, Form(max_length=4000)]
+Partners = Annotated[list[str], Form(max_length=200)]  # agency names, or "*"
 IMPORT_MAX = 20 * 1024 * 1024  # bytes of an uploaded file
 CSV = "text/csv; charset=utf-8"
 
@@ -93,6 +99,8 @@ def _page(
         "refusal": "",
         **context,
     }
+    if isinstance(full["refusal"], AssistError):  # the service's refusal, in the page's language
+        full["refusal"] = worded(full["refusal"], lang)
     return render(request, name, full, status=status)
 
 
@@ -141,13 +149,13 @@ def report_pdf(request: Request, uow: Uow, caller: Caller, now: Now) -> Response
 # Changes: done, or shown again with the problem
 
 
-Failure = v.FormProblem | str | None
+Failure = v.FormProblem | AssistError | None
 
 
 def _attempt(conn: Connection, work: Callable[[], object]) -> Failure:
     """Run a change: None when it was done, else the form problem or the service's refusal
-    (what it wrote undone). Unknown records and refusals by the policy go to the error
-    pages (404, 403)."""
+    (what it wrote undone; ``_page`` words it in the page's language). Unknown records and
+    refusals by the policy go to the error pages (404, 403)."""
     try:
         with v.undone_on_refusal(conn):
             work()
@@ -156,7 +164,7 @@ def _attempt(conn: Connection, work: Callable[[], object]) -> Failure:
     except UnknownRecord:
         raise
     except AssistError as exc:
-        return str(exc)
+        return exc
     return None
 
 
@@ -187,7 +195,9 @@ def _need_form(
         **v.form_choices(conn, caller, lang),
         "form": values,
         "rows": rows + [{} for _ in range(v.BLANK_TARGETS if rows else v.BLANK_TARGETS + 1)],
-        "documents": [d for d in records.list_documents(conn, caller) if d.agency == caller.agency],
+        "documents": [
+            d for d in documents_mod.list_documents(conn, caller) if d.agency == caller.agency
+        ],
         **_failure(failed),
     }
     status = 422 if failed else 200
@@ -216,7 +226,7 @@ def need_create(request: Request, uow: Uow, caller: Caller, form: v.PostedNeed) 
     made: list[int] = []
 
     def work() -> None:
-        need = records.add_need(uow.conn, caller, v.need_of(form, caller.agency))
+        need = needs_mod.add_need(uow.conn, caller, v.need_of(form, caller.agency))
         made.append(need.id or 0)
 
     failed = _attempt(uow.conn, work)
@@ -230,6 +240,7 @@ def _need_page(
     request: Request, uow: Uow, caller: Principal, need_id: int, today: date, failed: Failure
 ) -> Response:
     context = v.need_context(uow.conn, caller, need_id, page_lang(request), today)
+    context |= v.release_choices(uow.conn, caller, context["need"].agency, page_lang(request))
     context |= _failure(failed)
     return _page(request, uow, caller, "assist_need.html", context, 422 if failed else 200)
 
@@ -318,7 +329,7 @@ def need_link(
     need), or remove the link."""
     require(caller, Scope.ASSIST)
     check_form(request, uow, csrf_token)
-    change = records.unlink_indicator if unlink else records.link_indicator
+    change = tracking.unlink_indicator if unlink else tracking.link_indicator
 
     def work() -> None:
         change(uow.conn, caller, v.form_id(indicator, "indicator"), need=need_id)
@@ -342,7 +353,7 @@ def need_status(
     check_form(request, uow, csrf_token)
 
     def work() -> None:
-        records.update_need(
+        needs_mod.update_need(
             uow.conn,
             caller,
             need_id,
@@ -351,6 +362,28 @@ def need_status(
         )
 
     return _on_need(request, uow, caller, need_id, now.date(), work)
+
+
+@router.post("/assist/needs/{need_id}/release")
+def need_release(
+    request: Request,
+    need_id: Id,
+    uow: Uow,
+    caller: Caller,
+    now: Now,
+    csrf_token: Csrf = "",
+    released_to: Partners = [],  # noqa: B006  (FastAPI copies a form default)
+) -> Response:
+    """Change which partner agencies (or every partner) may see a need, as its agency's
+    coordinator: the need again, or its page with the refusal."""
+    require(caller, Scope.ASSIST)
+    check_form(request, uow, csrf_token)
+    chosen = [r for r in released_to if r.strip()]
+
+    def work() -> None:
+        needs_mod.update_need(uow.conn, caller, need_id, recipients=chosen)
+
+    return _on_need(request, uow, caller, need_id, now.date(), work, "#release-form")
 
 
 @router.post("/assist/indicators/{indicator_id}/actual")
@@ -369,12 +402,12 @@ def report_actual(
     project's indicator (by its recording agency); then the need or the project again."""
     require(caller, Scope.ASSIST)
     check_form(request, uow, csrf_token)
-    indicator = records.get_indicator(uow.conn, caller, indicator_id)
+    indicator = tracking.get_indicator(uow.conn, caller, indicator_id)
     today = now.date()
 
     def work() -> None:
         actual = Actual(v.form_date(on, "date"), v.form_number(value, "value"), note.strip())
-        records.report_actual(uow.conn, caller, indicator_id, actual)
+        tracking.report_actual(uow.conn, caller, indicator_id, actual)
 
     if indicator.need is not None:
         return _on_need(request, uow, caller, indicator.need, today, work, "#targets")
@@ -418,7 +451,7 @@ def document_create(request: Request, uow: Uow, caller: Caller, form: v.PostedDo
     made: list[int] = []
 
     def work() -> None:
-        found = records.add_document(
+        found = documents_mod.add_document(
             uow.conn,
             caller,
             country_code=v.required(form.country, "country"),
@@ -444,10 +477,47 @@ def document_page(request: Request, document_id: Id, uow: Uow, caller: Caller) -
     """A document as the caller may see it: all of it, or the title and summary of a
     partial release (the body withheld). The read is in the audit log."""
     require(caller, Scope.ASSIST)
-    found = records.get_document(uow.conn, caller, document_id)
-    needs = [n for n in records.list_needs(uow.conn, caller) if n.document == document_id]
+    return _document_page(request, uow, caller, document_id, None)
+
+
+def _document_page(
+    request: Request, uow: Uow, caller: Principal, document_id: int, failed: Failure
+) -> Response:
+    found = documents_mod.get_document(uow.conn, caller, document_id)
+    needs = [n for n in needs_mod.list_needs(uow.conn, caller) if n.document == document_id]
     context = {"document": found, "needs": needs, "mine": found.agency == caller.agency}
-    return _page(request, uow, caller, "assist_document.html", context)
+    context |= v.release_choices(uow.conn, caller, found.agency, page_lang(request))
+    context |= _failure(failed)
+    status = 422 if failed else 200
+    return _page(request, uow, caller, "assist_document.html", context, status)
+
+
+@router.post("/assist/documents/{document_id}/release")
+def document_release(
+    request: Request,
+    document_id: Id,
+    uow: Uow,
+    caller: Caller,
+    csrf_token: Csrf = "",
+    release: Short = "",
+    released_to: Partners = [],  # noqa: B006  (FastAPI copies a form default)
+    summary: Annotated[str, Form(max_length=records.TEXT_MAX)] = "",
+) -> Response:
+    """Change what partners may see of a document, as its agency's coordinator: the level
+    (none, partial: title and summary, full), the partner agencies (or every partner) and
+    the summary of a partial release. The document again, or its page with the refusal."""
+    require(caller, Scope.ASSIST)
+    check_form(request, uow, csrf_token)
+
+    def work() -> None:
+        level = v.choice(Release, release, "release")
+        chosen = [r for r in released_to if r.strip()]
+        documents_mod.release_document(uow.conn, caller, document_id, level, chosen, summary)
+
+    failed = _attempt(uow.conn, work)
+    if failed is not None:
+        return _document_page(request, uow, caller, document_id, failed)
+    return _back(f"/assist/documents/{document_id}#release-form")
 
 
 # Roadmaps
@@ -481,7 +551,7 @@ def roadmap_create(request: Request, uow: Uow, caller: Caller, form: v.PostedRoa
     made: list[int] = []
 
     def work() -> None:
-        found = records.add_roadmap(
+        found = roadmaps_mod.add_roadmap(
             uow.conn,
             caller,
             country_code=v.required(form.country, "country"),
@@ -502,7 +572,7 @@ def roadmap_create(request: Request, uow: Uow, caller: Caller, form: v.PostedRoa
 def roadmap_csv(request: Request, roadmap_id: Id, uow: Uow, caller: Caller, now: Now) -> Response:
     """A roadmap's steps with their progress as CSV, headers in the page's language."""
     require(caller, Scope.ASSIST)
-    found = records.get_roadmap(uow.conn, caller, roadmap_id)
+    found = roadmaps_mod.get_roadmap(uow.conn, caller, roadmap_id)
     rollups = coordination.roadmap_progress(uow.conn, caller, roadmap_id, now.date())
     text = report.roadmap_csv(found, rollups, page_lang(request))
     return _download(text, CSV, f"roadmap-{roadmap_id}.csv")
@@ -540,7 +610,7 @@ def step_create(
     check_form(request, uow, form.csrf_token)
 
     def work() -> None:
-        records.add_step(
+        roadmaps_mod.add_step(
             uow.conn,
             caller,
             roadmap_id,
@@ -569,7 +639,7 @@ def _on_step(
 ) -> Response:
     """A change on a step of this roadmap: the roadmap again."""
     roadmap_id, step_id = ids
-    found = records.get_roadmap(uow.conn, caller, roadmap_id)
+    found = roadmaps_mod.get_roadmap(uow.conn, caller, roadmap_id)
     if step_id not in {s.id for s in found.steps}:
         raise NotFound(f"roadmap {roadmap_id} has no step {step_id}")
     failed = _attempt(uow.conn, work)
@@ -595,7 +665,7 @@ def step_status(
 
     def work() -> None:
         chosen = v.choice(StepStatus, status, "status")
-        records.update_step(uow.conn, caller, step_id, status=chosen)
+        roadmaps_mod.update_step(uow.conn, caller, step_id, status=chosen)
 
     return _on_step(request, uow, caller, (roadmap_id, step_id), now.date(), work)
 
@@ -615,7 +685,7 @@ def step_link(
     """Link an indicator to a step (its progress then rolls up there), or remove the link."""
     require(caller, Scope.ASSIST)
     check_form(request, uow, csrf_token)
-    change = records.unlink_indicator if unlink else records.link_indicator
+    change = tracking.unlink_indicator if unlink else tracking.link_indicator
 
     def work() -> None:
         change(uow.conn, caller, v.form_id(indicator, "indicator"), step=step_id)
@@ -730,8 +800,10 @@ def _read(data: bytes, name: str, kind: str, conn: Connection, agency: str) -> P
     """The projects of an uploaded file: IATI XML or CSV, as chosen or as it looks."""
     if kind not in ("iati", "csv"):
         kind = "iati" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "csv"
-    reader = iati.read_iati if kind == "iati" else csvimport.read_csv
-    return reader(data, name, records.taxonomy(conn), agency=agency)
+    known = records.taxonomy(conn)
+    if kind == "csv":
+        return csvimport.read_csv(data, name, known, agency=agency)
+    return iati.read_iati(data, name, known, agency=agency, rates=exchange.book(conn, agency))
 
 
 @router.post("/assist/import")

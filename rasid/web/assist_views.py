@@ -24,11 +24,15 @@ from sqlalchemy import Connection
 
 from rasid.access.policy import Principal, may_coordinate, may_record_project
 from rasid.access.registry import list_agencies
-from rasid.assist import charts, coordination, records
+from rasid.assist import charts, coordination, progress_charts, records
+from rasid.assist import documents as documents_mod
+from rasid.assist import needs as needs_mod
 from rasid.assist import progress as progress_mod
 from rasid.assist import projects as projects_mod
+from rasid.assist import roadmaps as roadmaps_mod
 from rasid.assist.duplicates import reason as duplicate_reason
 from rasid.assist.errors import AssistError, UnknownRecord
+from rasid.assist.indicators import linked_indicators
 from rasid.assist.matching import figure
 from rasid.assist.model import (
     EVERY_PARTNER,
@@ -43,6 +47,7 @@ from rasid.assist.model import (
     Project,
     Rating,
     Reason,
+    Release,
     Roadmap,
     Rollup,
     StepStatus,
@@ -298,7 +303,7 @@ class DocumentForm(BaseModel):
     release: str = Field(default="none", max_length=12)
     released_to: list[str] = Field(default_factory=list, max_length=200)
     summary: str = Field(default="", max_length=TEXT_MAX)
-    body: str = Field(default="", max_length=records.BODY_MAX)
+    body: str = Field(default="", max_length=documents_mod.BODY_MAX)
 
 
 class RoadmapForm(BaseModel):
@@ -425,6 +430,20 @@ def partners(conn: Connection, principal: Principal, lang: str) -> list[tuple[st
     return [(EVERY_PARTNER, ""), *sorted(found)]
 
 
+def release_choices(
+    conn: Connection, principal: Principal, agency: str, lang: str
+) -> dict[str, Any]:
+    """What the form "what partners may see" offers on a record of ``agency``: the release
+    levels, the partner agencies, and whether the caller may use it (a coordinator of the
+    owning agency, as the service checks)."""
+    allowed = may_coordinate(principal, agency)
+    return {
+        "may_release": allowed,
+        "releases": list(Release),
+        "partners": partners(conn, principal, lang) if allowed else [],
+    }
+
+
 # What the need page shows
 
 
@@ -546,17 +565,19 @@ def step_rows(
     """The steps in order, each with the indicators that could be linked to it: the targets
     of its needs and the indicators of the projects accepted for them."""
     rows = []
+    answered = {n: needs[n] for s in roadmap.steps for n in s.needs if n in needs}
+    accepted = coordination.accepted_projects(conn, principal, list(answered.values()))
     for step in roadmap.steps:
         rollup = rollups.get(step.id or 0)
         mine = tuple(needs[n] for n in step.needs if n in needs)
-        linked = records.linked_indicators(conn, step=step.id) if step.id is not None else []
+        linked = linked_indicators(conn, step=step.id) if step.id is not None else []
         taken = {i.id for i in linked}
         offered: dict[int, Indicator] = {}
         for need in mine:
             for ind in need.targets:
                 offered[ind.id or 0] = ind
-        for projects in coordination.accepted_projects(conn, principal, list(mine)).values():
-            for project in projects:
+        for need in mine:
+            for project in accepted[need.id or 0]:
                 for result in project.results:
                     for ind in result.indicators:
                         offered[ind.id or 0] = ind
@@ -625,15 +646,16 @@ def dashboard_context(
     documents."""
     known = records.taxonomy(conn)
     status = filters["status"]
-    needs = records.list_needs(
+    needs = needs_mod.list_needs(
         conn,
         principal,
         country_code=filters["country"] or None,
         theme=filters["theme"] or None,
         status=NeedStatus(status) if status in {s.value for s in NeedStatus} else None,
     )
-    matrix = coordination.coverage(conn, principal)
-    roadmaps = records.list_roadmaps(conn, principal)
+    seen = projects_mod.list_projects(conn, principal)
+    matrix = coordination.coverage(conn, principal, visible=coordination.projects_by_id(seen))
+    roadmaps = roadmaps_mod.list_roadmaps(conn, principal)
     names = country_names(matrix.countries)
     picture = charts.coverage_svg(matrix, known, lang, country_names=names)
     return {
@@ -641,8 +663,8 @@ def dashboard_context(
         "matrix": matrix,
         "picture": Markup(picture) if matrix.countries else "",  # escaped by charts
         "roadmaps": [(r, _summary(conn, principal, r, today)) for r in roadmaps],
-        "flags": len(coordination.duplicates(conn, principal)),
-        "documents": records.list_documents(conn, principal)[:RECENT],
+        "flags": len(coordination.duplicates(conn, principal, projects=seen)),
+        "documents": documents_mod.list_documents(conn, principal)[:RECENT],
         "filters": filters,
         "statuses": list(NeedStatus),
         "themes": theme_groups(known, lang),
@@ -653,23 +675,26 @@ def report_arguments(conn: Connection, principal: Principal, today: date) -> dic
     """What the PDF report holds of what the caller sees (all but its title and language):
     coverage, roadmaps, flags and the traces of the needs, marked with the most
     restrictive of their markings."""
-    needs = records.list_needs(conn, principal)
-    roadmaps = records.list_roadmaps(conn, principal)
+    needs = needs_mod.list_needs(conn, principal)
+    roadmaps = roadmaps_mod.list_roadmaps(conn, principal)
     projects = projects_mod.list_projects(conn, principal)
     markings = [n.marking for n in needs] + [r.marking for r in roadmaps]
     markings += [p.marking for p in projects]
+    by_id = coordination.projects_by_id(projects)
     return {
         "marking": most_restrictive(markings) if markings else Marking.GREEN,
         "generated_by": principal.name,
         "as_of": today,
         "taxonomy": records.taxonomy(conn),
-        "coverage": coordination.coverage(conn, principal),
+        "coverage": coordination.coverage(conn, principal, visible=by_id),
         "roadmaps": [
             (r, coordination.roadmap_progress(conn, principal, r.id or 0, today)) for r in roadmaps
         ],
-        "duplicates": coordination.duplicates(conn, principal),
-        "projects": coordination.projects_by_id(projects),
-        "traces": [coordination.trace(conn, principal, n.id or 0, today) for n in needs],
+        "duplicates": coordination.duplicates(conn, principal, projects=projects),
+        "projects": by_id,
+        "traces": [
+            coordination.trace(conn, principal, n.id or 0, today, visible=by_id) for n in needs
+        ],
         "country_names": country_names(sorted({n.country for n in needs})),
     }
 
@@ -680,17 +705,20 @@ def need_context(
     """A need's page: its targets with their progress and charts, the indicators linked to
     it, the trace, the decisions, the suggested matches and the accepted projects'
     indicators to link."""
-    need = records.get_need(conn, principal, need_id)
+    need = needs_mod.get_need(conn, principal, need_id)
     own, linked, rollup = coordination.need_progress(conn, principal, need_id, today)
-    trace = coordination.trace(conn, principal, need_id, today)
-    visible = coordination.projects_by_id(projects_mod.list_projects(conn, principal))
-    matches = coordination.suggest(conn, principal, need_id, today=today)
+    seen = projects_mod.list_projects(conn, principal)
+    visible = coordination.projects_by_id(seen)
+    trace = coordination.trace(conn, principal, need_id, today, visible=visible)
+    matches = coordination.suggest(conn, principal, need_id, today=today, projects=seen)
     return {
         "need": need,
         "document": trace.document,
         "targets": shown_progress(own, lang, {i.id or 0: i for i in need.targets}),
         "target_charts": {
-            i.id: Markup(charts.indicator_svg(i, lang, as_of=today, ident=f"target-{i.id}"))
+            i.id: Markup(
+                progress_charts.indicator_svg(i, lang, as_of=today, ident=f"target-{i.id}")
+            )
             for i in need.targets
         },
         "linked": shown_progress(linked, lang),
@@ -715,12 +743,14 @@ def roadmap_context(
 ) -> dict[str, Any]:
     """A roadmap's page: the steps with their progress, the chart, the needs a new step may
     link."""
-    found = records.get_roadmap(conn, principal, roadmap_id)
+    found = roadmaps_mod.get_roadmap(conn, principal, roadmap_id)
     rollups = coordination.roadmap_progress(conn, principal, roadmap_id, today)
-    needs = {n.id or 0: n for n in records.list_needs(conn, principal, country_code=found.country)}
+    needs = {
+        n.id or 0: n for n in needs_mod.list_needs(conn, principal, country_code=found.country)
+    }
     return {
         "roadmap": found,
-        "picture": Markup(charts.roadmap_svg(found, rollups, lang, as_of=today)),
+        "picture": Markup(progress_charts.roadmap_svg(found, rollups, lang, as_of=today)),
         "steps": step_rows(conn, principal, found, rollups, needs, lang),
         "needs": [n for n in needs.values() if n.agency == found.agency],
         "may_change": may_coordinate(principal, found.agency),
@@ -741,7 +771,9 @@ def project_context(
         "roles": [(role, found.in_role(role)) for role in OrgRole if found.in_role(role)],
         "progress": {i.id: shown_progress([progress_of(i, today)], lang)[0] for i in indicators},
         "indicator_charts": {
-            i.id: Markup(charts.indicator_svg(i, lang, as_of=today, ident=f"indicator-{i.id}"))
+            i.id: Markup(
+                progress_charts.indicator_svg(i, lang, as_of=today, ident=f"indicator-{i.id}")
+            )
             for i in indicators
         },
         "may_report": may_record_project(principal, found.agency),

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Connection
 
 from rasid.access.policy import Denied, Principal
-from rasid.assist import coordination, iati, projects, records
-from rasid.assist.errors import AssistError
+from rasid.assist import coordination, iati, needs, projects, records, tracking
+from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.assist.model import (
     ActivityStatus,
     Actual,
@@ -52,10 +52,10 @@ def test_reimporting_changes_nothing_and_keeps_reported_actuals(world: World) ->
         fiu = world.project(uow.conn, "XM-RASID-DEMO-NO-0001")
         indicator = fiu.results[0].indicators[0]
         assert indicator.id is not None
-        records.report_actual(uow.conn, coord, indicator.id, Actual(TODAY, 19.0))
+        tracking.report_actual(uow.conn, coord, indicator.id, Actual(TODAY, 19.0))
         again = import_examples(uow.conn, coord)
         assert [(len(s.created), len(s.updated)) for s in again] == [(0, 0), (0, 0)]
-        kept = records.get_indicator(uow.conn, coord, indicator.id)
+        kept = tracking.get_indicator(uow.conn, coord, indicator.id)
         assert kept.actuals[-1].value == 19.0 and kept.actuals[-1].reported_by == "coord"
 
 
@@ -144,16 +144,20 @@ def test_a_project_of_another_state_cannot_be_accepted(world: World) -> None:
     need = world.loaded.needs["fiu-analysis"]
     with world.store.uow() as uow:
         coord = world.who(uow.conn, "coord")
-        other = records.add_need(
+        other = needs.add_need(
             uow.conn,
             coord,
             need.__class__(**{**need.__dict__, "id": None, "country": "XC", "targets": ()}),
         )
         fiu = world.project(uow.conn, "XM-RASID-DEMO-NO-0001")
-        with pytest.raises(AssistError, match="does not cover XC"):
+        with pytest.raises(AssistError, match="does not cover XC") as refused:
             coordination.decide(
                 uow.conn, coord, other.id or 0, fiu.id or 0, MatchStatus.ACCEPTED, today=TODAY
             )
+        assert refused.value.worded("ar") == "المشروع XM-RASID-DEMO-NO-0001 لا يشمل الدولة XC"
+        with pytest.raises(UnknownRecord) as unknown:
+            coordination.undo(uow.conn, coord, other.id or 0, fiu.id or 0)
+        assert unknown.value.worded("ar") == f"لا قرار في الاحتياج {other.id} والمشروع {fiu.id}"
 
 
 def test_the_planted_duplicate_is_flagged_and_the_near_miss_is_not(world: World) -> None:
@@ -195,7 +199,7 @@ def test_progress_rolls_up_through_explicit_links_only(world: World) -> None:
         project = world.project(uow.conn, "XM-RASID-DEMO-NO-0001")
         indicator = project.results[0].indicators[0]
         assert indicator.id is not None and fiu_step.id is not None
-        records.link_indicator(uow.conn, coord, indicator.id, step=fiu_step.id)
+        tracking.link_indicator(uow.conn, coord, indicator.id, step=fiu_step.id)
         after = coordination.roadmap_progress(uow.conn, coord, roadmap.id, TODAY)
         rolled = after[fiu_step.id]
         assert [p.indicator for p in rolled.parts] == [indicator.id]
@@ -214,7 +218,7 @@ def test_the_trace_runs_from_good_practice_to_progress(world: World) -> None:
             uow.conn, coord, need.id, project.id or 0, MatchStatus.ACCEPTED, today=TODAY
         )
         indicator = project.results[0].indicators[0]
-        records.link_indicator(uow.conn, coord, indicator.id or 0, need=need.id)
+        tracking.link_indicator(uow.conn, coord, indicator.id or 0, need=need.id)
         found = coordination.trace(uow.conn, coord, need.id, TODAY)
         assert found.theme.code == "gp-21" and found.theme.number == 21
         assert found.document is not None and found.document.id == need.document
@@ -228,3 +232,35 @@ def test_the_trace_runs_from_good_practice_to_progress(world: World) -> None:
         # A partner without the document's release sees the trace without it.
         donor_view = coordination.trace(uow.conn, world.who(uow.conn, "donor"), need.id, TODAY)
         assert donor_view.document is None
+
+
+def test_projects_read_once_give_the_same_answers(world: World) -> None:
+    """A page that has read the caller's projects passes them on: the answers are the
+    same as when each function reads them itself."""
+    need = world.loaded.needs["fiu-analysis"]
+    assert need.id is not None
+    with world.store.uow() as uow:
+        coord = world.who(uow.conn, "coord")
+        project = world.project(uow.conn, "XM-RASID-DEMO-NO-0001")
+        coordination.decide(
+            uow.conn, coord, need.id, project.id or 0, MatchStatus.ACCEPTED, today=TODAY
+        )
+        seen = projects.list_projects(uow.conn, coord)
+        by_id = coordination.projects_by_id(seen)
+        assert coordination.trace(uow.conn, coord, need.id, TODAY, visible=by_id) == (
+            coordination.trace(uow.conn, coord, need.id, TODAY)
+        )
+        assert coordination.coverage(uow.conn, coord, visible=by_id) == (
+            coordination.coverage(uow.conn, coord)
+        )
+        for country in (None, "zz", "XC"):
+            assert coordination.duplicates(
+                uow.conn, coord, country_code=country, projects=seen
+            ) == (coordination.duplicates(uow.conn, coord, country_code=country))
+        flag = coordination.duplicates(uow.conn, coord, projects=seen)[0]  # the planted pair
+        coordination.add_note(uow.conn, coord, flag.left, flag.right, "Discussed on Monday")
+        assert coordination.suggest(uow.conn, coord, need.id, today=TODAY, projects=seen) == (
+            coordination.suggest(uow.conn, coord, need.id, today=TODAY)
+        )
+        noted = coordination.notes(uow.conn, coord, projects=seen)
+        assert noted == coordination.notes(uow.conn, coord) and len(noted) == 1

@@ -145,6 +145,25 @@ def test_row_shape_and_duplicate_identifiers_are_quarantined() -> None:
     )
 
 
+def test_a_quarantined_row_is_worded_in_arabic_too() -> None:
+    text = f"{HEADER}\n{GOOD}\n{GOOD.replace(',2,', ',started,')}\nXM-EX-RASID-0004,few\n"
+    got = read(text, "ar.csv")
+    assert [(p.place("ar"), p.why("ar")) for p in got.quarantined] == [
+        ("ar.csv السطر 3", "العمود status: 'started' ليس حالة (من 1 إلى 6 أو اسمها)"),
+        ("ar.csv السطر 4", "عدد القيم 2 وعدد الأعمدة 10"),
+    ]
+    assert [p.why("en") for p in got.quarantined] == [
+        "column status: 'started' is not a status (1..6 or its name)",
+        "2 values for 10 columns",
+    ]
+
+
+def test_a_refused_header_is_worded_in_arabic_too() -> None:
+    with pytest.raises(AssistError) as caught:
+        read("identifier,title,status\n", "t.csv")
+    assert caught.value.worded("ar") == "t.csv السطر 1: العمود المطلوب 'countries' غير موجود"
+
+
 REFUSED = [
     ("identifier,title,status,countries,donor\n", "t.csv line 1: unknown column 'donor'"),
     ("identifier,title,status\n", "t.csv line 1: the required column 'countries' is missing"),

@@ -121,8 +121,11 @@ def test_the_threshold_is_more_than_min_days() -> None:
 def test_bad_input_is_refused_with_the_project_named() -> None:
     with pytest.raises(AssistError, match="XM-EX-RASID-0011"):
         find_duplicates([replace(A, id=None), B])
-    with pytest.raises(AssistError, match="min_days"):
+    with pytest.raises(AssistError, match="min_days") as refused:
         find_duplicates([A, B], min_days=-1)
+    assert refused.value.worded("ar") == (
+        "فحص الازدواج: الحد الأدنى لأيام التداخل صفر أو أكثر، لا -1"
+    )
     assert find_duplicates([A, replace(A)]) == []  # the same project twice is no pair
 
 

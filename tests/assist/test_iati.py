@@ -303,7 +303,8 @@ ACTIVITY = """  <iati-activity xml:lang="en" default-currency="USD">
     <sector code="15136"/>
     <budget><period-start iso-date="2025-01-01"/><period-end iso-date="2025-12-31"/>
       <value>1000</value></budget>
-    <transaction><transaction-type code="4"/><value>250</value></transaction>
+    <transaction><transaction-type code="4"/><transaction-date iso-date="2025-06-30"/>
+      <value>250</value></transaction>
     <result><title><narrative>Posts connected</narrative></title>
       <indicator measure="1"><title><narrative>Posts</narrative></title>
         <baseline year="2025" value="1"/>
@@ -394,7 +395,8 @@ DROPPED = [
     ('<sector code="15136"/>', '<sector code="1513"/>', '<sector code="1513"',
      "DAC purpose code '1513' is not five digits"),
     ("<value>250</value>", '<value currency="EUR">250</value>', '<value currency="EUR"',
-     "a transaction in EUR, not USD: left out of spent"),
+     "a transaction in EUR, not USD: left out of spent (no exchange rate on or before "
+     "2025-06-30)"),
     ('<baseline year="2025" value="1"/>', "", "<indicator",
      "indicator 'Posts': no baseline value or no target value"),
     ('<recipient-country code="zz"/>', '<recipient-country code="Sahel"/>', "<recipient-country",

@@ -20,8 +20,10 @@ from rasid.assist.model import (
     Priority,
     Project,
     ProjectKind,
+    Rate,
     Reason,
 )
+from rasid.assist.rates import RateBook
 from rasid.assist.taxonomy import builtin
 from rasid.assist.wording import explain
 from rasid.model.markings import Marking
@@ -106,10 +108,14 @@ PERFECT = {
 }
 
 
+EUR_USD = Rate(None, "EUR", "USD", 1.08, date(2027, 2, 1), "central bank fixing")
+IN_EUR = replace(BEST, currency="EUR", budgets=(replace(BEST.budgets[0], currency="EUR"),))
+
+
 def _components(
-    project: Project, need: Need = NEED, committed: float = 0.0
+    project: Project, need: Need = NEED, committed: float = 0.0, rates: RateBook | None = None
 ) -> dict[str, Component]:
-    match = score(need, project, TAXONOMY, today=TODAY, committed=committed)
+    match = score(need, project, TAXONOMY, today=TODAY, committed=committed, rates=rates)
     return {c.name: c for c in match.components}
 
 
@@ -288,6 +294,59 @@ def test_funding(
     assert (funding.score, funding.reason.code) == (value, code)
 
 
+def test_a_rate_converts_the_remaining_budget_and_the_reason_names_it() -> None:
+    funding = _components(IN_EUR, rates=RateBook([EUR_USD]))["funding"]
+    assert (funding.score, funding.reason.code) == (1.0, "match.funding.converted")
+    assert dict(funding.reason.args) == {
+        "original": "400,000",
+        "project_currency": "EUR",
+        "remaining": "432,000",
+        "currency": "USD",
+        "rate": "1.08",
+        "rate_date": "2027-02-01",
+        "source": "central bank fixing",
+        "share": "100",
+        "cost": "200,000",
+    }
+    assert explain(funding.reason, "en") == (
+        "The 400,000 EUR left is 432,000 USD at 1 EUR = 1.08 USD (rate of 2027-02-01, "
+        "source: central bank fixing), covering 100% of the estimated cost of 200,000 USD"
+    )
+    assert explain(funding.reason, "ar") == (
+        "المتبقي من الميزانية 400,000 EUR يعادل 432,000 USD بسعر 1 EUR = 1.08 USD "
+        "(سعر 2027-02-01، المصدر: central bank fixing)، ويغطي 100% من الكلفة المقدّرة "
+        "200,000 USD"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rates", "cost", "value", "code"),
+    [
+        ([EUR_USD], 864_000.0, 0.5, "match.funding.converted"),  # 432,000 of 864,000
+        # recorded the other way round: 1 USD = 0.8 EUR, so 400,000 EUR = 500,000 USD
+        ([Rate(None, "USD", "EUR", 0.8, date(2026, 1, 1), "UN")], 1_000_000.0, 0.5,
+         "match.funding.converted"),
+        ([replace(EUR_USD, on=TODAY + timedelta(days=1))], 200_000.0, 0.5,
+         "match.funding.currency"),  # a rate after the matching day is not used
+        ([Rate(None, "EUR", "GBP", 0.85, date(2026, 1, 1), "x")], 200_000.0, 0.5,
+         "match.funding.currency"),  # no rate of this pair
+    ],
+)  # fmt: skip
+def test_funding_across_currencies(rates: list[Rate], cost: float, value: float, code: str) -> None:
+    funding = _components(IN_EUR, replace(NEED, cost=cost), rates=RateBook(rates))["funding"]
+    assert (funding.score, funding.reason.code) == (value, code)
+
+
+def test_the_latest_rate_on_or_before_the_matching_day_is_used() -> None:
+    older = replace(EUR_USD, rate=1.0, on=date(2026, 6, 1))
+    newer = Rate(None, "USD", "EUR", 0.5, date(2027, 1, 1), "newer, inverse")
+    for book in (RateBook([older, EUR_USD, newer]), RateBook([newer, EUR_USD, older])):
+        reason = _components(IN_EUR, rates=book)["funding"].reason
+        assert (reason.arg("rate"), reason.arg("source")) == ("1.08", "central bank fixing")
+    reason = _components(IN_EUR, rates=RateBook([older, newer]))["funding"].reason
+    assert (reason.arg("rate"), reason.arg("remaining")) == ("2", "800,000")
+
+
 def test_records_without_an_id_are_refused_with_their_name() -> None:
     with pytest.raises(AssistError, match="XM-EX-RASID-0007"):
         rank(NEED, [replace(BEST, id=None)], TAXONOMY, today=TODAY)
@@ -309,6 +368,7 @@ def _every_reason() -> list[Reason]:
     for need in (NEED, replace(NEED, cost=None)):
         for project in projects:
             reasons += [c.reason for c in _components(project, need).values()]
+    reasons += [c.reason for c in _components(IN_EUR, rates=RateBook([EUR_USD])).values()]
     return reasons
 
 

@@ -130,8 +130,11 @@ def test_after_the_target_date_all_the_time_has_elapsed() -> None:
 def test_a_value_that_is_not_a_number_is_refused_with_the_indicator_named() -> None:
     with pytest.raises(AssistError, match=r"Suspicious-transaction reports analysed.*actual"):
         progress(_indicator(0, 100, (10, float("nan"))), HALF)
-    with pytest.raises(AssistError, match="target"):
+    with pytest.raises(AssistError, match="target") as refused:
         progress(_indicator(0, float("inf")), HALF)
+    assert refused.value.worded("ar") == (
+        "المؤشر 'Suspicious-transaction reports analysed': الهدف ليس رقمًا"
+    )
 
 
 def _part(title: str, achieved: float | None, elapsed: float = 0.5) -> Progress:

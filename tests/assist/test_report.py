@@ -31,7 +31,7 @@ from rasid.assist.model import (
 from rasid.model.markings import Marking
 from rasid.monitor import report as monitor_report
 from rasid.monitor.errors import MonitorError
-from tests.assist.test_charts import (
+from tests.assist.pictures import (
     AS_OF,
     EVIL,
     NAMES,

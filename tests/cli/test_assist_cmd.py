@@ -119,3 +119,39 @@ def test_bad_input_exits_with_the_reason(coordinator: str, tmp_path: Path) -> No
     assert code == 1 and "no need 999" in err
     code, _, err = rasid("assist", "needs", "--as", "nobody")
     assert code != 0 and "nobody" in err
+
+
+def test_exchange_rates(coordinator: str, settings_env: str, tmp_path: Path) -> None:
+    me = ("--as", coordinator)
+    add = ("assist", "rate", "add")
+    on = ("--on", "2026-10-01")
+    code, out, err = rasid(*add, "eur", "USD", "1.08", *me, *on, "--source", "demo")
+    assert code == 0, err
+    assert "1 EUR = 1.08 USD as of 2026-10-01 (demo)" in out
+    code, out, _ = rasid("assist", "rates", *me, "--json")
+    (rate,) = json.loads(out)
+    assert code == 0 and (rate["base"], rate["quote"], rate["rate"], rate["on"]) == (
+        "EUR",
+        "USD",
+        1.08,
+        "2026-10-01",
+    )
+    assert rate["source"] == "demo" and rate["recorded_by"] == coordinator
+    code, out, _ = rasid("assist", "rates", *me)
+    assert code == 0 and "EUR" in out and "demo" in out
+    code, _, err = rasid(*add, "EUR", "USD", "0", *me, "--on", "2026-10-01", "--source", "x")
+    assert code == 2 and "greater than 0" in err
+    code, _, err = rasid(*add, "EUR", "QQQ", "1", *me, "--on", "2026-10-01", "--source", "x")
+    assert code == 2 and "unknown currency 'QQQ'" in err
+    code, _, err = rasid(*add, "EUR", "USD", "1", *me, "--on", "1 October", "--source", "x")
+    assert code == 2 and "not a date" in err
+    store = open_store(settings_env, create=True)
+    try:
+        analyst = new_user(store, "coordination", Role.ANALYST)
+    finally:
+        store.dispose()
+    code, _, err = rasid(*add, "EUR", "USD", "1", "--as", analyst, "--on", "2026-10-01",
+                         "--source", "x")  # fmt: skip
+    assert code != 0  # refused: not a coordination officer
+    code, out, _ = rasid("assist", "rates", *me, "--json")
+    assert len(json.loads(out)) == 1

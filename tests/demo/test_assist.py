@@ -8,7 +8,7 @@ from datetime import date
 from rasid.access.accounts import Role, add_user, get_user
 from rasid.access.policy import Principal
 from rasid.access.registry import add_agency
-from rasid.assist import coordination, records
+from rasid.assist import coordination, rates, roadmaps
 from rasid.assist.model import Coverage, Rating
 from rasid.demo.assist import COORDINATOR, load_assist
 from rasid.demo.build import load_plan
@@ -48,8 +48,18 @@ def test_the_demo_coordination(store: Store) -> None:
         assert states["gp-09"] is Coverage.COVERED
         assert states["gp-21"] is Coverage.UNCOVERED  # left for the coordinator to match
         assert states["gp-22"] is Coverage.UNCOVERED
-        roadmap = records.list_roadmaps(uow.conn, coordinator)[0]
+        roadmap = roadmaps.list_roadmaps(uow.conn, coordinator)[0]
         rollups = coordination.roadmap_progress(uow.conn, coordinator, roadmap.id or 0, TODAY)
         rated = [rollups[s.id or 0].rating for s in roadmap.steps]
         assert rated[0] is not Rating.NONE and rated[1] is Rating.NONE
     assert load_assist(store, TODAY) == type(loaded)(0, 0, 0, 0)
+
+
+def test_the_demo_records_an_exchange_rate(store: Store) -> None:
+    coordinator = _agencies(store)
+    load_assist(store, TODAY)
+    with store.uow() as uow:
+        (rate,) = rates.list_rates(uow.conn, coordinator)
+    assert (rate.base, rate.quote, rate.source) == ("EUR", "USD", "demo")
+    assert rate.agency == "coordination"
+    assert 0.9 < rate.rate < 1.3 and rate.on <= TODAY

@@ -5,6 +5,8 @@ what is released to them; callers without the assist scope are refused."""
 
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from rasid.access.accounts import Role
 from rasid.store import Store
 from tests.web.helpers import api_client
@@ -127,3 +129,44 @@ def test_bad_input_is_refused_with_the_reason(store: Store) -> None:
     )
     assert bad_file.status_code == 422 and "bad.xml" in bad_file.json()["detail"]
     assert coord.get("/api/assist/projects").json() == []
+
+
+def _funding(client: TestClient, need: int) -> dict[str, str]:
+    """The funding component of the first suggestion for a need."""
+    matches = client.get(f"/api/assist/needs/{need}/matches?lang=en").json()
+    return next(c for c in matches[0]["components"] if c["name"] == "funding")
+
+
+def test_exchange_rates_convert_funding_and_transactions(store: Store) -> None:
+    coord = api_client(store, "coordination", Role.COORDINATOR)
+    partner = api_client(store, "partner_un", Role.FOCAL_POINT)
+    need = coord.post("/api/assist/needs", json=NEED | {"currency": "EUR"}).json()["id"]
+    with (EXAMPLES / "donors-north.xml").open("rb") as handle:
+        coord.post(
+            "/api/assist/projects/import?format=iati",
+            files={"file": ("donors-north.xml", handle, "application/xml")},
+        )
+    assert _funding(coord, need)["reason"] == "match.funding.currency"
+    rate = {"base": "EUR", "quote": "USD", "rate": 1.25, "on": "2026-01-01", "source": "demo"}
+    assert partner.post("/api/assist/rates", json=rate).status_code == 403
+    made = coord.post("/api/assist/rates", json=rate)
+    assert made.status_code == 201, made.text
+    assert {"base": "EUR", "quote": "USD", "rate": 1.25, "on": "2026-01-01"}.items() <= (
+        made.json().items()
+    )
+    refused = coord.post("/api/assist/rates", json=rate | {"rate": 0})
+    assert refused.status_code == 422 and "greater than 0" in refused.json()["detail"]
+    unknown = coord.post("/api/assist/rates", json=rate | {"quote": "QQQ"})
+    assert unknown.status_code == 422 and "QQQ" in unknown.json()["detail"]
+    listed = partner.get("/api/assist/rates").json()
+    assert [(r["base"], r["source"], r["agency"]) for r in listed] == [
+        ("EUR", "demo", "coordination")
+    ]
+    assert partner.get("/api/assist/rates?agency=partner_un").json() == []
+    funding = _funding(coord, need)
+    assert funding["reason"] == "match.funding.converted"
+    assert "1 USD = 0.8 EUR" in funding["explanation"] and "source: demo" in funding["explanation"]
+    projects = coord.get("/api/assist/projects").json()
+    fiu = next(p for p in projects if p["identifier"] == "XM-RASID-DEMO-NO-0001")
+    assert [t["type"] for t in fiu["transactions"]] == [2, 3, 3]
+    assert fiu["spent"] == 720000

@@ -1,10 +1,10 @@
 """The coordination pages: a coordinator records a need through the form and sees it; a
-refused form comes back with the reason and the values typed (and nothing half-saved); a
-partner's focal point sees only what is released to it (the summary of a partial release,
-never an unreleased report); an analyst without the assist scope is refused; the dashboard
-in Arabic and English; downloads; an IATI import through the form; suggested matches with
-their components, accepted and undone; a roadmap with a step; duplication flags with a
-note."""
+refused form comes back with the reason, in the page's language, and the values typed (and
+nothing half-saved); a partner's focal point sees only what is released to it (the summary
+of a partial release, never an unreleased report); an analyst without the assist scope is
+refused; the dashboard in Arabic and English; downloads; an IATI import through the form;
+suggested matches with their components, accepted and undone; a roadmap with a step;
+duplication flags with a note."""
 
 import csv
 import io
@@ -165,6 +165,26 @@ def test_a_refused_form_keeps_the_values_and_saves_nothing(
     assert 'id="needs-table"' not in coord.get("/assist").text
     forged = coord.post("/assist/needs", data={**NEED, "csrf_token": "forged"})
     assert forged.status_code == 403
+
+
+def test_a_refusal_reads_in_the_page_language(office: tuple[TestClient, ...]) -> None:
+    coord, _, _ = office
+    backwards = {**NEED, "t_target_date": ["2025-03-01", ""]}  # before the baseline date
+    arabic = coord.post("/assist/needs?lang=ar", data=_form(coord, **backwards))
+    english = coord.post("/assist/needs?lang=en", data=_form(coord, **backwards))
+    assert (arabic.status_code, english.status_code) == (422, 422)
+    assert _text(arabic.text, "error") == (
+        "لم يُحفظ: معيار الهدف 1: يجب أن يأتي تاريخ الهدف بعد تاريخ خط الأساس"
+    )
+    assert _text(english.text, "error") == (
+        "Not saved: target 1: the target date must come after the baseline date"
+    )
+    partial: dict[str, object] = {"country": "ZZ", "kind": "visit", "title": "Visit"}
+    partial |= {"date": "2026-03-10"}
+    partial |= {"marking": "TLP:AMBER", "release": "partial", "released_to": [PARTNER]}
+    page = coord.post("/assist/documents?lang=ar", data=_form(coord, **partial))
+    assert page.status_code == 422
+    assert _text(page.text, "error") == "لم يُحفظ: الحقل «الملخص» مطلوب"
 
 
 def _documents(coord: TestClient) -> dict[str, int]:
@@ -409,3 +429,114 @@ def test_a_visitor_is_sent_to_sign_in(store: Store) -> None:
     answer = visitor.get("/assist/needs/new", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/sign-in?next=%2Fassist%2Fneeds%2Fnew"
+
+
+def test_the_coordinator_changes_what_partners_see_of_a_document(
+    office: tuple[TestClient, ...],
+) -> None:
+    coord, partner, store = office
+    other = _client(store, new_user(store, "partner_donor", Role.FOCAL_POINT))
+    documents = _documents(coord)
+    made = documents["none"]
+    page = coord.get(f"/assist/documents/{made}?lang=en")
+    assert _text(page.text, "release-h") == "What partners may see"
+    levels = _nodes(page.text, '//form[@id="release-form"]//input[@name="release"]')
+    assert [(r.get("value"), r.get("checked") is not None) for r in levels] == [
+        ("none", True),
+        ("partial", False),
+        ("full", False),
+    ]
+    assert partner.get(f"/assist/documents/{made}").status_code == 404
+    full = partner.get(f"/assist/documents/{documents['full']}").text
+    assert 'id="release-form"' not in full  # only the owning coordinator changes it
+    _post(
+        coord,
+        f"/assist/documents/{made}/release",
+        release="partial",
+        released_to=[PARTNER],
+        summary="What the state agreed to share.",
+    )
+    seen = partner.get(f"/assist/documents/{made}")
+    assert seen.status_code == 200
+    assert _text(seen.text, "summary") == "What the state agreed to share."
+    assert "Body of the none report" not in seen.text and _nodes(seen.text, '//*[@id="withheld"]')
+    assert other.get(f"/assist/documents/{made}").status_code == 404
+    # Withdrawn: the partner no longer finds it.
+    _post(coord, f"/assist/documents/{made}/release", release="none", summary="")
+    assert partner.get(f"/assist/documents/{made}").status_code == 404
+    # A partner cannot change the release; a forged form is refused.
+    assert partner.post(
+        f"/assist/documents/{made}/release", data=_form(partner, release="full")
+    ).status_code in (403, 404)
+    forged = coord.post(f"/assist/documents/{made}/release", data={"release": "full"})
+    assert forged.status_code == 403
+
+
+def test_a_refused_release_reads_in_the_page_language(office: tuple[TestClient, ...]) -> None:
+    coord, partner, _ = office
+    made = _documents(coord)["none"]
+    fields = {"release": "partial", "released_to": [PARTNER], "summary": " "}
+    arabic = coord.post(f"/assist/documents/{made}/release?lang=ar", data=_form(coord, **fields))
+    english = coord.post(f"/assist/documents/{made}/release?lang=en", data=_form(coord, **fields))
+    assert (arabic.status_code, english.status_code) == (422, 422)
+    assert _text(arabic.text, "error") == (
+        "لم يُحفظ: الإتاحة الجزئية تحتاج إلى الملخص الذي سيراه الشركاء"
+    )
+    assert _text(english.text, "error").endswith(
+        "a partial release needs the summary partners will see"
+    )
+    assert partner.get(f"/assist/documents/{made}").status_code == 404  # nothing changed
+
+
+def test_the_coordinator_releases_a_need_to_one_partner(office: tuple[TestClient, ...]) -> None:
+    coord, partner, store = office
+    other = _client(store, new_user(store, "partner_donor", Role.FOCAL_POINT))
+    need_id = _need(coord, released_to=[])
+    assert partner.get(f"/assist/needs/{need_id}").status_code == 404
+    page = coord.get(f"/assist/needs/{need_id}")
+    boxes = _nodes(page.text, '//form[@id="release-form"]//input[@name="released_to"]/@value')
+    assert {"*", PARTNER, "partner_donor"} <= set(boxes)
+    _post(coord, f"/assist/needs/{need_id}/release", released_to=[PARTNER])
+    seen = partner.get(f"/assist/needs/{need_id}")
+    assert seen.status_code == 200 and 'id="release-form"' not in seen.text
+    assert other.get(f"/assist/needs/{need_id}").status_code == 404
+    assert "Financial Intelligence Unit" in partner.get("/assist").text
+    _post(coord, f"/assist/needs/{need_id}/release")  # nothing ticked: withdrawn
+    assert partner.get(f"/assist/needs/{need_id}").status_code == 404
+
+
+def test_a_project_page_shows_every_transaction(office: tuple[TestClient, ...]) -> None:
+    coord, _, _ = office
+    _import(coord, "donors-north.xml")
+    listed = coord.get("/assist/projects").text
+    rows = _nodes(listed, '//table[@id="projects-table"]//tr[@data-project]')
+    project = next(r.get("data-project") for r in rows if "XM-RASID-DEMO-NO-0001" in _words(r))
+    english = coord.get(f"/assist/projects/{project}?lang=en").text
+    kinds = [_words(td) for td in _nodes(english, '//tr[@class="transaction"]/td[1]')]
+    assert kinds == ["Outgoing commitment", "Disbursement", "Disbursement"]
+    assert _text(english, "committed") == "1,500,000 USD"
+    amounts = _nodes(english, '//tr[@class="transaction"]/td[3]')
+    assert [_words(a) for a in amounts] == ["1,500,000 USD", "400,000 USD", "320,000 USD"]
+    arabic = coord.get(f"/assist/projects/{project}?lang=ar").text
+    kinds = [_words(td) for td in _nodes(arabic, '//tr[@class="transaction"]/td[1]')]
+    assert kinds == ["التزام صادر", "صرف", "صرف"]
+
+
+def test_import_problems_read_in_the_page_language(office: tuple[TestClient, ...]) -> None:
+    coord, _, _ = office
+    euros = (
+        b'<transaction><transaction-type code="3"/><transaction-date iso-date="2026-10-01"/>'
+        b'<value currency="EUR">5</value></transaction><result '
+    )
+    data = (EXAMPLES / "donors-south.xml").read_bytes().replace(b"<result ", euros, 1)
+    for lang, reason in (
+        ("ar", "معاملة بعملة EUR لا USD: لم تُحتسب في المصروف"),
+        ("en", "a transaction in EUR, not USD: left out of spent"),
+    ):
+        page = coord.post(
+            f"/assist/import?lang={lang}",
+            data=_form(coord, kind="iati"),
+            files={"file": ("south.xml", data, "application/xml")},
+        )
+        assert page.status_code == 200, page.text[-2000:]
+        assert reason in page.text
