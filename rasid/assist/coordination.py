@@ -50,6 +50,7 @@ from rasid.store.tables import assist_duplicate_note as note_t
 from rasid.store.tables import assist_indicator as indicator_t
 from rasid.store.tables import assist_match as match_t
 from rasid.store.tables import assist_need as need_t
+from rasid.store.tables import assist_project as project_t
 
 NOTE = Text("الملاحظة", "the note")
 
@@ -109,18 +110,35 @@ def _components(raw: str) -> tuple[Component, ...]:
     )
 
 
-def committed(conn: Connection, exclude_need: int | None = None) -> dict[int, float]:
-    """Per project, the estimated costs of the needs accepted onto it (in the needs'
-    currencies, summed only where they are the project's: matching compares them)."""
+def committed(
+    conn: Connection,
+    rates: rates_mod.RateBook,
+    today: date,
+    exclude_need: int | None = None,
+) -> dict[int, float]:
+    """Per project, the estimated costs of the needs accepted onto it, in the project's
+    currency: a cost in another currency is converted with ``rates`` as of ``today``, and
+    left out when there is no rate for it (it cannot be compared)."""
     query = (
-        select(match_t.c.project, func.sum(need_t.c.cost))
+        select(
+            match_t.c.project,
+            project_t.c.currency,
+            need_t.c.currency.label("need_currency"),
+            func.sum(need_t.c.cost),
+        )
         .join(need_t, need_t.c.id == match_t.c.need)
+        .join(project_t, project_t.c.id == match_t.c.project)
         .where(match_t.c.status == MatchStatus.ACCEPTED.value, need_t.c.cost.is_not(None))
-        .group_by(match_t.c.project)
+        .group_by(match_t.c.project, project_t.c.currency, need_t.c.currency)
     )
     if exclude_need is not None:
         query = query.where(match_t.c.need != exclude_need)
-    return {int(p): float(total or 0) for p, total in conn.execute(query)}
+    totals: dict[int, float] = {}
+    for project, currency, need_currency, total in conn.execute(query):
+        amount = rates.convert(float(total or 0), need_currency, currency, today)
+        if amount is not None:
+            totals[int(project)] = totals.get(int(project), 0.0) + amount
+    return totals
 
 
 def decisions(conn: Connection, principal: Principal, need_id: int) -> list[Decision]:
@@ -162,14 +180,15 @@ def suggest(
     if projects is None:
         projects = list_projects(conn, principal, country_code=need.country)
     projects = [p for p in projects if need.country in p.countries and p.id not in decided]
+    book = rates_mod.book(conn, need.agency)
     return matching.rank(
         need,
         projects,
         taxonomy(conn),
         today=today,
-        committed=committed(conn, exclude_need=need_id),
+        committed=committed(conn, book, today, exclude_need=need_id),
         limit=limit,
-        rates=rates_mod.book(conn, need.agency),
+        rates=book,
     )
 
 
@@ -197,6 +216,7 @@ def decide(
     need = get_need(conn, principal, need_id)
     _deciding(principal, need)
     project = get_project(conn, principal, project_id)
+    book = rates_mod.book(conn, need.agency)
     if need.country not in project.countries:
         raise AssistError(
             f"project {project.identifier} does not cover {need.country}",
@@ -207,8 +227,8 @@ def decide(
         project,
         taxonomy(conn),
         today=today,
-        committed=committed(conn, exclude_need=need_id).get(project_id, 0.0),
-        rates=rates_mod.book(conn, need.agency),
+        committed=committed(conn, book, today, exclude_need=need_id).get(project_id, 0.0),
+        rates=book,
     )
     conn.execute(delete(match_t).where(match_t.c.need == need_id, match_t.c.project == project_id))
     conn.execute(

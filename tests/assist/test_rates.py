@@ -15,6 +15,7 @@ from rasid.assist.errors import AssistError
 from rasid.assist.model import (
     ActivityStatus,
     Budget,
+    MatchStatus,
     Project,
     ProjectImport,
     ProjectKind,
@@ -196,3 +197,20 @@ def test_suggestions_convert_a_budget_with_the_need_office_rate(world: World) ->
     with world.store.uow() as uow:
         rates.add_rate(uow.conn, world.who(uow.conn, "coord"), "USD", "EUR", 0.8, today, "demo")
     assert funding() == "1.25"  # the inverse of 0.8, seen by a partner too
+
+
+def test_costs_accepted_onto_a_project_count_in_its_currency(world: World) -> None:
+    today = date(2026, 11, 1)
+    need = world.loaded.needs["fiu-analysis"]  # USD 250,000
+    assert need.id is not None and need.cost == 250_000 and need.currency == "USD"
+    with world.store.uow() as uow:
+        coord = world.who(uow.conn, "coord")
+        projects.save_projects(uow.conn, coord, ProjectImport((_euro_project(),)))
+        euro = world.project(uow.conn, "XM-EX-RASID-0200")
+        assert euro.id is not None
+        coordination.decide(uow.conn, coord, need.id, euro.id, MatchStatus.ACCEPTED, today=today)
+        # Without a rate the dollars cannot be taken from a budget in euros.
+        assert euro.id not in coordination.committed(uow.conn, RateBook([]), today)
+        book = RateBook([rate("USD", "EUR", 0.8, today)])
+        assert coordination.committed(uow.conn, book, today)[euro.id] == pytest.approx(200_000)
+        assert coordination.committed(uow.conn, book, today, exclude_need=need.id) == {}
