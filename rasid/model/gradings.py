@@ -34,19 +34,23 @@ class Scale:
 
     def check_source(self, code: str | None) -> str | None:
         """Return the code normalised (upper case) or raise if the scale has no such grade."""
-        return _check(self.source, code, f"{self.name} source grade")
+        return _check(self.source, code, f"{self.name} source grade", "تقدير المصدر")
 
     def check_info(self, code: str | None) -> str | None:
         """Return the code normalised (upper case) or raise if the scale has no such grade."""
-        return _check(self.info, code, f"{self.name} information grade")
+        return _check(self.info, code, f"{self.name} information grade", "تقدير المعلومة")
 
 
-def _check(grades: dict[str, Grade], code: str | None, what: str) -> str | None:
+def _check(grades: dict[str, Grade], code: str | None, what: str, what_ar: str) -> str | None:
     if code is None or not code.strip():
         return None
     key = code.strip().upper()
     if key not in grades:
-        raise ModelError(f"unknown {what}: {code!r} (expected one of {', '.join(grades)})")
+        known = ", ".join(grades)
+        raise ModelError(
+            f"unknown {what}: {code!r} (expected one of {known})",
+            arabic=f"{what_ar} غير معروف: {code!r} (المتوقع واحد من {known})",
+        )
     return key
 
 

@@ -32,7 +32,7 @@ class Marking(StrEnum):
         for marking in cls:
             if marking.value == f"TLP:{key}":
                 return marking
-        raise ModelError(f"unknown TLP marking: {text!r}")
+        raise ModelError(f"unknown TLP marking: {text!r}", arabic=f"وسم TLP غير معروف: {text!r}")
 
 
 def most_restrictive(markings: list[Marking]) -> Marking:

@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from rasid.model.errors import ModelError, worded
+from rasid.model.gradings import get_scale
+from rasid.model.markings import Marking
 from tests.bilingual import unworded
 
 
@@ -31,3 +35,13 @@ def test_the_check_finds_a_raise_without_arabic(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert unworded([source], ["AssistError"]) == [f"{source.as_posix()}:3"]
+
+
+def test_an_unknown_marking_or_grade_is_worded_in_arabic() -> None:
+    with pytest.raises(ModelError) as marking:
+        Marking.parse("TLP:BLUE")
+    assert worded(marking.value, "ar") == "وسم TLP غير معروف: 'TLP:BLUE'"
+    with pytest.raises(ModelError) as grade:
+        get_scale("uk-3x5x2").check_source("Z")
+    assert worded(grade.value, "ar").startswith("تقدير المصدر غير معروف: 'Z'")
+    assert str(grade.value).startswith("unknown uk-3x5x2 source grade: 'Z'")
