@@ -26,6 +26,7 @@ from rasid.access import audit
 from rasid.access.accounts import get_user
 from rasid.access.policy import Denied
 from rasid.access.registry import get_agency, get_dataset
+from rasid.model.errors import Worded
 from rasid.screen.model import Match
 from rasid.store.statements import utcnow
 from rasid.store.tables import targeting_rule, targeting_rule_version, traveller
@@ -52,7 +53,7 @@ class RuleStatus(StrEnum):
     DISABLED = "disabled"
 
 
-class UnknownRule(LookupError):
+class UnknownRule(Worded, LookupError):
     """No rule has the given id."""
 
 
@@ -164,7 +165,9 @@ def get_rule(conn: Connection, rule_id: int) -> Rule:
     """The rule with this id; UnknownRule if there is none."""
     row = conn.execute(select(targeting_rule).where(targeting_rule.c.id == rule_id)).first()
     if row is None:
-        raise UnknownRule(f"no targeting rule {rule_id}")
+        raise UnknownRule(
+            f"no targeting rule {rule_id}", arabic=f"لا توجد قاعدة استهداف رقم {rule_id}"
+        )
     return _rule(row)
 
 

@@ -18,7 +18,7 @@ from rasid.access.errors import AccessError
 from rasid.access.policy import Denied, PurposeMissing
 from rasid.assist.errors import AssistError, UnknownRecord
 from rasid.exchange.errors import ExchangeError, UnknownMessage
-from rasid.model.errors import ModelError, worded
+from rasid.model.errors import ModelError, Worded, worded
 from rasid.monitor.errors import MonitorError, UnknownAssessment
 from rasid.resolve.errors import ResolveError, UnknownPair
 from rasid.retention.errors import RetentionError, UnknownUnmaskRequest
@@ -28,7 +28,7 @@ from rasid.web.deps import CsrfRejected, MustChangePassword, Unauthenticated, ge
 from rasid.web.render import page_lang, render_error
 
 
-class NotFound(LookupError):
+class NotFound(Worded, LookupError):
     """The thing asked for does not exist, or the caller may read none of it (the two are
     deliberately indistinguishable)."""
 

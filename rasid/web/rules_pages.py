@@ -67,7 +67,7 @@ def _found(uow: Uow, rule_id: int) -> Rule:
     try:
         return get_rule(uow.conn, rule_id)
     except UnknownRule as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(str(exc), arabic=exc.arabic) from None
 
 
 @router.get("/rules", name="rules")

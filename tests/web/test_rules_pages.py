@@ -156,3 +156,11 @@ def test_who_sees_and_writes_rules(store: Store) -> None:
     with TestClient(create_app(store), base_url=BASE_URL) as anonymous:
         signed_out = anonymous.get("/rules", follow_redirects=False)
         assert signed_out.status_code == 303 and "/sign-in" in signed_out.headers["location"]
+
+
+def test_an_unknown_rule_is_not_found_in_the_page_language(store: Store) -> None:
+    with session_client(store, "piu", Role.PIU_OFFICER) as officer:
+        arabic = officer.get("/rules/999")
+        assert arabic.status_code == 404 and "لا توجد قاعدة استهداف رقم 999" in arabic.text
+        english = officer.get("/rules/999", params={"lang": "en"})
+        assert english.status_code == 404 and "no targeting rule 999" in english.text
