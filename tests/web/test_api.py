@@ -357,6 +357,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/assist/projects/import",
         "/api/assist/projects/{project_id}",
         "/api/assist/projects/{project_id}/status",
+        "/api/assist/rates",
         "/api/assist/requirements",
         "/api/assist/roadmaps",
         "/api/assist/roadmaps/{roadmap_id}",
