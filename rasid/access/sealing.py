@@ -17,7 +17,6 @@ the TOTP secrets: the accounts must then be reset (``rasid users reset``).
 
 import base64
 import binascii
-import hashlib
 import os
 import secrets
 import threading
@@ -28,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from rasid.access.errors import AccessError
+from rasid.model.keys import sha256_hex
 from rasid.settings import get_settings
 
 PREFIX = "s1"
@@ -55,7 +55,7 @@ class Keys:
 
 def key_id(key: bytes) -> str:
     """A key's public name: the first 8 hex digits of its SHA-256."""
-    return hashlib.sha256(key).hexdigest()[:8]
+    return sha256_hex(key)[:8]
 
 
 def _parse(path: Path) -> tuple[bytes, ...]:
