@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Connection
 from starlette.responses import Response
@@ -54,15 +54,14 @@ from rasid.assist.model import (
 from rasid.model.errors import worded
 from rasid.model.markings import Marking
 from rasid.web import assist_views as v
-from rasid.web.deps import Caller, Now, Uow, check_form
+from rasid.web.deps import Caller, Csrf, Now, Uow, check_form
+from rasid.web.deps import PathId as Id
 from rasid.web.errors import NotFound
 from rasid.web.i18n import Translator
 from rasid.web.models import MAX_ID
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Csrf = Annotated[str, Form(max_length=64)]
 Short = Annotated[str, Form(max_length=40)]
 Note = Annotated[str, Form(max_length=4000)]
 Partners = Annotated[list[str], Form(max_length=200)]  # agency names, or "*"

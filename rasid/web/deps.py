@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Annotated, cast
 
-from fastapi import Depends, Header, Query, Request, params
+from fastapi import Depends, Form, Header, Path, Query, Request, params
 
 from rasid.access import sessions
 from rasid.access.accounts import Scope, authenticate_token
@@ -24,6 +24,7 @@ from rasid.settings import get_settings
 from rasid.store import Store, UnitOfWork
 from rasid.store.statements import utcnow
 from rasid.store.visibility import Visibility
+from rasid.web.models import MAX_ID
 
 SESSION_COOKIE = "rasid_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -129,6 +130,10 @@ def clock_now(request: Request) -> datetime:
 
 
 Now = Annotated[datetime, Depends(clock_now)]
+Csrf = Annotated[str, Form(max_length=64)]
+"""A page form's CSRF token field (``check_form`` checks it)."""
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A record's number in a page's path, within what an id column holds."""
 
 
 def readable_datasets(caller: Caller, uow: Uow, now: Now) -> Visibility:

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -34,15 +34,14 @@ from rasid.monitor.model import (
     Text,
     Trend,
 )
-from rasid.web.deps import Caller, Uow, check_form
+from rasid.web.deps import Caller, Csrf, Uow, check_form
+from rasid.web.deps import PathId as Id
 from rasid.web.errors import NotFound
 from rasid.web.models import MAX_ID
 from rasid.web.monitor_view import assessment_page, new_page
 from rasid.web.render import page_lang
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Csrf = Annotated[str, Form(max_length=64)]
 Note = Annotated[str, Form(max_length=4000)]
 Field = Annotated[str, Form(max_length=4000)]
 Fields = Annotated[list[str], Form()]

@@ -35,8 +35,8 @@ from rasid.monitor import timeline as drawn
 from rasid.monitor.model import Assessment, ChangeSet, Scores, Status, Subject, SubjectKind
 from rasid.web import monitor_forms
 from rasid.web.deps import Caller, Uow
+from rasid.web.deps import PathId as Id
 from rasid.web.errors import NotFound
-from rasid.web.models import MAX_ID
 from rasid.web.monitor_view import (
     Words,
     alert_messages,
@@ -50,7 +50,6 @@ from rasid.web.monitor_view import (
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 SVG = "image/svg+xml"
 FINAL = (Status.APPROVED, Status.SUPERSEDED)
 
