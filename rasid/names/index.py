@@ -28,6 +28,7 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from rasid.names.near import NearKeys
 from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
@@ -61,6 +62,7 @@ FIRST_CHUNK = 16  # names given closer bounds at once, at first (then twice as m
 INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
 PAIR_CAP = 300  # names taken from one pair of keys (those with the fewest parts first)
 SINGLE_CAP = 50  # names taken from one key alone (the same order)
+NEAR_CAP = 200  # names under a near key for it to count (see _near_units)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
@@ -112,6 +114,7 @@ class _Arrays:
     nationality_codes: dict[str, int]
     gender: Ints  # per entry: 0 unknown, else a code of _Genders
     documents: dict[str, list[int]]  # document number: entries
+    near: NearKeys  # keys of single parts one letter apart (rasid.names.near)
 
 
 def _units(parts: list[Part]) -> list[tuple[str, int]]:
@@ -331,6 +334,9 @@ class NameIndex:
             year_high=np.array(high, dtype=np.int64),
             gender=np.array(gender, dtype=np.int64),
             documents=documents,
+            near=NearKeys(
+                {t: tokens[t] for p in self._parts if not p.initial and (t := _token(p)) in tokens}
+            ),
         )
 
     def _similar(self, q: Part, c: Part) -> tuple[float, str]:
@@ -360,7 +366,8 @@ class NameIndex:
             return []
         arrays = self._frozen()
         query = side(parts, {p.key: self.rarity(p.key) for p in parts})
-        found = self._gather(arrays, parts)
+        near = self._near_units(arrays, parts)
+        found = self._gather(arrays, parts, near)
         if found is None:
             return []
         names, query_bits, name_got = found
@@ -377,7 +384,7 @@ class NameIndex:
         chosen = np.lexsort((names, -bound))[:REFINED]
         chosen = chosen[bound[chosen] > 0]
         loose = np.append(bound[chosen], -np.inf)
-        closer = _Closer(query, weigh, self._similar, arrays.tokens)
+        closer = _Closer(query, weigh, self._similar, arrays.tokens, near)
         refined = np.full(len(chosen), -np.inf)
         best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
         floor = -np.inf  # the limit-th best score so far, once there are that many
@@ -446,9 +453,27 @@ class NameIndex:
         alert = scored.score >= ALERT_THRESHOLD
         return Match(entry.entity_id, scored.score, alert, arrays.name_text[name], scored.reasons)
 
-    def _gather(self, arrays: _Arrays, parts: list[Part]) -> tuple[Ints, Ints, Floats] | None:
+    def _near_units(self, arrays: _Arrays, parts: list[Part]) -> list[tuple[Part, int, int]]:
+        """Each query part with the tokens of indexed keys near its own, and its bit. Only
+        keys of few names count: a common key near the query's (Mohamad, Mahmud) brings
+        namesakes by the thousand, each with a bound above what one letter apart can score."""
+        found: list[tuple[Part, int, int]] = []
+        starts = arrays.single_start
+        for i, part in enumerate(parts[:MAX_BITS]):
+            if not part.initial and part.key:
+                found.extend(
+                    (part, token, 1 << i)
+                    for token in arrays.near.near(_token(part))
+                    if starts[token + 1] - starts[token] <= NEAR_CAP
+                )
+        return found
+
+    def _gather(
+        self, arrays: _Arrays, parts: list[Part], near: list[tuple[Part, int, int]]
+    ) -> tuple[Ints, Ints, Floats] | None:
         """Candidate names, with the bits of the query's parts that met and the summed
-        weight of the name's parts that met (pairs overlap: it may exceed the name's)."""
+        weight of the name's parts that met (pairs overlap: it may exceed the name's).
+        ``near``: query parts with tokens they may meet beside their own."""
         units = [
             (token, bits)
             for key, bits in _units(parts)
@@ -461,6 +486,11 @@ class NameIndex:
             (_pair_code(ta, tb), ba | bb)
             for (ta, ba), (tb, bb) in combinations(units, 2)
             if not ba & bb
+        ]
+        # A near key counts only beside a key of the query's own: alone, or with another
+        # near key, it would bring names the query shares nothing exact with.
+        codes += [
+            (_pair_code(ta, tb), ba | bb) for _, ta, ba in near for tb, bb in units if not ba & bb
         ]
         if codes:
             wanted = np.array([c for c, _ in codes], dtype=np.int64)
@@ -541,7 +571,12 @@ class _Closer:
     coarse key with a query part, and are similar enough to it, can count."""
 
     def __init__(
-        self, query: NameSide, weigh: "_Weigher", similar: Similar, tokens: dict[str, int]
+        self,
+        query: NameSide,
+        weigh: "_Weigher",
+        similar: Similar,
+        tokens: dict[str, int],
+        near: list[tuple[Part, int, int]],
     ) -> None:
         self.query = query
         self.weigh = weigh
@@ -555,6 +590,8 @@ class _Closer:
                 letters.add(ord(part.key[0]) if part.key else 0)
             elif (token := tokens.get(_token(part))) is not None:
                 by_token.setdefault(token, []).append((part, bits))
+        for part, token, bits in near:
+            by_token.setdefault(token, []).append((part, bits))
         self.letters = np.array(sorted(letters), dtype=np.int64)
         self.tokens = np.array(sorted(by_token), dtype=np.int64)
         self.groups = [by_token[t] for t in sorted(by_token)]

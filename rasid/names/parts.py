@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from rasid.model.text import fold_latin, normalize_arabic
 from rasid.names.keys import coarse, is_arabic, key
+from rasid.names.korean import korean_keys
 
 MAX_PARTS = 24  # a longer "name" is not a name: the rest is ignored, not an error
 # Invisible characters: zero-width, bidi controls, the Arabic letter mark, the BOM.
@@ -107,6 +108,9 @@ def _part(text: str, word_key: str) -> Part:
 def parse(name: str) -> list[Part]:
     """The parts of a name (see the module docstring). May be empty."""
     tokens = words(name)
+    korean = korean_keys(tokens[:MAX_PARTS])
+    if korean is not None:  # Jo Yong Chol: keys of Korean syllables (rasid.names.korean)
+        return [Part(w, k, coarse(k)) for w, k in zip(tokens, korean, strict=False)]
     parts: list[Part] = []
     i = 0
     while i < len(tokens) and len(parts) < MAX_PARTS:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from rasid.names.keys import latin_key
+from rasid.names.korean import is_korean_key
 from rasid.names.parts import VOWEL_INITIALS, Part, parse
 from rasid.screen.model import Reason
 
@@ -63,6 +64,10 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     if q.joined and c.joined:
         return 0.0, ""  # two run-together pairs are better compared part by part
     if q.key == c.key:
+        if is_korean_key(q.key):  # Jo / Cho, Chol / Cheol / Chul
+            if q.text == c.text:
+                return 1.0, "identical"
+            return 0.95, f"one Korean syllable romanised two ways ({q.text} / {c.text})"
         if q.arabic != c.arabic:
             if len(q.key) <= 2:  # Ali, Eid, Saad: few letters say little across scripts
                 return 0.86, f"same letters across scripts, short name ({q.key})"
@@ -76,8 +81,10 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
             if text < 0.8:
                 return 0.55, f"same consonants, other letters ({q.text} / {c.text})"
             return 0.9 + 0.1 * text, f"spelling variant ({q.key})"
-        if vowels_conflict(q.text, c.text):
-            return 0.5, f"same consonants, other vowels ({q.text} / {c.text})"
+        vowels = vowel_difference(q.text, c.text)
+        if vowels:
+            sim, why = VOWEL_DIFFERENCES[vowels]
+            return sim, f"{why} ({q.text} / {c.text})"
         if len(q.key) <= 1:
             # Few consonants (Awad, Eid, Ali): the key says little, the spelling decides.
             text = JaroWinkler.similarity(q.text, c.text)
@@ -91,18 +98,50 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     # In one script the letters themselves are known: a loose key match must also look
     # alike (John / Kuni share a coarse key, حمدي / محمد are one letter apart: not a name).
     same_script = q.arabic == c.arabic
-    text = JaroWinkler.similarity(q.text, c.text) if same_script else 1.0
+    text = JaroWinkler.similarity(*_told_apart(q, c)) if same_script else 1.0
     best, why = 0.0, ""
     if q.coarse == c.coarse and len(q.coarse) >= 2 and text >= 0.75:
         best, why = 0.7, f"close letters ({q.key} ~ {c.key})"
     longest = max(len(q.key), len(c.key))
-    if longest >= (3 if same_script else 5) and Levenshtein.distance(q.key, c.key) == 1:
+    if longest >= (3 if same_script else 5) and one_letter_apart(q.key, c.key):
         near = 0.75 if longest >= 4 and text >= 0.8 else 0.68 if text >= 0.85 else 0.0
         if near > best:
             best, why = near, f"one letter apart ({q.key} ~ {c.key})"
     if latin and text * 0.9 > best and text >= 0.88:
         best, why = text * 0.9, "similar spelling"
     return best, why
+
+
+def _told_apart(q: Part, c: Part) -> tuple[str, str]:
+    """The texts whose spelling tells two parts apart: for two Abd compounds, what follows
+    Abd (Abdul Habib and Abdul Haq share a long beginning that says nothing)."""
+    if q.key.startswith("BD") and c.key.startswith("BD"):
+        return _after_abd(q.text), _after_abd(c.text)
+    return q.text, c.text
+
+
+def _after_abd(text: str) -> str:
+    if " " in text:
+        return text.rsplit(" ", 1)[1]
+    rest = text[3:]
+    if len(rest) > 3 and rest[0] in "aeiou":
+        # Abdelaziz: the article goes; Abderrahmane: its vowel and the doubled letter;
+        # Abdurochim: the vowel.
+        return rest[2:] if rest[1] == "l" or rest[1] == rest[2] else rest[1:]
+    return rest
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """True when two keys differ by one letter that a spelling may change: not a letter
+    added before the first (Salim / Moslim are two names), and, in two Abd compounds, in
+    what follows Abd (Abd al-Habib / Abd al-Haq are two names, however short the tail)."""
+    if a.startswith("BD") and b.startswith("BD"):
+        a, b = a[2:], b[2:]
+        if max(len(a), len(b)) < 3:
+            return False
+    if Levenshtein.distance(a, b, score_cutoff=1) != 1:
+        return False
+    return len(a) == len(b) or a[0] == b[0]
 
 
 WITH_DIN = 0.8  # Siraj / Sirajuddin, Nur / Noureddine: the short form of a compound
@@ -120,16 +159,18 @@ _VOWELS = [("ou", "U"), ("oo", "U"), ("ee", "I"), ("ei", "I"), ("ey", "I"), ("ai
 
 @lru_cache(maxsize=65536)
 def vowel_slots(text: str) -> tuple[str, ...]:
-    """The vowel after each consonant of a Latin word (A, I, U; "?" for e, which French
-    spellings use for either; "" for none): Hassan gives A A -, Hussein U I -."""
+    """The vowels after each consonant of a Latin word (A, I, U; "?" for e, which French
+    spellings use for either; "" for none): Hassan gives A A -, Hussein U I -. Vowels
+    written together all count: around an unwritten ayn or hamza both are heard (Saeed,
+    s-a'-ee-d, gives AI, and meets Said's I)."""
     slots: list[str] = []
     last = ""
     i = 0
     while i < len(text):
         vowel = next(((g, v) for g, v in _VOWELS if text.startswith(g, i)), None)
         if vowel is not None:
-            if slots and not slots[-1]:
-                slots[-1] = vowel[1]
+            if slots and vowel[1] not in slots[-1]:
+                slots[-1] += vowel[1]
             i += len(vowel[0])
             continue
         step = 2 if text[i : i + 2] in _DIGRAPHS else 1
@@ -144,20 +185,46 @@ def vowel_slots(text: str) -> tuple[str, ...]:
 
 _DIGRAPHS = {"kh", "gh", "sh", "ch", "th", "dh", "dj", "zh", "ph", "ck", "qu"}
 
+# How much two spellings with the same consonants but other vowels are alike, by where
+# the vowels differ: another name (Hassan / Hussein, Said / Saad), one vowel inside a long
+# name (Zawahari / Zawahiri: a spelling), or only the final vowel (Rida / Ridho, Doku /
+# Dokka: Indonesian, Caucasian and Maghrebi spellings of one ending).
+VOWEL_DIFFERENCES = {
+    "name": (0.5, "same consonants, other vowels"),
+    "inner": (0.8, "same consonants, one vowel written otherwise"),
+    "ending": (0.85, "same consonants, the ending written otherwise"),
+}
 
-def vowels_conflict(a: str, b: str) -> bool:
-    """True when two Latin spellings with the same consonants clearly differ in their
-    vowels (Hassan / Hussein, Mahmood / Mohammad): different names, not one name spelt
-    two ways. An unwritten vowel (Mhamed) or an e never conflicts."""
+
+def _clash(x: str, y: str) -> bool:
+    """Two slots' vowels clash when both are written, neither is only an e (an e beside
+    another vowel, as in Achieng, adds nothing) and none is shared."""
+    x, y = x.replace("?", "") or "?" * len(x), y.replace("?", "") or "?" * len(y)
+    return bool(x and y) and "?" not in x + y and not set(x) & set(y)
+
+
+_ENDS = set("aeiouy")
+
+
+def vowel_difference(a: str, b: str) -> str:
+    """How two Latin spellings with the same consonants differ in their vowels: "" when
+    they do not (an unwritten vowel, as in Mhamed, or an e never counts), else a key of
+    VOWEL_DIFFERENCES. The vowel after the first consonant decides which name it is."""
     sa, sb = vowel_slots(a), vowel_slots(b)
     if len(sa) != len(sb):
-        return False
+        return ""
     pairs = list(zip(sa, sb, strict=True))
-    clashes = sum(1 for x, y in pairs if x and y and "?" not in (x, y) and x != y)
+    clashes = [n for n, (x, y) in enumerate(pairs) if _clash(x, y)]
     # Vowels in other places (Salma / Islam) also make another name; one unwritten vowel
     # (Mhamed / Mohamed) does not.
-    shifted = sum(1 for x, y in pairs if bool(x) != bool(y) and "?" not in (x, y))
-    return clashes >= 1 or shifted >= 2
+    shifted = sum(1 for x, y in pairs if bool(x) != bool(y) and "?" not in x + y)
+    if shifted >= 2 or len(clashes) > 1 or (clashes and clashes[0] == 0):
+        return "name"
+    if not clashes:
+        return ""
+    if clashes[0] == len(pairs) - 1 and a[-1] in _ENDS and b[-1] in _ENDS:
+        return "ending"
+    return "inner" if len(pairs) >= 3 and not shifted else "name"
 
 
 def part_weight(part: Part, rarity: float = 1.0) -> float:

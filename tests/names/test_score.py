@@ -3,7 +3,13 @@
 import pytest
 
 from rasid.names.parts import parse
-from rasid.names.score import ALERT_THRESHOLD, Facts, compare
+from rasid.names.score import (
+    ALERT_THRESHOLD,
+    Facts,
+    compare,
+    one_letter_apart,
+    vowel_difference,
+)
 
 MATCHES = [
     ("Yusuf", "Youssef"),
@@ -106,3 +112,51 @@ def test_short_forms_and_joined_articles_match(query: str, listed: str) -> None:
 def test_names_beginning_with_al_are_not_cut() -> None:
     assert [p.text for p in parse("Albert Alwan Alexander")] == ["albert", "alwan", "alexander"]
     assert [p.text for p in parse("Alhusseini")] == ["husseini"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "difference"),
+    [
+        ("saeed", "said", ""),  # the a of an unwritten ayn beside the long i
+        ("hussain", "hussein", ""),
+        ("mhamed", "mohamed", ""),  # an unwritten vowel
+        ("hassan", "hussein", "name"),
+        ("said", "saad", "name"),  # the first vowel decides the name
+        ("rami", "rimi", "name"),
+        ("mahmood", "mohammad", "name"),
+        ("zawahari", "zawahiri", "inner"),  # one vowel inside a long name
+        ("rida", "ridho", "ending"),  # the final vowel only
+        ("dokka", "doku", "ending"),
+        ("habu", "habib", "name"),  # habib ends with a consonant: not an ending
+        ("achieng", "chang", "name"),  # an e beside another vowel adds nothing
+    ],
+)
+def test_vowels_written_otherwise(a: str, b: str, difference: str) -> None:
+    assert vowel_difference(a, b) == difference
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("RXM", "RHM", True),  # Rachim / Rahim
+        ("JDRN", "ZDRN", True),  # Jadran / Zadran: the first letter changed
+        ("SLM", "MSLM", False),  # Salim / Moslim: a letter added before the first
+        ("BDHB", "BDHK", False),  # Abd al-Habib / Abd al-Haq: short tails after Abd
+        ("BDRXM", "BDRHM", True),  # Abdul Rachim / Abdul Rahim
+    ],
+)
+def test_one_letter_apart(a: str, b: str, near: bool) -> None:
+    assert one_letter_apart(a, b) is near
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "matches"),
+    [
+        ("Saeed Ahmed Khan", "Said Ahmed Khan", True),
+        ("Ayman al-Zawahari", "Ayman al-Zawahiri", True),
+        ("Abdul Habib", "Abdul Haq", False),  # one long beginning, two names
+        ("Moslim Haqqani", "Salim Haqqani", False),
+    ],
+)
+def test_spellings_and_names_told_apart(query: str, listed: str, matches: bool) -> None:
+    assert (compare(query, listed).score >= ALERT_THRESHOLD) is matches
