@@ -9,7 +9,8 @@ from rasid.data import un_sc_path
 from rasid.ingest.formats import Source
 from rasid.ingest.records import ReadContext
 from rasid.ingest.unsc import read_un_sc
-from rasid.names.index import PAIR_CAP, NameIndex, _Weigher, subject_facts
+from rasid.names.bounds import Weigher, loose_bounds
+from rasid.names.index import PAIR_CAP, NameIndex, subject_facts
 from rasid.names.keys import is_arabic
 from rasid.names.parts import parse
 from rasid.names.score import combine, facts_adjustment, name_score, side
@@ -154,9 +155,9 @@ def test_fact_bounds_agree_with_the_scorer(subject_date: str, nationality: str |
     arrays = index._frozen()
     entries = np.arange(len(listed))
     query = side(parse(subject.name))
-    weigh = _Weigher(query.weights)
-    _, adjust = index._bound(arrays, query, weigh, entries, np.zeros(len(listed), np.int64),
-                             np.zeros(len(listed)), facts)  # fmt: skip
+    weigh = Weigher(query.weights)
+    _, adjust = loose_bounds(arrays, query, weigh, entries, np.zeros(len(listed), np.int64),
+                             np.zeros(len(listed)), facts, index._genders)  # fmt: skip
     for number, entry in enumerate(index.entries):
         effect = sum(r.effect for r in facts_adjustment(facts, entry.facts))
         several = len(entry.facts.birth_dates) > 1 or len(entry.facts.nationalities) > 1
