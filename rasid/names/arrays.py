@@ -26,6 +26,10 @@ from rasid.names.score import (
 
 MAX_BITS = 24  # parts of one name that take part in retrieval (parse keeps at most 24)
 MANY = -1  # an entry with several nationalities
+# Near keys (rasid.names.near) are those of at most this many names: a common key near the
+# query's (Mohamad, Mahmud) would bring namesakes by the thousand, each with a loose bound
+# above what one letter apart can score, and crowd out the names that share exact keys.
+NEAR_CAP = 200
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -217,7 +221,13 @@ def build(
         gender=np.array(gender, dtype=np.int64),
         documents=documents,
         near=NearKeys(
-            {t: tokens[t] for p in parts if not p.initial and (t := token_of(p)) in tokens}
+            {
+                t: tokens[t]
+                for p in parts
+                if not p.initial
+                and (t := token_of(p)) in tokens
+                and starts[tokens[t] + 1] - starts[tokens[t]] <= NEAR_CAP
+            }
         ),
     )
 

@@ -42,6 +42,7 @@ from rasid.names.score import (
     ALERT_THRESHOLD,
     Facts,
     NameSide,
+    Scored,
     combine,
     facts_adjustment,
     idf_rarity,
@@ -57,9 +58,9 @@ REFINED = 120  # names given a closer bound per query, at most
 FIRST_CHUNK = 16  # names given closer bounds at once, at first (then twice as many)
 PAIR_CAP = 300  # names taken from one pair of keys (those with the fewest parts first)
 SINGLE_CAP = 50  # names taken from one key alone (the same order)
-NEAR_CAP = 200  # names under a near key for it to count (see _near_units)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
+QUERIES_KEPT = 10_000  # query names whose preparation and name scores are kept (see _Query)
 
 
 @dataclass
@@ -68,6 +69,27 @@ class Entry:
 
     entity_id: str
     facts: Facts
+
+
+@dataclass
+class _Query:
+    """What a query name needs whatever the subject's facts: its parts and weights, the near
+    keys of its parts, and the closer bounds and name scores of the listed names compared
+    so far. Kept for names that come again (a passenger list repeats common names), so
+    that their next subject only moves the scores by its facts."""
+
+    parts: list[Part]
+    side: NameSide
+    singles: list[tuple[int, int]]  # tokens of the query's units, with their bits
+    pairs: Ints  # codes of the pairs of units to read (see _pairs)
+    pair_bits: list[int]  # the bits each pair covers
+    weigh: Weigher
+    closer: Closer
+    # Listed name numbers with a closer bound computed (sorted), and those bounds: one
+    # tuple, replaced whole, so that a thread never reads the numbers of one and the
+    # bounds of another.
+    bounds: tuple[Ints, Floats]
+    scores: dict[int, float] = field(default_factory=dict)  # name number: name score
 
 
 @dataclass
@@ -85,6 +107,7 @@ class NameIndex:
     _sides: dict[int, NameSide] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
+    _queries: dict[str, _Query] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
@@ -116,6 +139,7 @@ class NameIndex:
         self._df.update(keys)
         self._arrays = None
         self._sides.clear()
+        self._queries.clear()
 
     def _intern(self, part: Part) -> int:
         found = self._part_ids.get(part)
@@ -171,13 +195,14 @@ class NameIndex:
         """Watchlist entities proposed for a subject, best first, each with its explanation.
         ``among``: only these entities (by id) are proposed, scored as in the whole index
         (re-screening against what a watchlist update changed)."""
-        parts = parse(subject.name)
-        if not parts or not self._names:
+        if not self._names:
             return []
         arrays = self._frozen()
-        query = side(parts, {p.key: self.rarity(p.key) for p in parts})
-        near = self._near_units(arrays, parts)
-        found = self._gather(arrays, parts, near)
+        prepared = self._query(arrays, subject.name)
+        if prepared is None:
+            return []
+        query = prepared.side
+        found = self._gather(arrays, prepared)
         if found is None:
             return []
         names, query_bits, name_got = found
@@ -186,9 +211,8 @@ class NameIndex:
             keep = np.isin(arrays.name_entry[names], wanted)
             names, query_bits, name_got = names[keep], query_bits[keep], name_got[keep]
         facts = subject_facts(subject)
-        weigh = Weigher(query.weights)
         bound, adjust = loose_bounds(
-            arrays, query, weigh, names, query_bits, name_got, facts, self._genders
+            arrays, query, prepared.weigh, names, query_bits, name_got, facts, self._genders
         )
         # Closer bounds, a chunk at a time in the order of the loose ones; full scores in
         # the order of the closer bounds, while the best closer bound is at least the next
@@ -196,7 +220,6 @@ class NameIndex:
         chosen = np.lexsort((names, -bound))[:REFINED]
         chosen = chosen[bound[chosen] > 0]
         loose = np.append(bound[chosen], -np.inf)
-        closer = Closer(query, weigh, self._similar, arrays.tokens, near)
         refined = np.full(len(chosen), -np.inf)
         best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
         floor = -np.inf  # the limit-th best score so far, once there are that many
@@ -210,7 +233,8 @@ class NameIndex:
                     break
                 some = slice(taken, taken + chunk)
                 refined[some] = (
-                    closer.bounds(self._parts, arrays, names[chosen[some]]) + adjust[chosen[some]]
+                    self._closer_bounds(prepared, arrays, names[chosen[some]])
+                    + adjust[chosen[some]]
                 )
                 taken, chunk = min(taken + chunk, len(chosen)), chunk * 2
                 at = int(np.argmax(refined))
@@ -221,12 +245,15 @@ class NameIndex:
             scored_count += 1
             name = int(names[chosen[at]])
             entry_number = int(arrays.name_entry[name])
-            scored = name_score(
-                query, self._side(arrays, name), explain=False, similar=self._similar
-            )
-            if scored.score <= 0:
+            alike = prepared.scores.get(name)
+            if alike is None:
+                alike = prepared.scores[name] = name_score(
+                    query, self._side(arrays, name), explain=False, similar=self._similar
+                ).score
+            if alike <= 0:
                 continue
-            score = combine(scored, facts_adjustment(facts, self.entries[entry_number].facts)).score
+            entry_facts = self.entries[entry_number].facts
+            score = combine(Scored(alike), facts_adjustment(facts, entry_facts)).score
             held = best.get(entry_number)
             if score > 0 and (held is None or score > held[0]):
                 best[entry_number] = (score, name)
@@ -234,6 +261,48 @@ class NameIndex:
                     floor = sorted((s for s, _ in best.values()), reverse=True)[limit - 1]
         ranked = sorted(best.items(), key=lambda b: (-b[1][0], self.entries[b[0]].entity_id))
         return [self._explain(arrays, query, facts, e, n) for e, (_, n) in ranked[:limit]]
+
+    def _query(self, arrays: Arrays, name: str) -> _Query | None:
+        """The prepared query for a name (kept, or made now), or None if it has no parts."""
+        with self._lock:
+            found = self._queries.get(name)
+        if found is not None:
+            return found
+        parts = parse(name)
+        if not parts:
+            return None
+        query = side(parts, {p.key: self.rarity(p.key) for p in parts})
+        near = self._near_units(arrays, parts)
+        singles = [
+            (token, bits)
+            for key, bits in retrieval_units(parts)
+            if (token := arrays.tokens.get(key)) is not None
+        ]
+        codes, bits = _pairs(singles, near)
+        weigh = Weigher(query.weights)
+        closer = Closer(query, weigh, self._similar, arrays.tokens, near)
+        empty = np.zeros(0, dtype=np.int64)
+        found = _Query(parts, query, singles, codes, bits, weigh, closer, (empty, np.zeros(0)))
+        with self._lock:
+            if len(self._queries) >= QUERIES_KEPT:
+                del self._queries[next(iter(self._queries))]  # the oldest
+            self._queries[name] = found
+        return found
+
+    def _closer_bounds(self, prepared: _Query, arrays: Arrays, names: Ints) -> Floats:
+        """Closer bounds of these names, those of the query's earlier subjects reused."""
+        known, values = prepared.bounds
+        at = np.minimum(np.searchsorted(known, names), max(len(known) - 1, 0))
+        have = (known[at] == names) if len(known) else np.zeros(len(names), dtype=bool)
+        out = np.where(have, values[at] if len(known) else 0.0, 0.0)
+        missing = np.flatnonzero(~have)
+        if len(missing):
+            fresh = prepared.closer.bounds(self._parts, arrays, names[missing])
+            out[missing] = fresh
+            merged = np.concatenate([known, names[missing]])
+            order = np.argsort(merged, kind="stable")
+            prepared.bounds = (merged[order], np.concatenate([values, fresh])[order])
+        return out
 
     def _entry_numbers(self, entity_ids: Collection[str]) -> Ints:
         """The entry numbers of these entity ids (unknown ids are left out)."""
@@ -266,55 +335,32 @@ class NameIndex:
         return Match(entry.entity_id, scored.score, alert, arrays.name_text[name], scored.reasons)
 
     def _near_units(self, arrays: Arrays, parts: list[Part]) -> list[tuple[Part, int, int]]:
-        """Each query part with the tokens of indexed keys near its own, and its bit. Only
-        keys of few names count: a common key near the query's (Mohamad, Mahmud) brings
-        namesakes by the thousand, each with a bound above what one letter apart can score."""
+        """Each query part with the tokens of indexed keys near its own (keys of few names:
+        see ``NEAR_CAP`` in rasid.names.arrays), and its bit."""
         found: list[tuple[Part, int, int]] = []
-        starts = arrays.single_start
         for i, part in enumerate(parts[:MAX_BITS]):
             if not part.initial and part.key:
-                found.extend(
-                    (part, token, 1 << i)
-                    for token in arrays.near.near(token_of(part))
-                    if starts[token + 1] - starts[token] <= NEAR_CAP
-                )
+                found.extend((part, token, 1 << i) for token in arrays.near.near(token_of(part)))
         return found
 
-    def _gather(
-        self, arrays: Arrays, parts: list[Part], near: list[tuple[Part, int, int]]
-    ) -> tuple[Ints, Ints, Floats] | None:
+    def _gather(self, arrays: Arrays, query: _Query) -> tuple[Ints, Ints, Floats] | None:
         """Candidate names, with the bits of the query's parts that met and the summed
-        weight of the name's parts that met (pairs overlap: it may exceed the name's).
-        ``near``: query parts with tokens they may meet beside their own."""
-        units = [
-            (token, bits)
-            for key, bits in retrieval_units(parts)
-            if (token := arrays.tokens.get(key)) is not None
-        ]
+        weight of the name's parts that met (pairs overlap: it may exceed the name's)."""
+        units = query.singles
         if not units:
             return None
         chunks: list[tuple[Ints, Floats, int]] = []
-        codes = [
-            (pair_key(ta, tb), ba | bb)
-            for (ta, ba), (tb, bb) in combinations(units, 2)
-            if not ba & bb
-        ]
-        # A near key counts only beside a key of the query's own: alone, or with another
-        # near key, it would bring names the query shares nothing exact with.
-        codes += [
-            (pair_key(ta, tb), ba | bb) for _, ta, ba in near for tb, bb in units if not ba & bb
-        ]
-        if codes:
-            wanted = np.array([c for c, _ in codes], dtype=np.int64)
+        if len(query.pairs):
+            wanted = query.pairs
             at = np.searchsorted(arrays.pair_keys, wanted)
             at[at >= len(arrays.pair_keys)] = 0
-            for i, (code, bits) in enumerate(codes):
-                if arrays.pair_keys[at[i]] == code:
-                    start = int(arrays.pair_start[at[i]])
-                    end = min(int(arrays.pair_start[at[i] + 1]), start + PAIR_CAP)
-                    chunks.append(
-                        (arrays.pair_name[start:end], arrays.pair_weight[start:end], bits)
-                    )
+            hits = np.flatnonzero(arrays.pair_keys[at] == wanted)
+            opens = arrays.pair_start[at[hits]]
+            closes = np.minimum(arrays.pair_start[at[hits] + 1], opens + PAIR_CAP)
+            for i, start, end in zip(hits.tolist(), opens.tolist(), closes.tolist(), strict=True):
+                chunks.append(
+                    (arrays.pair_name[start:end], arrays.pair_weight[start:end], query.pair_bits[i])
+                )
         for token, bits in units:
             start = int(arrays.single_start[token])
             end = min(int(arrays.single_start[token + 1]), start + SINGLE_CAP)
@@ -330,6 +376,20 @@ class NameIndex:
             np.bitwise_or.reduceat(query_bits, first),
             np.add.reduceat(name_got, first),
         )
+
+
+def _pairs(
+    units: list[tuple[int, int]], near: list[tuple[Part, int, int]]
+) -> tuple[Ints, list[int]]:
+    """The pairs of keys a query reads, as codes, with the bits each covers: every two of
+    its own units that cover other parts, and each near key beside one of its own units
+    (alone, or with another near key, a near key would bring names the query shares
+    nothing exact with)."""
+    codes = [
+        (pair_key(ta, tb), ba | bb) for (ta, ba), (tb, bb) in combinations(units, 2) if not ba & bb
+    ]
+    codes += [(pair_key(ta, tb), ba | bb) for _, ta, ba in near for tb, bb in units if not ba & bb]
+    return np.array([c for c, _ in codes], dtype=np.int64), [b for _, b in codes]
 
 
 def _out_of_collector_sight() -> None:

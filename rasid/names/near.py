@@ -12,7 +12,9 @@ comparing the query with every key.
 
 from rapidfuzz.distance import Levenshtein
 
-MIN_LENGTH = 3  # the scorer gives shorter keys one letter apart no credit (score.py)
+# The scorer gives keys one letter apart its full credit only when the longer has four
+# letters or more (score.py); shorter ones would bring many keys for little.
+MIN_LENGTH, LONGER_LENGTH = 3, 4
 DIN = "TN"  # the coarse key of -uddin (al-Din)
 MEMO_SIZE = 100_000  # keys whose near keys are remembered
 
@@ -29,7 +31,7 @@ class NearKeys:
         self.keys = keys
         self._by_deletion: dict[str, list[int]] = {}
         for text, token in keys.items():
-            if len(text) + 1 < MIN_LENGTH:
+            if len(text) < MIN_LENGTH:
                 continue
             for variant in _deletions(text) | {text}:
                 self._by_deletion.setdefault(variant, []).append(token)
@@ -37,9 +39,9 @@ class NearKeys:
         self._memo: dict[str, list[int]] = {}
 
     def near(self, text: str) -> list[int]:
-        """Tokens of indexed keys one edit from ``text`` (either of length MIN_LENGTH or
-        more), or its -uddin form or short form; never ``text``'s own. Remembered: query
-        parts repeat."""
+        """Tokens of indexed keys one edit from ``text`` (both of MIN_LENGTH letters or more,
+        one of LONGER_LENGTH), or its -uddin form or short form; never ``text``'s own.
+        Remembered: query parts repeat."""
         found = self._memo.get(text)
         if found is None:
             if len(self._memo) >= MEMO_SIZE:
@@ -54,7 +56,8 @@ class NearKeys:
                 other = self._text[token]
                 if (
                     other != text
-                    and max(len(other), len(text)) >= MIN_LENGTH
+                    and min(len(other), len(text)) >= MIN_LENGTH
+                    and max(len(other), len(text)) >= LONGER_LENGTH
                     and Levenshtein.distance(other, text, score_cutoff=1) <= 1
                 ):
                     found.add(token)

@@ -204,3 +204,20 @@ def test_one_result_or_five_the_first_is_the_same(
         assert [m.score for m in one] == [m.score for m in five[:1]], name
         compared += 1
     assert compared >= 300
+
+
+def test_a_name_that_comes_again_scores_as_it_did_alone(
+    un_index: tuple[NameIndex, list[tuple[str, str]]],
+) -> None:
+    # The index keeps what a query name needs whatever the facts; a subject with the same
+    # name and other facts must score as it does in an index that never saw the name.
+    index, queries = un_index
+    fresh = NameIndex()
+    for entity_id, primary, _ in _un_people():
+        fresh.add(entity_id, primary)
+    for number, (_, name) in enumerate(random.Random(6).sample(queries, 60)):
+        index.match(Subject(f"c{number}", name, birth_date="1960", gender="male"), limit=3)
+        again = Subject(f"d{number}", name, birth_date="1975-02-03", nationality="af")
+        assert [(m.entity_id, m.score) for m in index.match(again, limit=3)] == [
+            (m.entity_id, m.score) for m in fresh.match(again, limit=3)
+        ], name

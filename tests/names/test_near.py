@@ -9,16 +9,18 @@ def _near(keys: list[str], text: str) -> set[str]:
 
 
 def test_keys_one_edit_apart_are_near() -> None:
-    keys = ["RM", "RSM", "RSN", "RSMT", "BRSM", "XYZ"]
-    # Deleted, inserted or changed letter; never the key itself; XYZ is far.
-    assert _near(keys, "RSM") == {"RM", "RSN", "RSMT", "BRSM"}
-    assert _near(keys, "RM") == {"RSM"}
+    keys = ["RSM", "RSN", "RSMT", "BRSM", "RSTM", "XYZ", "RXMN", "RSMN"]
+    # A letter added, dropped or changed; never the key itself; XYZ is far, and two
+    # letters swapped (RSTM for RSMT) are two edits.
+    assert _near(keys, "RSMT") == {"RSM", "RSMN"}
+    assert _near(keys, "RSM") == {"RSMT", "BRSM", "RSTM", "RSMN"}
 
 
 def test_short_keys_have_no_near_keys() -> None:
-    # The scorer gives keys shorter than three letters one letter apart no credit.
-    assert _near(["M", "MN", "N"], "M") == set()
-    assert _near(["MN", "MNS"], "MN") == {"MNS"}
+    # The scorer gives keys one letter apart full credit only when the longer has four
+    # letters: three-letter keys are not near each other, nor two-letter keys anything.
+    assert _near(["RSM", "RSN", "RM"], "RSM") == set()
+    assert _near(["MN", "MNS", "MNST"], "MN") == set()
 
 
 def test_a_name_and_its_uddin_form_are_near() -> None:
