@@ -28,6 +28,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -145,6 +146,7 @@ class Tally:
     store_seconds: Counter[str] = field(default_factory=Counter)
     screen_seconds: Counter[str] = field(default_factory=Counter)
     screening: Counter[str] = field(default_factory=Counter)  # what screen_arrivals counted
+    peak_mib: Counter[str] = field(default_factory=Counter)  # each worker's peak memory
 
     def add(self, other: "Tally") -> None:
         """Add another worker's tally to this one."""
@@ -188,6 +190,11 @@ def work(url: str, directory: Path, files: list[dict[str, str]], screen: bool, l
             elapsed = time.perf_counter() - started
             print(f"    {label}{number:,}/{len(files):,} files, {elapsed:.0f} s", flush=True)
     store.dispose()
+    # Resident memory at its peak (ru_maxrss is in KiB on Linux), pages shared with the
+    # parent included: the name index is built before the workers are forked.
+    tally.peak_mib[label.strip(": ") or "worker"] = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    )
     return tally
 
 
@@ -257,6 +264,7 @@ def day_figures(tally: Tally, wall: float, generated: dict[str, Any]) -> dict[st
         "parse_store_wall_seconds": round(wall * stored / work_seconds, 1),
         "screen_wall_seconds": round(wall * screened / work_seconds, 1),
         "screening": dict(tally.screening),
+        "worker_peak_mib": dict(tally.peak_mib),
     }
 
 

@@ -22,9 +22,10 @@ nothing and says why. A file that is not UN/EDIFACT at all is ``UnreadableInput`
 
 from collections.abc import Generator, Iterator
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 
 from followthemoney.statement.entity import StatementEntity
+from followthemoney.types import registry
 from sqlalchemy import Connection
 
 from rasid.ingest.errors import UnreadableInput
@@ -51,6 +52,16 @@ from rasid.travel.store import save_plan
 GENDERS = {"M": "male", "F": "female", "MI": "male", "FI": "female"}  # MI/FI: infants
 # Issuing-state codes of ICAO Doc 9303 that are not ISO 3166 codes.
 ICAO_STATES = {"D": "DE", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB", "GBS": "GB"}
+# FtM types whose cleaning depends on the value alone (an entity reference also depends
+# on the entity it is added to). The same birth dates, countries and e-mail addresses come
+# again in every push of a booking and in the manifest: each is cleaned once per process.
+PURE_TYPES = frozenset({"country", "date", "email", "gender", "identifier", "name", "string"})
+
+
+@lru_cache(maxsize=65536)
+def _cleaned(type_name: str, text: str) -> str | None:
+    """``text`` as FtM's type of this name cleans it (None: rejected or empty)."""
+    return registry.get(type_name).clean(text)
 
 
 def read_travel(source: Source, ctx: ReadContext, fmt: Format) -> Iterator[Item]:
@@ -126,6 +137,15 @@ class _Builder:
     def add(self, entity: StatementEntity, prop: str, value: str | date | None) -> None:
         """Add a value (a date in ISO form); a value FtM rejects is kept as Dropped."""
         text = value.isoformat() if isinstance(value, date) else value
+        if text is None or not text.strip():
+            return
+        prop_obj = entity.schema.get(prop)
+        if prop_obj is not None and prop_obj.type.name in PURE_TYPES:
+            cleaned = _cleaned(prop_obj.type.name, text)
+            if cleaned is not None:  # what add_value adds, its cleaning remembered
+                entity.unsafe_add(prop_obj, cleaned, cleaned=True, original_value=text)
+                return
+        # Anything else (empty, rejected, a reference to an entity) as every reader does.
         dropped = add_value(entity, prop, text, self.location)
         if dropped is not None:
             self.dropped.append(dropped)

@@ -41,11 +41,15 @@ class Prepared:
     names: tuple[str, ...]
     converters: tuple[Convert | None, ...]
     positional: bool
+    constants: dict[str, Any]  # parameters of the statement's own (literals), converted
 
     def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
         """The driver's parameters for ``rows``: tuples (positional) or dicts."""
         columns = []
         for name, convert in zip(self.names, self.converters, strict=True):
+            if name in self.constants:
+                columns.append([self.constants[name]] * len(rows))
+                continue
             values = [row[name] for row in rows]
             if convert is not None:
                 values = _converted(values, convert)
@@ -76,7 +80,13 @@ def prepare(dialect: Dialect, build: Build, keys: tuple[str, ...]) -> Prepared:
     converters = tuple(
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
-    return Prepared(str(compiled), names, converters, compiled.positiontup is not None)
+    # A parameter no row gives is a value written in the statement (``x == ""``).
+    constants = {}
+    for name, convert in zip(names, converters, strict=True):
+        if name not in keys:
+            value = compiled.binds[name].effective_value
+            constants[name] = convert(value) if convert is not None else value
+    return Prepared(str(compiled), names, converters, compiled.positiontup is not None, constants)
 
 
 def execute_many(conn: Connection, build: Build, rows: Sequence[dict[str, Any]]) -> None:

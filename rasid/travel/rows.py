@@ -18,17 +18,16 @@ Every row is keyed by a hash of its natural key, so a re-import finds the same r
 The message's own times (flights, bookings) are local and kept as sent.
 """
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Protocol
 
 from rasid.model.keys import content_key, sha256_hex
 from rasid.travel.errors import Problem, excerpt, where
+from rasid.travel.jsonform import to_json
 from rasid.travel.manifest import Manifest, Traveller
 from rasid.travel.parse import ParseResult
 from rasid.travel.pnr import Leg, Pnr, PnrBatch, PnrTraveller
@@ -36,7 +35,6 @@ from rasid.travel.pnr import Leg, Pnr, PnrBatch, PnrTraveller
 MakeId = Callable[..., str]
 Row = dict[str, Any]
 NUMBER = re.compile(r"0*([0-9]+)([A-Z]?)")
-UNPLACED = ("position", "line")  # where a record was in its file: not part of its content
 
 
 class FlightLike(Protocol):
@@ -58,29 +56,6 @@ class FlightLike(Protocol):
     def position(self) -> int: ...
     @property
     def line(self) -> int: ...
-
-
-def plain(value: Any) -> Any:
-    """A record as JSON-ready values: dataclasses as dicts (without their place in the file),
-    dates in ISO form, amounts as text."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name)) for f in fields(value) if f.name not in UNPLACED
-        }
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def to_json(value: Any) -> str:
-    """Compact, key-sorted JSON of a record: equal content gives equal text."""
-    return json.dumps(plain(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def flight_number(number: str) -> str:

@@ -17,9 +17,13 @@ to anyone until a person confirms a hit (``rasid.travel.alerts``).
 """
 
 import json
+import pickle
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from threading import Lock
 from typing import Any
 
 from followthemoney.types import registry
@@ -46,6 +50,10 @@ from rasid.travel.rules import rule_hits
 SOURCE = "travel"  # the review queue's source of traveller subjects
 CHUNK = 1000  # travellers screened and recorded at a time
 LIMIT = 5  # watchlist matches kept per traveller
+# Facts whose watchlist matches are remembered (see ``_Recall``): about 1.5 kB each, and
+# enough for the travellers whose manifest comes up to two days after their booking at a
+# large hub airport (150,000 people a day for each process screening arrivals).
+MEMORY = 200_000
 DOCUMENT_FACTS = ("country", "type", "startDate", "endDate", "summary", "description")
 
 # Called with (travellers screened, travellers in all) as the work goes.
@@ -201,6 +209,49 @@ def _document_match(doc: TravelDocument, entry: ListedDocument) -> Match:
 # Screening on arrival --------------------------------------------------------------------
 
 
+class _Recall:
+    """The watchlist matches of the facts screened lately, against one index.
+
+    A traveller is matched twice: as a person of their booking, on its first push, and as a
+    person of the flight's manifest, which has other entity ids but the same facts (name,
+    birth date, nationality, sex, document). ``NameIndex.match`` depends on those facts
+    alone, so the second time takes the first result. Results are kept pickled (a fifth of
+    their size as objects) for the ``MEMORY`` facts used last, and forgotten when the index
+    changes (a watchlist was imported: the screener built a new one)."""
+
+    def __init__(self) -> None:
+        self._index: weakref.ref[NameIndex] | None = None
+        self._found: OrderedDict[tuple[str | None, ...], bytes] = OrderedDict()
+        self._lock = Lock()
+
+    def match(self, index: NameIndex, subject: Subject) -> list[Match]:
+        """``index.match(subject, LIMIT)``, taken from memory when the facts were matched."""
+        key = (
+            subject.name,
+            subject.birth_date,
+            subject.nationality,
+            subject.gender,
+            subject.document_number,
+        )
+        with self._lock:
+            if self._index is None or self._index() is not index:
+                self._index, self._found = weakref.ref(index), OrderedDict()
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return list(pickle.loads(found))
+        matches = index.match(subject, LIMIT)
+        with self._lock:
+            if self._index() is index:
+                self._found[key] = pickle.dumps(matches, pickle.HIGHEST_PROTOCOL)
+                if len(self._found) > MEMORY:
+                    self._found.popitem(last=False)
+        return matches
+
+
+RECALL = _Recall()
+
+
 def _arrived(conn: Connection, run_id: str) -> Any:
     """The travellers an import brought or changed (their newest message is in it)."""
     messages = select(travel_message.c.id).where(travel_message.c.run_id == run_id)
@@ -238,7 +289,7 @@ def _screen_chunk(
     if lists.index is not None:
         index = lists.index
         unchanged, alerted = _screened_before(conn, subjects)
-        names = {s.id: index.match(s, LIMIT) for s in subjects if s.id not in unchanged}
+        names = {s.id: RECALL.match(index, s) for s in subjects if s.id not in unchanged}
         done.name_screened += len(names)
         matched = {m.entity_id for found in names.values() for m in found}
         watchlist_of.update((e, index.datasets_of[e]) for e in matched)

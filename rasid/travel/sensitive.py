@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -29,8 +29,12 @@ MIN_ARABIC_STEM = 3  # a shorter word after a prefix is too often another word (
 T = TypeVar("T")
 
 
+ARABIC = re.compile("[\u0600-\u06ff]")
+MEMORY = 100_000  # words whose category is remembered (see ``Rules._token_category``)
+
+
 def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" for c in text)
+    return ARABIC.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,9 @@ class Rules:
         """The category of the first sensitive code or keyword in free text, or None."""
         tokens = normalize_text(text).split()
         for i, token in enumerate(tokens):
-            found = self.code_category(token) if token.isascii() else None
-            found = found or self._word_category(token)
-            found = found or self._phrase_category(tokens, i)
+            found = self._token_category(token)
+            if found is None and token in self._phrase_words:
+                found = self._phrase_category(tokens, i)
             if found is not None:
                 return found
         return None
@@ -79,17 +83,68 @@ class Rules:
             found = self.text_category(ssr.text)
         return found
 
+    # The declared keywords are tried at every word of every remark of every PNR. What a
+    # single word gives is remembered (the same words come back in every file), and the
+    # keywords are indexed: a phrase by its first word (never a stem: see ``_keyword_rules``),
+    # a stem by its length.
+
+    @cached_property
+    def _known(self) -> dict[str, str | None]:
+        return {}
+
+    @cached_property
+    def _phrase_words(self) -> frozenset[str]:
+        """Every token that may begin a phrase: its first word, bare or after a prefix."""
+        firsts = {phrase.words[0] for phrase in self.phrases}
+        return frozenset(firsts | {p + w for w in firsts for p in PROCLITICS})
+
+    @cached_property
+    def _phrases_by_first(self) -> dict[str, tuple[tuple[int, Phrase], ...]]:
+        found: dict[str, list[tuple[int, Phrase]]] = {}
+        for i, phrase in enumerate(self.phrases):
+            found.setdefault(phrase.words[0], []).append((i, phrase))
+        return {word: tuple(listed) for word, listed in found.items()}
+
+    @cached_property
+    def _stems_by_length(self) -> dict[int, dict[str, tuple[int, str]]]:
+        """Stems by length, each with its place in the declaration (the first listed wins)."""
+        found: dict[int, dict[str, tuple[int, str]]] = {}
+        for i, (stem, category) in enumerate(self.stems):
+            found.setdefault(len(stem), {}).setdefault(stem, (i, category))
+        return found
+
+    def _token_category(self, token: str) -> str | None:
+        """The category of one word as a code or a keyword, remembered."""
+        known = self._known
+        if token in known:
+            return known[token]
+        found = self.code_category(token) if token.isascii() else None
+        found = found or self._word_category(token)
+        if len(known) >= MEMORY:
+            known.clear()
+        known[token] = found
+        return found
+
     def _word_category(self, token: str) -> str | None:
         for candidate in _candidates(token):
             if candidate in self.words:
                 return self.words[candidate]
-            for stem, category in self.stems:
-                if candidate.startswith(stem):
-                    return category
+            stems = [
+                listed[candidate[:length]]
+                for length, listed in self._stems_by_length.items()
+                if candidate[:length] in listed
+            ]
+            if stems:
+                return min(stems)[1]
         return None
 
     def _phrase_category(self, tokens: list[str], start: int) -> str | None:
-        for phrase in self.phrases:
+        """The first declared phrase that begins at ``start``."""
+        by_first = self._phrases_by_first
+        starting = sorted(
+            entry for c in _candidates(tokens[start]) for entry in by_first.get(c, ())
+        )
+        for _, phrase in starting:
             window = tokens[start : start + len(phrase.words)]
             if len(window) == len(phrase.words) and all(
                 _word_matches(word, token) for word, token in zip(phrase.words, window, strict=True)
@@ -201,13 +256,18 @@ class _Screen:
             items, lambda c: self.rules.text_category(c.value) if c.source != "ADD" else None
         )
 
+    # Records are frozen: one the safeguard left whole is kept as it is. Nearly all come
+    # through whole, and copying each cost more than the rest of the safeguard.
+
     def traveller(self, traveller: PnrTraveller) -> PnrTraveller:
-        return replace(
-            traveller, ssrs=self.ssrs(traveller.ssrs), remarks=self.remarks(traveller.remarks)
-        )
+        ssrs, remarks = self.ssrs(traveller.ssrs), self.remarks(traveller.remarks)
+        if len(ssrs) == len(traveller.ssrs) and len(remarks) == len(traveller.remarks):
+            return traveller
+        return replace(traveller, ssrs=ssrs, remarks=remarks)
 
     def leg(self, leg: Leg) -> Leg:
-        return replace(leg, ssrs=self.ssrs(leg.ssrs))
+        ssrs = self.ssrs(leg.ssrs)
+        return leg if len(ssrs) == len(leg.ssrs) else replace(leg, ssrs=ssrs)
 
 
 def screen_pnr(pnr: Pnr, rules: Rules | None = None) -> tuple[Pnr, Counter[str]]:

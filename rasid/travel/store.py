@@ -8,15 +8,18 @@ version: the one with the latest last-transaction time (else the message's time)
 arrival winning a tie. A version received late is kept in ``booking_version`` and changes
 nothing else. Travellers of a booking who are no longer in its newest version, or no longer
 on one of its flights, are removed from ``traveller`` (the versions keep them).
+``rasid.travel.pushes`` writes a file's pushes together, with the same result.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, case, func, select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ClauseElement
 
+from rasid.store.bulk import execute_many
 from rasid.store.tables import (
     booking,
     booking_flight,
@@ -27,40 +30,9 @@ from rasid.store.tables import (
     traveller,
 )
 from rasid.store.visibility import Masker
-from rasid.travel.rows import Plan, Push, Row
+from rasid.travel.pushes import insert_for, save_pushes, save_travellers
+from rasid.travel.rows import Plan, Row
 
-# Columns of a traveller row that a newer message may change (first_seen stays).
-TRAVELLER_UPDATES = (
-    "flight_id",
-    "booking_id",
-    "message_id",
-    "role",
-    "role_code",
-    "surname",
-    "given_names",
-    "sex",
-    "birth_date",
-    "nationality",
-    "residence_country",
-    "seat",
-    "booking_reference",
-    "documents",
-    "entity_id",
-    "last_seen",
-)
-# Columns of a booking that its newest version sets.
-BOOKING_CURRENT = (
-    "booked_at",
-    "last_transaction_at",
-    "point_of_sale",
-    "contacts",
-    "addresses",
-    "payments",
-    "tickets",
-    "bags",
-    "current_version",
-    "as_of",
-)
 TABLES = {
     "messages": travel_message,
     "flights": flight,
@@ -71,40 +43,34 @@ TABLES = {
 }
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return module.insert(table)
-
-
-def _insert_new(conn: Connection, table: Table, row: Row) -> bool:
-    """Insert a row unless its id exists; True when it was inserted. (RETURNING, as the
-    drivers do not all count rows an ON CONFLICT clause skipped.)"""
-    ins = _insert(conn, table).on_conflict_do_nothing(index_elements=["id"])
-    return conn.execute(ins.returning(table.c.id), row).first() is not None
+def _add_message(conn: Connection, row: Row) -> bool:
+    """Insert a file's record unless the dataset has it; True when it was inserted.
+    (RETURNING, as the drivers do not all count rows an ON CONFLICT clause skipped.)"""
+    ins = insert_for(conn.dialect, travel_message).on_conflict_do_nothing(index_elements=["id"])
+    return conn.execute(ins.returning(travel_message.c.id), row).first() is not None
 
 
 def save_plan(conn: Connection, plan: Plan, run_id: str, received: datetime) -> bool:
     """Write what one file says; False (and nothing written) when the dataset already
     received this file."""
     message = {**plan.message, "run_id": run_id, "received_at": received}
-    if not _insert_new(conn, travel_message, message):
+    if not _add_message(conn, message):
         return False
     save_flights(conn, plan.flights.values(), received)
-    if plan.message_flights:
-        rows = [{**row, "received_at": received} for row in plan.message_flights]
-        conn.execute(message_flight.insert(), rows)
+    rows = [{**row, "received_at": received} for row in plan.message_flights]
+    execute_many(conn, _add_message_flights, rows)
     save_travellers(conn, plan.travellers, received)
-    for push in plan.pushes:
-        save_push(conn, push, received)
+    save_pushes(conn, plan.pushes, received)
     return True
 
 
-def save_flights(conn: Connection, rows: Iterable[Row], received: datetime) -> None:
-    """Add flights; a flight known already gains the arrival and times it lacked."""
-    rows = [{**r, "created_at": received} for r in rows]
-    if not rows:
-        return
-    ins = _insert(conn, flight)
+def _add_message_flights(dialect: Dialect) -> ClauseElement:
+    return message_flight.insert()
+
+
+def _upsert_flights(dialect: Dialect) -> ClauseElement:
+    """A flight known already gains the arrival and times it lacked."""
+    ins = insert_for(dialect, flight)
     filled = {
         "arrival_airport": case(
             (flight.c.arrival_airport == "", ins.excluded.arrival_airport),
@@ -117,60 +83,14 @@ def save_flights(conn: Connection, rows: Iterable[Row], received: datetime) -> N
             flight.c.scheduled_arrival, ins.excluded.scheduled_arrival
         ),
     }
-    conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=filled), rows)
+    upsert: ClauseElement = ins.on_conflict_do_update(index_elements=["id"], set_=filled)
+    return upsert
 
 
-def save_travellers(conn: Connection, rows: Iterable[Row], received: datetime) -> None:
-    """Add travellers, or bring known ones up to this message (first_seen kept)."""
-    # One row per id: PostgreSQL refuses to update a row twice in one statement.
-    rows = list(
-        {r["id"]: {**r, "first_seen": received, "last_seen": received} for r in rows}.values()
-    )
-    if not rows:
-        return
-    ins = _insert(conn, traveller)
-    changes = {column: ins.excluded[column] for column in TRAVELLER_UPDATES}
-    conn.execute(ins.on_conflict_do_update(index_elements=["id"], set_=changes), rows)
-
-
-def save_push(conn: Connection, push: Push, received: datetime) -> bool:
-    """Add one version of a booking; False when this version was stored before. When it is
-    the newest, the booking, its flights and its travellers are brought up to it."""
-    booking_id = push.booking["id"]
-    new_booking = {**push.booking, "first_received": received, "last_received": received}
-    conn.execute(_insert(conn, booking).on_conflict_do_nothing(index_elements=["id"]), new_booking)
-    version = {**push.version, "received_at": received}
-    if not _insert_new(conn, booking_version, version):
-        return False
-    current = conn.execute(
-        select(booking.c.current_version, booking.c.as_of).where(booking.c.id == booking_id)
-    ).one()
-    changes: dict[str, Any] = {"last_received": received}
-    newest = current.current_version == version["id"] or _not_older(version["as_of"], current.as_of)
-    if newest:
-        changes |= {column: push.booking[column] for column in BOOKING_CURRENT}
-    conn.execute(update(booking).where(booking.c.id == booking_id).values(**changes))
-    if newest:
-        _replace_itinerary(conn, push, received)
-    return True
-
-
-def _not_older(as_of: datetime | None, current: datetime | None) -> bool:
-    """True when a version of this time is at least as new as the current one (a version
-    without a time is older than any with one)."""
-    return current is None or (as_of is not None and as_of >= current)
-
-
-def _replace_itinerary(conn: Connection, push: Push, received: datetime) -> None:
-    """The booking's flights and travellers made those of ``push``."""
-    booking_id = push.booking["id"]
-    conn.execute(delete(booking_flight).where(booking_flight.c.booking_id == booking_id))
-    if push.links:
-        conn.execute(booking_flight.insert(), push.links)
-    kept = [row["id"] for row in push.travellers]
-    gone = delete(traveller).where(traveller.c.booking_id == booking_id)
-    conn.execute(gone.where(traveller.c.id.not_in(kept)) if kept else gone)
-    save_travellers(conn, push.travellers, received)
+def save_flights(conn: Connection, rows: Iterable[Row], received: datetime) -> None:
+    """Add flights (rows with the same columns); a flight known already gains the arrival
+    and times it lacked."""
+    execute_many(conn, _upsert_flights, [{**r, "created_at": received} for r in rows])
 
 
 # Reading ---------------------------------------------------------------------------------

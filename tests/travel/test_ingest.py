@@ -189,7 +189,7 @@ def test_an_error_mid_file_leaves_nothing(
     def failing(*args: object) -> bool:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("rasid.travel.store.save_push", failing)
+    monkeypatch.setattr("rasid.travel.store.save_pushes", failing)
     with pytest.raises(RuntimeError):
         load(store, DATA_DIR / "pnrgov_gtas_iata_guide_pg75.edi")
     with store.uow() as uow:

@@ -7,11 +7,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from rasid.names.index import NameIndex
 from rasid.screen.engine import Screener
 from rasid.screen.hits import list_hits
+from rasid.screen.model import Match, Subject
 from rasid.store import Store
 from rasid.store.tables import ingest_run, traveller
+from rasid.travel import screening
 from rasid.travel.screening import (
+    LIMIT,
     Arrivals,
     TravelDocument,
     document_key,
@@ -21,6 +25,7 @@ from rasid.travel.screening import (
     screen_arrivals,
     state_code,
 )
+from rasid.travel.screening import _Recall as Recall
 from tests.travel.helpers import API_UA988, PUSHES, SENSITIVE_PNR, add_lists
 from tests.travel.helpers import arrive as _import
 
@@ -131,3 +136,92 @@ def test_a_newly_listed_document_is_found_on_stored_travellers(
 def list_hits_all(store: Store) -> list[object]:
     with store.uow() as uow:
         return list(list_hits(uow.conn))
+
+
+# The traveller of SENSITIVE_PNR as the flight's manifest gives him: another entity, the
+# same facts (name, birth date, nationality, sex and passport).
+API_HASSAN = b"""UNA:+.? '
+UNB+UNOA:4+XY+RASID+240305:1015+API2'
+UNH+1+PAXLST:D:05B:UN:IATA'
+BGM+745'
+NAD+MS+++XY OPS'
+TDT+20+XY123+++XY'
+LOC+125+CAI'
+DTM+189:2403051000'
+LOC+87+DXB'
+DTM+232:2403051400'
+NAD+FL+++HASSAN:MUHAMMAD'
+ATT+2++M'
+DTM+329:800101'
+NAT+2+EGY'
+DOC+P+A1234567'
+DTM+36:300101'
+LOC+91+EGY'
+CNT+42:1'
+UNT+17+1'
+UNZ+1+API2'
+"""
+
+
+class Counting(NameIndex):
+    """A name index that counts its matches."""
+
+    calls = 0
+
+    def match(self, subject: Subject, limit: int = 5, among: object | None = None) -> list[Match]:
+        Counting.calls += 1
+        return super().match(subject, limit)
+
+
+def _index(*names: str) -> Counting:
+    index = Counting()
+    for i, name in enumerate(names):
+        index.add(f"wl-{i}", [name], birth_dates=["1980-01-01"], nationalities=["eg"])
+    index.prepare()
+    return index
+
+
+def test_the_same_facts_are_matched_once() -> None:
+    recall, index = Recall(), _index("محمد حسن", "Zayd Qurashi")
+    Counting.calls = 0
+    booked = Subject("pnr-1", "MUHAMMAD HASSAN", "1980-01-01", "eg", "male", "A1234567")
+    on_manifest = Subject("api-1", "MUHAMMAD HASSAN", "1980-01-01", "eg", "male", "A1234567")
+    first = recall.match(index, booked)
+    assert first and first == index.match(booked, LIMIT)
+    Counting.calls = 0
+    assert recall.match(index, on_manifest) == first
+    assert Counting.calls == 0
+    other = Subject("api-2", "MUHAMMAD HASSAN", "1981-01-01", "eg", "male", "A1234567")
+    recall.match(index, other)  # another birth date: other facts
+    assert Counting.calls == 1
+    recall.match(index, on_manifest)
+    assert Counting.calls == 1
+    recall.match(_index("محمد حسن"), on_manifest)  # a new index: a watchlist changed
+    assert Counting.calls == 2
+
+
+def test_only_the_facts_used_last_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screening, "MEMORY", 2)
+    recall, index = Recall(), _index("محمد حسن")
+    people = [Subject(f"s{i}", "MUHAMMAD HASSAN", f"198{i}-01-01") for i in range(3)]
+    for person in [*people, people[2], people[0]]:
+        recall.match(index, person)
+    Counting.calls = 0
+    recall.match(index, people[1])  # the least recently used: forgotten
+    assert Counting.calls == 1
+    recall.match(index, people[0])
+    assert Counting.calls == 1
+
+
+def test_booking_and_manifest_of_one_traveller_get_the_same_hit(
+    lists: Store, tmp_path: Path
+) -> None:
+    screener = Screener()
+    booked = screen_arrivals(lists, _import(lists, tmp_path, "pnr.edi", SENSITIVE_PNR), screener)
+    manifest = screen_arrivals(lists, _import(lists, tmp_path, "api.edi", API_HASSAN), screener)
+    assert booked.name_screened == manifest.name_screened == 1
+    assert booked.watchlist_alerts == manifest.watchlist_alerts == 1
+    with lists.uow() as uow:
+        hits = [h for h in list_hits(uow.conn) if h.kind == "name"]
+    assert len(hits) == 2 and len({h.subject.external_id for h in hits}) == 2
+    assert len({(h.entity_id, h.score, tuple(h.explanation)) for h in hits}) == 1

@@ -6,18 +6,30 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, select
 
 from rasid.ingest.run import IngestRequest, ingest
+from rasid.model.text import normalize_text
 from rasid.store import Store
 from rasid.store.tables import metadata
+from rasid.travel import sensitive
 from rasid.travel.parse import parse
 from rasid.travel.pnr import Ssr
-from rasid.travel.sensitive import default_rules, load_rules, screen_pnr
+from rasid.travel.sensitive import (
+    Rules,
+    _candidates,
+    _word_matches,
+    default_rules,
+    load_rules,
+    screen_pnr,
+)
 from rasid.travel.store import find_booking, list_versions
 from tests.travel.helpers import DATA_DIR, SENSITIVE_PNR, SENSITIVE_WORDS, sample
 
 FULL = "pnrgov_gtas_pnrMessage_full.edi"
+RULES_FILE = Path(sensitive.__file__).with_name("sensitive.yml")
 
 # free text -> the category it reveals (None: kept)
 TEXTS: dict[str, str | None] = {
@@ -92,6 +104,99 @@ keywords: [{text: halal, category: religion, why: food}]
 """
     with pytest.raises(ValueError, match="undeclared categories: religion"):
         load_rules(text)
+
+
+def scanned(rules: Rules, text: str) -> str | None:
+    """The category of ``text`` found the plain way: at every word, every code, word, stem
+    and phrase in the order declared (what the indexes of ``Rules`` must give)."""
+    tokens = normalize_text(text).split()
+    for i, token in enumerate(tokens):
+        if token.isascii() and rules.code_category(token):
+            return rules.code_category(token)
+        for candidate in _candidates(token):
+            if candidate in rules.words:
+                return rules.words[candidate]
+            stem = next((c for s, c in rules.stems if candidate.startswith(s)), None)
+            if stem is not None:
+                return stem
+        for phrase in rules.phrases:
+            window = tokens[i : i + len(phrase.words)]
+            if len(window) == len(phrase.words) and all(
+                _word_matches(w, t) for w, t in zip(phrase.words, window, strict=True)
+            ):
+                return phrase.category
+    return None
+
+
+OVERLAPPING = """
+categories: {a: {en: A, ar: أ}, b: {en: B, ar: ب}}
+ssr_codes: {}
+ssr_code_patterns: []
+keyword_exempt_codes: []
+keywords:
+  - {text: "pra*", category: a, why: first listed}
+  - {text: "pray*", category: b, why: listed after a shorter stem it shares words with}
+  - {text: "wheel*", category: b, why: a longer stem listed first}
+  - {text: "whe*", category: a, why: listed after}
+  - {text: "hearing impaired", category: a, why: a phrase}
+  - {text: "hearing aid*", category: b, why: a phrase on the same first word}
+  - {text: "كرسي متحرك", category: b, why: an Arabic phrase}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("PRAYER ROOM", "a"),
+        ("WHEELS", "b"),
+        ("WHEN", "a"),
+        ("HEARING IMPAIRED", "a"),
+        ("HEARING AIDS", "b"),
+        ("HEARING", None),
+        ("بالكرسي المتحرك", "b"),
+        ("والكرسي", None),
+    ],
+)
+def test_the_first_keyword_declared_wins(text: str, category: str | None) -> None:
+    rules = load_rules(OVERLAPPING)
+    assert rules.text_category(text) == scanned(rules, text) == category
+
+
+def _keyword_words() -> list[str]:
+    data = yaml.safe_load((RULES_FILE).read_text("utf-8"))
+    words = [w for e in data["keywords"] for w in str(e["text"]).rstrip("*").split()]
+    return [*words, *data["ssr_codes"], "ISLAMABAD", "HAJ", "VIP", "CTCE", "و", "ال", "X"]
+
+
+TEXTS_MADE = st.lists(
+    st.tuples(
+        st.sampled_from(["", "", "و", "بال", "لل", "ال"]),
+        st.sampled_from(_keyword_words()),
+        st.sampled_from(["", "", "S", "ING", "ية", "ات", "/"]),
+    ).map("".join),
+    min_size=1,
+    max_size=6,
+).map(" ".join)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(TEXTS_MADE)
+def test_the_indexes_find_what_a_plain_scan_finds(text: str) -> None:
+    assert default_rules().text_category(text) == scanned(default_rules(), text)
+
+
+def test_words_remembered_are_forgotten_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sensitive, "MEMORY", 2)
+    rules = load_rules(RULES_FILE.read_text("utf-8"))
+    texts = ["VIP", "HALAL MEAL", "PAX PREGNANT", "WINDOW SEAT", "HALAL"]
+    assert [rules.text_category(t) for t in texts * 2] == [
+        None,
+        "religion",
+        "health",
+        None,
+        "religion",
+    ] * 2
+    assert len(rules._known) <= 2
 
 
 def test_the_samples_lose_only_their_meal_codes() -> None:
