@@ -5,6 +5,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,6 +44,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 EXPORTED = (Status.SAME, Status.NOT_SAME, Status.UNSURE, Status.AUTO, Status.PROPOSED)
 
 
+class Weights(StrEnum):
+    """How a run weighs the evidence (see rasid.resolve.engine)."""
+
+    LEARNED = "learned"
+    FIXED = "fixed"
+
+
 @contextmanager
 def _reported() -> Iterator[None]:
     """The workflow's errors as one-line exits: 1 for an unknown pair, 2 for a refusal."""
@@ -61,21 +69,57 @@ def run_cmd(
         str | None, typer.Option(help="Datasets to resolve, comma-separated (default: all).")
     ] = None,
     as_json: JsonOpt = False,
+    weights: Annotated[
+        Weights,
+        typer.Option(
+            help="How the evidence is weighed: learned from this run's records (when they "
+            "are too few, or the estimate fails, fixed weights are used and the statistics "
+            "say why), or fixed (the same in every run)."
+        ),
+    ] = Weights.LEARNED,
 ) -> None:
     """Propose pairs of records that may be the same person or organisation, across and
     within datasets, and put them in the judgement queue. Prints the statistics: records,
-    candidate pairs, proposed, new, auto-accepted, skipped blocks, seconds."""
+    candidate pairs, proposed, new, auto-accepted, skipped blocks, seconds, and the weights
+    used (learned or fixed, and why)."""
     from rasid.resolve.run import resolve as run_resolution
 
     names = [d.strip() for d in (datasets or "").split(",") if d.strip()] or None
     progress = count_progress("resolving", "pairs")
     with _reported(), opened_store(ctx) as store, progress as bar, store.uow() as uow:
-        result = run_resolution(uow.conn, cli_actor(), names, progress=bar)
+        result = run_resolution(
+            uow.conn, cli_actor(), names, progress=bar, weights=str(weights.value)
+        )
     if as_json:
         print_json(result.to_dict())
         return
     for key, value in result.to_dict().items():
-        console.print(f"{key.replace('_', ' ')}: {value}", highlight=False)
+        if key != "learned":
+            console.print(f"{key.replace('_', ' ')}: {value}", highlight=False)
+    if result.learned:
+        console.print(_learned_table(result.learned))
+
+
+def _learned_table(learned: dict[str, Any]) -> Table:
+    """The learned weights: for each level of evidence, its share among likely matches
+    and among other candidate pairs, and what that weighs (log2 of their ratio)."""
+    table = Table(
+        "evidence",
+        "level",
+        "matches",
+        "others",
+        "weight (bits)",
+        title=f"weights learned from this run (matches among candidate pairs: "
+        f"{learned['prior']:.1%})",
+    )
+    for comparison, levels in learned["comparisons"].items():
+        for level, found in levels.items():
+            if not found["pairs"]:
+                continue  # no pair of the sample was so: it weighs nothing
+            table.add_row(
+                comparison, level, f"{found['m']:.2%}", f"{found['u']:.2%}", f"{found['bits']:+.1f}"
+            )
+    return table
 
 
 @resolve.command("pairs")

@@ -5,12 +5,13 @@ worker hashes strings as its parent does); blocks are then numbered and their pa
 with numpy, a block size at a time.
 """
 
+import gc
 import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ R = TypeVar("R")
 MAX_BLOCK = 64
 MAX_NAME_BLOCK = 16
 MAX_KEYS = 6  # distinct name parts of a name used for blocking
+MAX_ADDRESS_WORDS = 12  # words of a record's addresses used for blocking with its birth date
 
 
 @dataclass
@@ -42,6 +44,9 @@ class Stats:
     skipped_records: int = 0  # record slots in skipped blocks
     skipped_keys: list[str] = field(default_factory=list)  # the largest skipped, for the log
     seconds: float = 0.0
+    weights: str = ""  # "learned" or "fixed" (rasid.resolve.engine)
+    weights_note: str = ""  # how they were learned, or why fixed ones were used
+    learned: dict[str, Any] = field(default_factory=dict)  # the learned weights, if any
 
 
 def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str], set[str]]:
@@ -49,6 +54,9 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
     found: set[str] = set()
     every: set[str] = set()
     fine: set[str] = set()
+    # Two parts of a name (or its one part) with the date of birth: one part alone with it
+    # pairs everyone born that day who shares a common given name.
+    dated: set[str] = set()
     for name in record.names[:MAX_NAMES]:
         parts = parts_of(name, parsed)
         fine.update(p.key for p in parts)
@@ -62,16 +70,25 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
         keys = list(dict.fromkeys(p.coarse for p in parts if p.coarse and not p.initial))
         keys = sorted(keys[:MAX_KEYS])
         every.update(keys)
+        if len(keys) == 1:
+            dated.add(keys[0])
         for i, a in enumerate(keys):
             for j in range(i + 1, len(keys)):
                 found.add(f"n|{a}|{keys[j]}")
                 found.add(f"a|{a}|{keys[j][0]}")
                 found.add(f"a|{keys[j]}|{a[0]}")
                 found.update(f"t|{a}|{keys[j]}|{c}" for c in keys[j + 1 :])
+                dated.add(f"{a}|{keys[j]}")
     dates = [d for d in record.birth_dates if len(d) == 10]
-    for key in every:
-        found.add(f"k|{key}")
-        found.update(f"d|{d}|{key}" for d in dates)
+    found.update(f"k|{key}" for key in every)
+    found.update(f"d|{d}|{both}" for d in dates for both in dated)
+    if record.addresses:
+        # A word of the address and a date of birth or a name part: a record whose name
+        # is replaced or badly misspelt, or whose date is, still meets its other records
+        # at the same address.
+        words = sorted({w for a in record.addresses for w in a.split()})[:MAX_ADDRESS_WORDS]
+        found.update(f"d|{d}|@{w}" for d in dates for w in words)
+        found.update(f"p|{key}|@{w}" for key in every for w in words)
     found.update(f"i|{kind}|{value.partition('@')[0]}" for kind, value in record.identifiers)
     return sorted(found), fine
 
@@ -90,24 +107,33 @@ _KIND = {"d": DATE, "i": IDENTIFIER}
 
 def _index_chunk(
     bounds: tuple[int, int],
-) -> tuple[Pairs, Pairs, npt.NDArray[np.int8], Counter[str]]:
+) -> tuple[Pairs, Pairs, npt.NDArray[np.int8], Counter[str], dict[str, list[Part]]]:
     """Block keys (as hashes: a forked worker hashes strings as its parent does) of the
-    records ``bounds``, what each block shares, and the name parts' counts."""
+    records ``bounds``, what each block shares, the name parts' counts, and the records'
+    names parsed (the parent keeps them, so that the workers that score pairs inherit them
+    rather than parse every name again)."""
     rec: list[int] = []
     key: list[int] = []
     kind: list[int] = []
     df: Counter[str] = Counter()
+    mine: dict[str, list[Part]] = {}
     for i in range(*bounds):
-        keys, fine = block_keys(_RECORDS[i], _PARSED)
+        for name in _RECORDS[i].names[:MAX_NAMES]:
+            known = _PARSED.get(name)
+            if known is not None:
+                mine[name] = known
+        keys, fine = block_keys(_RECORDS[i], mine)
         df.update(fine)
         rec += [i] * len(keys)
         key += map(hash, keys)
         kind += [_KIND.get(k[0], NAMES) for k in keys]
+    _PARSED.update(mine)
     return (
         np.asarray(rec, dtype=np.int64),
         np.asarray(key, dtype=np.int64),
         np.asarray(kind, dtype=np.int8),
         df,
+        mine,
     )
 
 
@@ -139,6 +165,7 @@ def index_records(records: Sequence[Record], count: int, parsed: dict[str, list[
     df: Counter[str] = Counter()
     for chunk in chunks:
         df.update(chunk[3])
+        parsed.update(chunk[4])
     rec = np.concatenate([c[0] for c in chunks] or [np.zeros(0, np.int64)])
     hashes = np.concatenate([c[1] for c in chunks] or [np.zeros(0, np.int64)])
     kinds = np.concatenate([c[2] for c in chunks] or [np.zeros(0, np.int8)])
@@ -155,14 +182,21 @@ def pool_map(
     if count <= 1 or len(bounds) <= 1:
         yield from map(func, bounds)
         return
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        yield from pool.imap(func, bounds)
+    # What the workers inherit is never collected there: frozen, the collector leaves it
+    # alone, and its pages are not copied into each worker as it walks them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield from pool.imap(func, bounds)
+    finally:
+        gc.unfreeze()
 
 
-def candidates(records: Sequence[Record], index: Index, stats: Stats) -> tuple[Pairs, Pairs]:
-    """Distinct candidate pairs (left and right record indices, left < right): pairs of a
-    name or date block whose dates of birth do not rule them out, and pairs of an
-    identifier block."""
+def candidates(
+    records: Sequence[Record], index: Index, stats: Stats
+) -> tuple[Pairs, Pairs, npt.NDArray[np.bool_]]:
+    """Distinct candidate pairs (left and right record indices, left < right), and whether
+    each pair shares a block of an identifier."""
     rec_a, key_a, ident = index.rec, index.key, index.kind == IDENTIFIER
     sizes = np.bincount(key_a, minlength=ident.size)
     big = np.flatnonzero(sizes > np.where(index.kind == NAMES, MAX_NAME_BLOCK, MAX_BLOCK))
@@ -176,9 +210,19 @@ def candidates(records: Sequence[Record], index: Index, stats: Stats) -> tuple[P
     stats.blocks = int(keep.sum())
     n = len(records)
     by_name = _block_pairs(rec_a, key_a, keep & ~ident, n)
-    by_name = by_name[~_other_dates(records, by_name // n, by_name % n)]
-    codes = np.union1d(by_name, _block_pairs(rec_a, key_a, keep & ident, n))
-    return codes // n, codes % n
+    by_id = _block_pairs(rec_a, key_a, keep & ident, n)
+    codes = np.union1d(by_name, by_id)
+    return codes // n, codes % n, np.isin(codes, by_id, assume_unique=True)
+
+
+def crowded(records: Sequence[Record], index: Index) -> npt.NDArray[np.bool_]:
+    """Records with an identifier whose block is too large to compare (shared by more than
+    MAX_BLOCK records): their pairs may share it without sharing a compared block."""
+    sizes = np.bincount(index.key, minlength=index.kind.size)
+    big = (index.kind == IDENTIFIER) & (sizes > MAX_BLOCK)
+    found = np.zeros(len(records), dtype=bool)
+    found[index.rec[big[index.key]]] = True
+    return found
 
 
 def _key_name(records: Sequence[Record], index: Index, block: int) -> str:
@@ -205,10 +249,8 @@ def _block_pairs(rec_a: Pairs, key_a: Pairs, wanted: npt.NDArray[np.bool_], n: i
     return np.unique(np.concatenate(codes))
 
 
-def _other_dates(records: Sequence[Record], left: Pairs, right: Pairs) -> npt.NDArray[np.bool_]:
-    """Pairs whose records each give one full date of birth, and dates more than a typing
-    error apart (see ``near_dates``): they cannot reach the threshold
-    without a shared identifier (see OTHER_BIRTH_DATE)."""
+def birth_digits(records: Sequence[Record]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """Each record's one full date of birth as eight digits, and whether it has exactly one."""
     digits = np.zeros((len(records), 8), dtype=np.uint8)
     known = np.zeros(len(records), dtype=bool)
     for i, record in enumerate(records):
@@ -218,9 +260,21 @@ def _other_dates(records: Sequence[Record], left: Pairs, right: Pairs) -> npt.ND
             if text.isdigit() and len(text) == 8:
                 digits[i] = np.frombuffer(text.encode(), dtype=np.uint8)
                 known[i] = True
-    out = np.zeros(left.size, dtype=bool)
-    for start in range(0, left.size, 1_000_000):  # in slices: (pairs, 8) arrays are large
-        a, b = left[start : start + 1_000_000], right[start : start + 1_000_000]
+    return digits, known
+
+
+SLICE = 1_000_000  # pairs compared at a time: (pairs, 8) arrays are large
+
+
+def date_levels(
+    digits: npt.NDArray[np.uint8], known: npt.NDArray[np.bool_], left: Pairs, right: Pairs
+) -> npt.NDArray[np.int8]:
+    """For each pair whose records each give one full date of birth: 0 the same date, 1 a
+    typing error apart (one digit, two neighbours swapped, day and month swapped; see
+    ``near_dates``), 2 other dates; -1 when either date is unknown."""
+    out = np.full(left.size, -1, dtype=np.int8)
+    for start in range(0, left.size, SLICE):
+        a, b = left[start : start + SLICE], right[start : start + SLICE]
         da, db = digits[a], digits[b]
         diff = da != db
         count = diff.sum(axis=1)
@@ -232,8 +286,16 @@ def _other_dates(records: Sequence[Record], left: Pairs, right: Pairs) -> npt.ND
             & (da[:, 4:6] == db[:, 6:8]).all(axis=1)
             & (da[:, 6:8] == db[:, 4:6]).all(axis=1)
         )
-        out[start : start + a.size] = known[a] & known[b] & (count >= 2) & ~swapped & ~months
+        level = np.where(count == 0, 0, np.where((count == 1) | swapped | months, 1, 2))
+        out[start : start + a.size] = np.where(known[a] & known[b], level, -1)
     return out
+
+
+def other_dates(records: Sequence[Record], left: Pairs, right: Pairs) -> npt.NDArray[np.bool_]:
+    """Pairs whose records each give one full date of birth, and dates more than a typing
+    error apart (see ``near_dates``)."""
+    found: npt.NDArray[np.bool_] = date_levels(*birth_digits(records), left, right) == 2
+    return found
 
 
 def cpus() -> int:

@@ -12,6 +12,16 @@ from enum import StrEnum
 
 from rasid.screen.model import Reason
 
+PROPOSE_THRESHOLD = 0.7
+"""The lowest score kept as a proposal (pairs sharing a strong identifier with its issuer
+are kept whatever their score). With weights learned from the run, a probability of a
+match of 0.7; with fixed weights, calibrated on the cross-script benchmark set
+(bench/README.md): below it, proposals are mostly people who share a common name."""
+
+SAME_THRESHOLD = 0.9
+"""Above this score a pair is very likely one person or organisation: guidance for
+reviewers (the queue may show such pairs first), never a decision."""
+
 IDENTIFIER_KINDS = ("document", "phone", "email", "account", "registration")
 """Strong identifiers: a document number with its issuing state (``NUMBER@CC``), a phone
 number (E.164 digits), an e-mail address (lower case), an IBAN or account number (upper

@@ -23,6 +23,9 @@ OTHER_ARABIC = 0.6  # two Arabic-script parts with one skeleton but other letter
 MAX_TRIED = 3  # pairs of names scored at most for one pair of records
 MAX_NAMES = 6  # names (and aliases) of a record compared at most
 
+# A record's names with their sides, coarse keys and script, and its first Arabic name.
+_Names = tuple[list[tuple[str, NameSide, frozenset[str], bool]], str]
+
 _GLUED = re.compile(r"\b(?:(al|el)(?=[aeiou][a-z]{3})|(ben|bin)(?=[a-z]{4}))", re.IGNORECASE)
 
 
@@ -64,6 +67,7 @@ class NameScorer:
         self.parts = parsed
         self.single = single  # part keys only one record carries: perhaps misspelt
         self._sides: dict[str, tuple[NameSide, frozenset[str], bool]] = {}
+        self._records: dict[tuple[str, ...], _Names] = {}
         self._interned: dict[Part, Part] = {}
         self._similar: dict[tuple[int, int], tuple[float, str]] = {}
 
@@ -80,6 +84,18 @@ class NameScorer:
             keys = frozenset(p.coarse for p in made.parts)
             arabic = any(p.arabic for p in made.parts)
             found = self._sides[name] = (made, keys, arabic)
+        return found
+
+    def names_of(self, names: tuple[str, ...]) -> _Names:
+        """A record's names with their sides, and its first name in Arabic script (or
+        ""), remembered: a record meets many others."""
+        found = self._records.get(names)
+        if found is None:
+            if len(self._records) > 2_000_000:
+                self._records.clear()
+            sides = [(n, *self.side(n)) for n in names[:MAX_NAMES]]
+            first = next((n for n in names if self.side(n)[2]), "")
+            found = self._records[names] = (sides, first)
         return found
 
     def similar(self, q: Part, c: Part) -> tuple[float, str]:
@@ -102,11 +118,11 @@ class NameScorer:
         at most: a record's names are mostly one name in two scripts); when both records
         have a name in Arabic script, among those."""
         options = []
-        both_arabic = self._arabic(left, right)[0] != ""
-        for a in left.names[:MAX_NAMES]:
-            sa, ka, aa = self.side(a)
-            for b in right.names[:MAX_NAMES]:
-                sb, kb, ab = self.side(b)
+        ours, arabic_l = self.names_of(left.names)
+        theirs, arabic_r = self.names_of(right.names)
+        both_arabic = bool(arabic_l and arabic_r)
+        for a, sa, ka, aa in ours:
+            for b, sb, kb, ab in theirs:
                 if both_arabic and not (aa and ab):
                     # Both written in Arabic script: those letters compare most precisely
                     # (a transliteration blurs حسن and حسين into Hasan / Husain).
@@ -127,20 +143,13 @@ class NameScorer:
                 best = (scored, a, b)
         assert best is not None
         scored, a, b = best
-        arabic = self._arabic(left, right)
+        arabic = (arabic_l, arabic_r) if both_arabic else ("", "")
         first = self.first_names(a, b) or self.first_names(*arabic)
         if first is None:
             first = self.fathers(a, b) or self.fathers(*arabic)
         if first is not None and scored.score > 0:
             scored = Scored(scored.score, [*scored.reasons, first])
         return scored, a, b
-
-    def _arabic(self, left: Record, right: Record) -> tuple[str, str]:
-        """The first names of both records written in Arabic script (always given name
-        first), or two empty strings."""
-        a = next((n for n in left.names if self.side(n)[2]), "")
-        b = next((n for n in right.names if self.side(n)[2]), "")
-        return (a, b) if a and b else ("", "")
 
     def _natural(self, a: str, b: str, least: int) -> tuple[NameSide, NameSide] | None:
         """Both names' sides when both are written in natural order (no "SURNAME, given")

@@ -8,14 +8,15 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from rasid.access import audit
 from rasid.resolve import canonical
-from rasid.resolve.engine import Stats, propose
+from rasid.resolve.engine import WEIGHTS, Stats, propose
+from rasid.resolve.errors import ResolveError
 from rasid.resolve.judgements import record_proposals
 from rasid.resolve.records import load_records
 from rasid.resolve.rules import apply_rule, auto_kinds
@@ -40,6 +41,10 @@ class RunResult:
     skipped_blocks: int
     clusters: int
     seconds: float
+    weights: str  # "learned" or "fixed"
+    weights_note: str  # how they were learned, or why fixed ones were used
+    # The learned weights (rasid.resolve.weights.Weights.to_dict), or empty.
+    learned: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -53,8 +58,16 @@ def resolve(
     *,
     progress: Callable[[int, int], None] | None = None,
     kinds: frozenset[str] | None = None,
+    weights: str = WEIGHTS[0],
 ) -> RunResult:
-    """Resolve the records of ``datasets`` (every dataset when None)."""
+    """Resolve the records of ``datasets`` (every dataset when None), the evidence weighed
+    as ``weights`` says (``learned`` or ``fixed``, see ``rasid.resolve.engine``). The run's
+    record keeps the learned weights, if any."""
+    if weights not in WEIGHTS:
+        raise ResolveError(
+            f"unknown weights {weights!r}: {', '.join(WEIGHTS)}",
+            arabic=f"أوزان غير معروفة: {weights}؛ المقبولة: {'، '.join(WEIGHTS)}",
+        )
     started, clock = utcnow(), time.perf_counter()
     kinds = auto_kinds() if kinds is None else kinds
     records = load_records(conn, datasets)
@@ -63,7 +76,7 @@ def resolve(
         dataset_of.setdefault(record.entity_id, record.dataset)
     stats = Stats()
     run_id = uuid.uuid4().hex
-    pairs = propose(records, progress=progress, stats=stats)
+    pairs = propose(records, progress=progress, stats=stats, weights=weights)
     strict = {r.entity_id for r in records if r.strict}
     stored = record_proposals(conn, pairs, dataset_of, run_id, started, strict)
     rule = apply_rule(conn, kinds, actor, started)
@@ -81,6 +94,9 @@ def resolve(
         skipped_blocks=stats.skipped_blocks,
         clusters=clusters,
         seconds=round(time.perf_counter() - clock, 3),
+        weights=stats.weights,
+        weights_note=stats.weights_note,
+        learned=stats.learned,
     )
     names = sorted(datasets or [])
     conn.execute(
@@ -93,5 +109,6 @@ def resolve(
             stats=json.dumps(result.to_dict()),
         )
     )
-    audit.append(conn, actor, "resolve.run", run_id, detail={"datasets": names, **result.to_dict()})
+    summary = {k: v for k, v in result.to_dict().items() if k != "learned"}
+    audit.append(conn, actor, "resolve.run", run_id, detail={"datasets": names, **summary})
     return result

@@ -5,17 +5,13 @@ import pytest
 from rasid.names.score import SAME_NATIONALITY
 from rasid.resolve.blocking import MAX_BLOCK
 from rasid.resolve.engine import (
-    ADDRESS_MAX,
-    NEAR_DOCUMENT,
-    OTHER_BIRTH_DATE,
     PROPOSE_THRESHOLD,
     SAME_THRESHOLD,
     Stats,
-    compatible,
-    near_dates,
     propose,
     score_pair,
 )
+from rasid.resolve.fixed import ADDRESS_MAX, NEAR_DOCUMENT, OTHER_BIRTH_DATE, compatible, near_dates
 from rasid.resolve.model import Record
 from rasid.resolve.names import OTHER_FATHER, NameScorer, unglue
 
