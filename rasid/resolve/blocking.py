@@ -54,8 +54,10 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
     found: set[str] = set()
     every: set[str] = set()
     fine: set[str] = set()
-    # Two parts of a name (or its one part) with the date of birth: one part alone with it
-    # pairs everyone born that day who shares a common given name.
+    # Two parts of a name (or its one part), or its last part (the family name, most
+    # often), with the date of birth: any one part with it would pair everyone born that
+    # day who shares a common given name. The last part lets a name whose other parts are
+    # initials or share its key (``A. Hasan Al Husseini``) meet its fuller forms.
     dated: set[str] = set()
     for name in record.names[:MAX_NAMES]:
         parts = parts_of(name, parsed)
@@ -72,6 +74,8 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
         every.update(keys)
         if len(keys) == 1:
             dated.add(keys[0])
+        last = [p.coarse for p in parts if p.coarse and not p.initial][-1:]
+        dated.update(last)
         for i, a in enumerate(keys):
             for j in range(i + 1, len(keys)):
                 found.add(f"n|{a}|{keys[j]}")

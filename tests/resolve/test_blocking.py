@@ -39,5 +39,20 @@ def test_one_common_name_part_and_a_birthday_are_not_enough() -> None:
     crowd[1] = person("p01", "Mohamed Nasser", "1950-01-01")  # born on p00's day
     assert ("p00", "p01") not in _pairs(crowd)
     keys, _ = block_keys(crowd[0], {})
-    [dated] = [k for k in keys if k.startswith("d|")]  # the date and both parts
-    assert dated.startswith("d|1950-01-01|") and dated.count("|") == 3
+    dated = sorted(k for k in keys if k.startswith("d|"))
+    # The date with both parts, and with the family name; never with the given name alone.
+    assert len(dated) == 2 and all(k.startswith("d|1950-01-01|") for k in dated)
+    given = [k for k in block_keys(person("x", "Mohamed", "1950-01-01"), {})[0] if k[0] == "d"]
+    assert given[0] not in dated
+
+
+def test_an_initial_and_a_name_alike_meet_the_full_name() -> None:
+    """``A. Hasan Al Husseini``: the initial has no key and Hasan and Husseini share one,
+    so the name has no two parts to block on with the date; its family name does."""
+    short = person("a", "A. Hasan Al Husseini", "1960-02-11")
+    full = person("b", "AHMED HASSAN AL HUSSEINI", "1960-02-11")
+    # Many namesakes: the blocks of the name's keys alone are too large to compare.
+    crowd = [person(f"n{i:02d}", f"Hassan Husseini {i}", f"19{40 + i}-05-05") for i in range(20)]
+    assert ("a", "b") in _pairs([short, full, *crowd])
+    shared = set(block_keys(short, {})[0]) & set(block_keys(full, {})[0])
+    assert [k for k in shared if k.startswith("d|")] == ["d|1960-02-11|SN"]
