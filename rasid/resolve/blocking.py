@@ -54,10 +54,12 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
     found: set[str] = set()
     every: set[str] = set()
     fine: set[str] = set()
-    # Two parts of a name (or its one part), or its last part (the family name, most
-    # often), with the date of birth: any one part with it would pair everyone born that
-    # day who shares a common given name. The last part lets a name whose other parts are
-    # initials or share its key (``A. Hasan Al Husseini``) meet its fuller forms.
+    # Two parts of a name (or its one part) with the date of birth: one part alone with it
+    # would pair everyone born that day who shares a common given name. A name of one key
+    # (its other parts initials or alike: ``A. Hasan Al Husseini``) also meets, by its date,
+    # the names whose last part (the family name, most often) it shares: ``l|`` blocks,
+    # whose pairs are kept only when one side is such a name (see ``candidates``).
+    last: set[str] = set()
     dated: set[str] = set()
     for name in record.names[:MAX_NAMES]:
         parts = parts_of(name, parsed)
@@ -74,8 +76,7 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
         every.update(keys)
         if len(keys) == 1:
             dated.add(keys[0])
-        last = [p.coarse for p in parts if p.coarse and not p.initial][-1:]
-        dated.update(last)
+        last.update([p.coarse for p in parts if p.coarse and not p.initial][-1:])
         for i, a in enumerate(keys):
             for j in range(i + 1, len(keys)):
                 found.add(f"n|{a}|{keys[j]}")
@@ -86,6 +87,7 @@ def block_keys(record: Record, parsed: dict[str, list[Part]]) -> tuple[list[str]
     dates = [d for d in record.birth_dates if len(d) == 10]
     found.update(f"k|{key}" for key in every)
     found.update(f"d|{d}|{both}" for d in dates for both in dated)
+    found.update(f"l|{d}|{key}" for d in dates for key in last)
     if record.addresses:
         # A word of the address and a date of birth or a name part: a record whose name
         # is replaced or badly misspelt, or whose date is, still meets its other records
@@ -105,18 +107,26 @@ _RECORDS: Sequence[Record] = ()  # what forked indexing workers read (inherited)
 _PARSED: dict[str, list[Part]] = {}  # the run's parsed names (a forked worker fills its copy)
 
 
-NAMES, DATE, IDENTIFIER = 0, 1, 2  # what a block's records share
-_KIND = {"d": DATE, "i": IDENTIFIER}
+NAMES, DATE, IDENTIFIER, LAST = 0, 1, 2, 3  # what a block's records share
+_KIND = {"d": DATE, "i": IDENTIFIER, "l": LAST}
+
+
+def _lone(keys: list[str]) -> bool:
+    """Whether a record's blocks show a name of one key: its last part with the date is
+    also its one part with the date."""
+    found = set(keys)
+    return any(k[0] == "l" and "d" + k[1:] in found for k in keys)
 
 
 def _index_chunk(
     bounds: tuple[int, int],
-) -> tuple[Pairs, Pairs, npt.NDArray[np.int8], Counter[str], dict[str, list[Part]]]:
+) -> tuple[Pairs, Pairs, npt.NDArray[np.int8], Counter[str], dict[str, list[Part]], list[int]]:
     """Block keys (as hashes: a forked worker hashes strings as its parent does) of the
-    records ``bounds``, what each block shares, the name parts' counts, and the records'
+    records ``bounds``, what each block shares, the name parts' counts, the records'
     names parsed (the parent keeps them, so that the workers that score pairs inherit them
-    rather than parse every name again)."""
+    rather than parse every name again), and the records with a name of one key."""
     rec: list[int] = []
+    lone: list[int] = []
     key: list[int] = []
     kind: list[int] = []
     df: Counter[str] = Counter()
@@ -128,6 +138,8 @@ def _index_chunk(
                 mine[name] = known
         keys, fine = block_keys(_RECORDS[i], mine)
         df.update(fine)
+        if _lone(keys):
+            lone.append(i)
         rec += [i] * len(keys)
         key += map(hash, keys)
         kind += [_KIND.get(k[0], NAMES) for k in keys]
@@ -138,20 +150,22 @@ def _index_chunk(
         np.asarray(kind, dtype=np.int8),
         df,
         mine,
+        lone,
     )
 
 
 @dataclass
 class Index:
     """Which blocks each record is in (``rec[i]`` is in block ``key[i]``), the key hash of
-    each block, what each block shares (NAMES, DATE, IDENTIFIER), and how many records carry
-    each name part."""
+    each block, what each block shares (NAMES, DATE, IDENTIFIER, LAST), how many records
+    carry each name part, and which records have a name of one key."""
 
     rec: Pairs
     key: Pairs
     hashes: Pairs
     kind: npt.NDArray[np.int8]
     df: Counter[str]
+    lone: npt.NDArray[np.bool_]
 
 
 def index_records(records: Sequence[Record], count: int, parsed: dict[str, list[Part]]) -> Index:
@@ -176,7 +190,9 @@ def index_records(records: Sequence[Record], count: int, parsed: dict[str, list[
     unique, key = np.unique(hashes, return_inverse=True)
     kind = np.zeros(unique.size, dtype=np.int8)
     kind[key] = kinds
-    return Index(rec, key.astype(np.int64), unique, kind, df)
+    lone = np.zeros(len(records), dtype=bool)
+    lone[[i for chunk in chunks for i in chunk[5]]] = True
+    return Index(rec, key.astype(np.int64), unique, kind, df, lone)
 
 
 def pool_map(
@@ -198,9 +214,10 @@ def pool_map(
 
 def candidates(
     records: Sequence[Record], index: Index, stats: Stats
-) -> tuple[Pairs, Pairs, npt.NDArray[np.bool_]]:
-    """Distinct candidate pairs (left and right record indices, left < right), and whether
-    each pair shares a block of an identifier."""
+) -> tuple[Pairs, Pairs, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Distinct candidate pairs (left and right record indices, left < right), whether
+    each pair shares a block of an identifier, and whether it was found only by a name of
+    one key seeking its last part (such pairs are not learned from: see rasid.resolve.engine)."""
     rec_a, key_a, ident = index.rec, index.key, index.kind == IDENTIFIER
     sizes = np.bincount(key_a, minlength=ident.size)
     big = np.flatnonzero(sizes > np.where(index.kind == NAMES, MAX_NAME_BLOCK, MAX_BLOCK))
@@ -213,10 +230,15 @@ def candidates(
     keep[big] = False
     stats.blocks = int(keep.sum())
     n = len(records)
-    by_name = _block_pairs(rec_a, key_a, keep & ~ident, n)
+    last = index.kind == LAST
+    by_name = _block_pairs(rec_a, key_a, keep & ~ident & ~last, n)
+    by_last = _block_pairs(rec_a, key_a, keep & last, n)
+    by_last = by_last[index.lone[by_last // n] | index.lone[by_last % n]]
     by_id = _block_pairs(rec_a, key_a, keep & ident, n)
-    codes = np.union1d(by_name, by_id)
-    return codes // n, codes % n, np.isin(codes, by_id, assume_unique=True)
+    usual = np.union1d(by_name, by_id)
+    codes = np.union1d(usual, by_last)
+    ident = np.isin(codes, by_id, assume_unique=True)
+    return codes // n, codes % n, ident, ~np.isin(codes, usual, assume_unique=True)
 
 
 def crowded(records: Sequence[Record], index: Index) -> npt.NDArray[np.bool_]:

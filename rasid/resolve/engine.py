@@ -227,11 +227,14 @@ def propose(
         parsed,
         frozenset(k for k, n in index.df.items() if n == 1),
     )
-    left, right, ident = candidates(records, index, stats)
+    left, right, ident, sought = candidates(records, index, stats)
     busy = crowded(records, index)
     del index
-    left, right, ident = _drop_same(records, left, right, within_datasets, ident)
-    learned = _weights(records, names, left, right, count, weights, stats)
+    left, right, flags = _drop_same(records, left, right, within_datasets, ident, sought)
+    ident, sought = flags
+    # The weights are learned from the usual blocks' pairs: the few that only a name of one
+    # key finds (by its last part and the date) would shift what "another pair" looks like.
+    learned = _weights(records, names, left[~sought], right[~sought], count, weights, stats)
     if learned is None:
         keep = ident | ~other_dates(records, left, right)
     else:
@@ -293,8 +296,8 @@ def _drop_same(
     left: Pairs,
     right: Pairs,
     within: bool,
-    flags: npt.NDArray[np.bool_] | None = None,
-) -> tuple[Pairs, Pairs, npt.NDArray[np.bool_]]:
+    *flags: npt.NDArray[np.bool_],
+) -> tuple[Pairs, Pairs, list[npt.NDArray[np.bool_]]]:
     """Drop pairs of one entity id, and of one dataset unless ``within`` (with their
     ``flags``)."""
     codes: dict[str, int] = {}
@@ -308,8 +311,7 @@ def _drop_same(
             (sets.setdefault(r.dataset, len(sets)) for r in records), np.int64, len(records)
         )
         keep &= data[left] != data[right]
-    flags = np.zeros(left.size, dtype=bool) if flags is None else flags
-    return left[keep], right[keep], flags[keep]
+    return left[keep], right[keep], [f[keep] for f in flags]
 
 
 def _repeated(records: Sequence[Record]) -> set[str]:

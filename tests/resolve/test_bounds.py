@@ -23,7 +23,7 @@ def test_the_bound_leaves_out_no_pair_that_could_be_proposed() -> None:
     parsed: dict[str, list[Part]] = {}
     index = index_records(records, 1, parsed)
     names = NameScorer({}, parsed)
-    left, right, ident = candidates(records, index, Stats())
+    left, right, ident, _ = candidates(records, index, Stats())
     estimate = learn(records, names, left, right, 1)
     assert estimate.weights is not None
     keep = ident | bounds.reachable(
