@@ -9,8 +9,10 @@ one block are compared:
 * one name part and the first letter of another (a typo in the other still meets);
 * the name's own (fine) keys, whole, and its first and last part: records written alike
   meet even when the coarse blocks of their common names are too large to compare;
-* two parts of a name (a name's one part), its last part, or a word of the address, and
-  the full date of birth;
+* two parts of a name (a name's one part), or a word of the address, and the full date
+  of birth;
+* for a name of one key (its other parts initials or alike), its last part and the full
+  date of birth, paired only with such a name (its weights are not learned from these);
 * one name part and a word of the address;
 * a strong identifier (document number, phone, e-mail, account, registration number);
 * one name part alone, when few records carry it (a rare name meets its typos elsewhere).
