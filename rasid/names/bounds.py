@@ -27,6 +27,7 @@ from rasid.names.score import (
 
 INITIAL_SIMILARITY = 0.9  # the most an initial can score against a part
 TINY = 1e-12  # a weight standing in for zero in divisions
+RUNS_KEPT = 200_000  # listed parts run together, kept between queries
 TABLE_BITS = 10  # queries of up to this many parts weigh sets of parts by a lookup table
 
 
@@ -108,9 +109,11 @@ class Closer:
         self.groups = [by_token[t] for t in sorted(by_token)]
         self.total_q = sum(query.weights)
 
-    def bounds(self, parts: list[Part], arrays: Arrays, names: Ints) -> Floats:
+    def bounds(
+        self, parts: list[Part], arrays: Arrays, names: Ints, runs: dict[int, Part]
+    ) -> Floats:
         """At most the name score of each of these names (parts meeting only loosely
-        aside)."""
+        aside). ``runs`` keeps listed parts run together, by pair code, between calls."""
         count = len(names)
         if not count or not self.total_q:
             return np.zeros(count)
@@ -131,10 +134,20 @@ class Closer:
             met_c[met] = True
             # Two listed parts run together, against the query's parts of their key.
             pair_ids = ids * len(parts) + np.append(ids[1:], 0)
+
+            def joined(code: int) -> Part:
+                found = runs.get(code)
+                if found is None:
+                    if len(runs) >= RUNS_KEPT:
+                        runs.clear()
+                    first, second = divmod(code, len(parts))
+                    found = runs[code] = run_together(parts[first], parts[second])
+                return found
+
             met = self._meet(
                 arrays.joined_token[flat],
                 pair_ids,
-                lambda i: run_together(*(parts[j] for j in divmod(i, len(parts)))),
+                joined,
                 row,
                 met_q,
                 top,
@@ -177,6 +190,9 @@ class Closer:
             listed = unit(unit_id)
             bits, best = 0, 0.0
             for q, q_bits in self.groups[group]:
+                one_run = q.joined or listed.joined  # a run-together unit meets only
+                if one_run and (q.key != listed.key or q.joined == listed.joined):
+                    continue  # a part of its key
                 sim = similar(q, listed)[0]
                 if sim >= PAIR_FLOOR:
                     bits |= q_bits

@@ -40,13 +40,15 @@ from rasid.names.bounds import Closer, Weigher, loose_bounds
 from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
+    Alignment,
     Facts,
     NameSide,
     Scored,
+    align,
     combine,
+    explained,
     facts_adjustment,
     idf_rarity,
-    name_score,
     part_similarity,
     part_weight,
     side,
@@ -55,12 +57,12 @@ from rasid.screen.model import Match, Subject
 
 CANDIDATES = 20  # names scored in full per query, at most
 REFINED = 120  # names given a closer bound per query, at most
-FIRST_CHUNK = 16  # names given closer bounds at once, at first (then twice as many)
+FIRST_CHUNK = 128  # names given closer bounds at once, at first (then twice as many)
 PAIR_CAP = 300  # names taken from one pair of keys (those with the fewest parts first)
 SINGLE_CAP = 50  # names taken from one key alone (the same order)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
-QUERIES_KEPT = 10_000  # query names whose preparation and name scores are kept (see _Query)
+QUERIES_KEPT = 10_000  # query names whose preparation and name alignments are kept (see _Query)
 
 
 @dataclass
@@ -74,7 +76,7 @@ class Entry:
 @dataclass
 class _Query:
     """What a query name needs whatever the subject's facts: its parts and weights, the near
-    keys of its parts, and the closer bounds and name scores of the listed names compared
+    keys of its parts, and the closer bounds and name alignments of the listed names compared
     so far. Kept for names that come again (a passenger list repeats common names), so
     that their next subject only moves the scores by its facts."""
 
@@ -89,7 +91,7 @@ class _Query:
     # tuple, replaced whole, so that a thread never reads the numbers of one and the
     # bounds of another.
     bounds: tuple[Ints, Floats]
-    scores: dict[int, float] = field(default_factory=dict)  # name number: name score
+    aligned: dict[int, Alignment] = field(default_factory=dict)  # by listed name number
 
 
 @dataclass
@@ -108,6 +110,7 @@ class NameIndex:
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
     _queries: dict[str, _Query] = field(default_factory=dict)
+    _runs: dict[int, Part] = field(default_factory=dict)  # listed parts run together
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(
@@ -140,6 +143,7 @@ class NameIndex:
         self._arrays = None
         self._sides.clear()
         self._queries.clear()
+        self._runs.clear()
 
     def _intern(self, part: Part) -> int:
         found = self._part_ids.get(part)
@@ -245,11 +249,12 @@ class NameIndex:
             scored_count += 1
             name = int(names[chosen[at]])
             entry_number = int(arrays.name_entry[name])
-            alike = prepared.scores.get(name)
-            if alike is None:
-                alike = prepared.scores[name] = name_score(
-                    query, self._side(arrays, name), explain=False, similar=self._similar
-                ).score
+            aligned = prepared.aligned.get(name)
+            if aligned is None:
+                aligned = prepared.aligned[name] = align(
+                    query, self._side(arrays, name), self._similar
+                )
+            alike = aligned.score
             if alike <= 0:
                 continue
             entry_facts = self.entries[entry_number].facts
@@ -260,7 +265,7 @@ class NameIndex:
                 if len(best) >= limit:
                     floor = sorted((s for s, _ in best.values()), reverse=True)[limit - 1]
         ranked = sorted(best.items(), key=lambda b: (-b[1][0], self.entries[b[0]].entity_id))
-        return [self._explain(arrays, query, facts, e, n) for e, (_, n) in ranked[:limit]]
+        return [self._explain(arrays, prepared, facts, e, n) for e, (_, n) in ranked[:limit]]
 
     def _query(self, arrays: Arrays, name: str) -> _Query | None:
         """The prepared query for a name (kept, or made now), or None if it has no parts."""
@@ -297,7 +302,7 @@ class NameIndex:
         out = np.where(have, values[at] if len(known) else 0.0, 0.0)
         missing = np.flatnonzero(~have)
         if len(missing):
-            fresh = prepared.closer.bounds(self._parts, arrays, names[missing])
+            fresh = prepared.closer.bounds(self._parts, arrays, names[missing], self._runs)
             out[missing] = fresh
             merged = np.concatenate([known, names[missing]])
             order = np.argsort(merged, kind="stable")
@@ -324,12 +329,15 @@ class NameIndex:
         return found
 
     def _explain(
-        self, arrays: Arrays, query: NameSide, facts: Facts, entry_number: int, name: int
+        self, arrays: Arrays, prepared: _Query, facts: Facts, entry_number: int, name: int
     ) -> Match:
-        """The match for an entry through one of its names, with every reason."""
+        """The match for an entry through one of its names (aligned when it was scored),
+        with every reason."""
         entry = self.entries[entry_number]
+        listed = self._side(arrays, name)
         scored = combine(
-            name_score(query, self._side(arrays, name)), facts_adjustment(facts, entry.facts)
+            explained(prepared.aligned[name], prepared.side, listed),
+            facts_adjustment(facts, entry.facts),
         )
         alert = scored.score >= ALERT_THRESHOLD
         return Match(entry.entity_id, scored.score, alert, arrays.name_text[name], scored.reasons)

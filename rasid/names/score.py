@@ -272,24 +272,38 @@ def run_together(a: Part, b: Part) -> Part:
     )
 
 
-def name_score(
-    query: NameSide, cand: NameSide, explain: bool = True, similar: Similar = part_similarity
-) -> Scored:
-    """Align the parts of two names and score the alignment (with the reasons, unless
-    ``explain`` is false: ranking needs only the score). ``similar`` compares two parts
-    (an index passes one that remembers what it compared)."""
+@dataclass
+class Alignment:
+    """How two names' parts were paired, and the name score that follows (no reasons yet:
+    ranking needs only the score, and ``explain`` words the pairs of the names kept)."""
+
+    score: float
+    pairs: list[tuple[float, Part, Part, str]]  # similarity, query unit, listed unit, why
+    used_q: int = 0  # bits of the query's parts paired
+    used_c: int = 0  # bits of the listed name's parts paired
+    comparable: bool = True  # False when either name has no weight at all
+
+
+def align(query: NameSide, cand: NameSide, similar: Similar = part_similarity) -> Alignment:
+    """Pair the parts of two names, best similarity first, each part at most once, and
+    score the pairing. ``similar`` compares two parts (an index passes one that remembers
+    what it compared)."""
     total_q, total_c = sum(query.weights), sum(cand.weights)
     if not total_q or not total_c:
-        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)] if explain else [])
+        return Alignment(0.0, [], comparable=False)
     pairs = []
     for qp, qi, qw in query.units:
         for cp, ci, cw in cand.units:
+            # A run-together unit meets only a unit of its key, never another such.
+            run = (qp.joined or cp.joined) and not (qp.initial or cp.initial)
+            if run and (qp.key != cp.key or (qp.joined and cp.joined)):
+                continue
             sim, why = similar(qp, cp)
             if sim >= PAIR_FLOOR:
                 pairs.append((sim, sim * (qw + cw), qi, ci, qw, cw, qp, cp, why))
     pairs.sort(key=lambda p: (-p[0], -p[1]))  # best similarity first, then weight
     used_q = used_c = 0
-    reasons: list[Reason] = []
+    chosen: list[tuple[float, Part, Part, str]] = []
     got_q = got_c = weighted = 0.0
     for sim, _, qi, ci, wq, wc, qp, cp, why in pairs:
         if used_q & qi or used_c & ci:
@@ -297,21 +311,44 @@ def name_score(
         used_q |= qi
         used_c |= ci
         got_q, got_c, weighted = got_q + wq, got_c + wc, weighted + sim * wq
-        if explain:
-            reasons.append(Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim))
+        chosen.append((sim, qp, cp, why))
     if not weighted:
-        return Scored(0.0, [Reason("name", "no name part in common", 0.0)] if explain else [])
+        return Alignment(0.0, [])
     cover_q, cover_c = got_q / total_q, got_c / total_c
     score = (weighted / got_q) * cover_q ** (1 - EXTRA_PARTS) * cover_c**EXTRA_PARTS
-    if not explain:
-        return Scored(score)
-    missing = [p.text for i, p in enumerate(query.parts) if not used_q >> i & 1]
-    extra = [p.text for i, p in enumerate(cand.parts) if not used_c >> i & 1]
+    return Alignment(score, chosen, used_q, used_c)
+
+
+def explained(alignment: Alignment, query: NameSide, cand: NameSide) -> Scored:
+    """The name score of an alignment with its reasons: each pair of parts, then the parts
+    left over on either side."""
+    if not alignment.comparable:
+        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)])
+    if not alignment.pairs:
+        return Scored(0.0, [Reason("name", "no name part in common", 0.0)])
+    reasons = [
+        Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim)
+        for sim, qp, cp, why in alignment.pairs
+    ]
+    missing = [p.text for i, p in enumerate(query.parts) if not alignment.used_q >> i & 1]
+    extra = [p.text for i, p in enumerate(cand.parts) if not alignment.used_c >> i & 1]
     if missing:
         reasons.append(Reason("name_missing", f"not in the listed name: {' '.join(missing)}", 0))
     if extra:
         reasons.append(Reason("name_extra", f"listed name also has: {' '.join(extra)}", 0))
-    return Scored(score, reasons)
+    return Scored(alignment.score, reasons)
+
+
+def name_score(
+    query: NameSide, cand: NameSide, explain: bool = True, similar: Similar = part_similarity
+) -> Scored:
+    """Align the parts of two names and score the alignment (with the reasons, unless
+    ``explain`` is false: ranking needs only the score). ``similar`` compares two parts
+    (an index passes one that remembers what it compared)."""
+    alignment = align(query, cand, similar)
+    if not explain:
+        return Scored(alignment.score)
+    return explained(alignment, query, cand)
 
 
 def side(parts: Sequence[Part], rarity: dict[str, float] | None = None) -> NameSide:
