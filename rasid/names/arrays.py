@@ -90,7 +90,8 @@ def token_of(part: Part) -> str:
 
 
 def pair_key(a: int, b: int) -> int:
-    return (min(a, b) << 32) | max(a, b)
+    """One code for two tokens, whatever their order."""
+    return (a << 32) | b if a < b else (b << 32) | a
 
 
 def _day(date: str) -> int:

@@ -130,30 +130,35 @@ class Closer:
         met_q = np.full(count, self.initials, dtype=np.int64)
         top = np.full(count, INITIAL_SIMILARITY if self.initials else 0.0)
         if len(self.tokens):
-            met = self._meet(arrays.part_token[ids], ids, lambda i: parts[i], row, met_q, top)
-            met_c[met] = True
-            # Two listed parts run together, against the query's parts of their key.
+            # Listed parts (ids from 0) and two adjacent listed parts run together (codes
+            # below 0), against the query's parts of their key, in one pass.
+            size = len(ids)
             pair_ids = ids * len(parts) + np.append(ids[1:], 0)
 
-            def joined(code: int) -> Part:
+            def unit(code: int) -> Part:
+                if code >= 0:
+                    return parts[code]
+                code = -code - 1
                 found = runs.get(code)
                 if found is None:
                     if len(runs) >= RUNS_KEPT:
                         runs.clear()
-                    first, second = divmod(code, len(parts))
-                    found = runs[code] = run_together(parts[first], parts[second])
+                    one, two = divmod(code, len(parts))
+                    found = runs[code] = run_together(parts[one], parts[two])
                 return found
 
             met = self._meet(
-                arrays.joined_token[flat],
-                pair_ids,
-                joined,
-                row,
+                np.concatenate([arrays.part_token[ids], arrays.joined_token[flat]]),
+                np.concatenate([ids, -pair_ids - 1]),
+                unit,
+                np.concatenate([row, row]),
                 met_q,
                 top,
             )
-            met_c[met] = True
-            met_c[met + 1] = True
+            met_c[met[met < size]] = True
+            runs_met = met[met >= size] - size
+            met_c[runs_met] = True
+            met_c[runs_met + 1] = True
         got_c = np.add.reduceat(np.where(met_c, arrays.part_weights[ids], 0.0), first)
         any_c = np.logical_or.reduceat(met_c, first)
         total_c = np.maximum(arrays.name_weight[names], TINY)

@@ -297,6 +297,11 @@ class NameIndex:
     def _closer_bounds(self, prepared: _Query, arrays: Arrays, names: Ints) -> Floats:
         """Closer bounds of these names, those of the query's earlier subjects reused."""
         known, values = prepared.bounds
+        if not len(known):  # the query's first subject
+            fresh = prepared.closer.bounds(self._parts, arrays, names, self._runs)
+            order = np.argsort(names, kind="stable")
+            prepared.bounds = (names[order], fresh[order])
+            return fresh
         at = np.minimum(np.searchsorted(known, names), max(len(known) - 1, 0))
         have = (known[at] == names) if len(known) else np.zeros(len(names), dtype=bool)
         out = np.where(have, values[at] if len(known) else 0.0, 0.0)
@@ -393,11 +398,18 @@ def _pairs(
     its own units that cover other parts, and each near key beside one of its own units
     (alone, or with another near key, a near key would bring names the query shares
     nothing exact with)."""
-    codes = [
-        (pair_key(ta, tb), ba | bb) for (ta, ba), (tb, bb) in combinations(units, 2) if not ba & bb
-    ]
-    codes += [(pair_key(ta, tb), ba | bb) for _, ta, ba in near for tb, bb in units if not ba & bb]
-    return np.array([c for c, _ in codes], dtype=np.int64), [b for _, b in codes]
+    codes: list[int] = []
+    bits: list[int] = []
+    for (ta, ba), (tb, bb) in combinations(units, 2):
+        if not ba & bb:
+            codes.append(pair_key(ta, tb))
+            bits.append(ba | bb)
+    for _, ta, ba in near:
+        for tb, bb in units:
+            if not ba & bb:
+                codes.append(pair_key(ta, tb))
+                bits.append(ba | bb)
+    return np.array(codes, dtype=np.int64), bits
 
 
 def _out_of_collector_sight() -> None:
