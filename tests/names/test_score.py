@@ -1,13 +1,23 @@
 """The scorer: matching and hard non-matching pairs in Arabic and Latin, table-driven."""
 
 import pytest
+from followthemoney.statement.entity import StatementEntity
 
+from rasid.data import un_sc_path
+from rasid.ingest.records import ReadContext, Source
+from rasid.ingest.unsc import read_un_sc
 from rasid.names.parts import parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
+    PAIR_FLOOR,
     Facts,
+    align,
     compare,
+    explained,
+    name_score,
     one_letter_apart,
+    part_similarity,
+    side,
     vowel_difference,
 )
 
@@ -160,3 +170,42 @@ def test_one_letter_apart(a: str, b: str, near: bool) -> None:
 )
 def test_spellings_and_names_told_apart(query: str, listed: str, matches: bool) -> None:
     assert (compare(query, listed).score >= ALERT_THRESHOLD) is matches
+
+
+def _un_name_pairs() -> list[tuple[str, str]]:
+    """Each UN-listed person's first name against each of their other names and aliases."""
+    path = un_sc_path()
+    pairs: list[tuple[str, str]] = []
+    for item in read_un_sc(Source(path, path.name), ReadContext("unsc")):
+        if not isinstance(item, StatementEntity) or item.schema.name != "Person":
+            continue
+        names = sorted(item.get("name")) + sorted(item.get("alias"))
+        pairs.extend((names[0], other) for other in names[1:])
+    return pairs
+
+
+def test_run_together_units_are_skipped_only_where_they_cannot_count() -> None:
+    """The scorer and the closer bounds skip a run-together unit against anything but a unit
+    of its key that is not run together itself; every pair skipped so, across the UN list's
+    names and aliases, is below the floor of a counted pair."""
+    skipped = 0
+    for first, other in _un_name_pairs():
+        for q, _, _ in side(parse(other)).units:
+            for c, _, _ in side(parse(first)).units:
+                run = (q.joined or c.joined) and not (q.initial or c.initial)
+                if run and (q.key != c.key or (q.joined and c.joined)):
+                    skipped += 1
+                    assert part_similarity(q, c)[0] < PAIR_FLOOR, (q, c)
+    assert skipped > 10_000  # the list has many names of several parts
+
+
+def test_an_alignment_worded_keeps_its_score_and_pairs() -> None:
+    query, listed = side(parse("Abd al-Rahman Nureddin Hasan")), side(parse("Nur al-Din Hassan"))
+    aligned = align(query, listed)
+    worded = explained(aligned, query, listed)
+    assert worded.score == aligned.score == name_score(query, listed).score > 0
+    said = [r for r in worded.reasons if r.feature == "name_part"]
+    assert len(said) == len(aligned.pairs) == 2
+    assert [r.detail for r in worded.reasons if r.feature == "name_missing"] == [
+        "not in the listed name: abd rahman"
+    ]
