@@ -22,6 +22,7 @@ from rasid.names.score import (
     Facts,
     NameSide,
     Similar,
+    cannot_meet,
     run_together,
 )
 
@@ -195,9 +196,8 @@ class Closer:
             listed = unit(unit_id)
             bits, best = 0, 0.0
             for q, q_bits in self.groups[group]:
-                one_run = q.joined or listed.joined  # a run-together unit meets only
-                if one_run and (q.key != listed.key or q.joined == listed.joined):
-                    continue  # a part of its key
+                if cannot_meet(q, listed):
+                    continue
                 sim = similar(q, listed)[0]
                 if sim >= PAIR_FLOOR:
                     bits |= q_bits

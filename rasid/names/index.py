@@ -302,9 +302,9 @@ class NameIndex:
             order = np.argsort(names, kind="stable")
             prepared.bounds = (names[order], fresh[order])
             return fresh
-        at = np.minimum(np.searchsorted(known, names), max(len(known) - 1, 0))
-        have = (known[at] == names) if len(known) else np.zeros(len(names), dtype=bool)
-        out = np.where(have, values[at] if len(known) else 0.0, 0.0)
+        at = np.minimum(np.searchsorted(known, names), len(known) - 1)
+        have = known[at] == names
+        out = np.where(have, values[at], 0.0)
         missing = np.flatnonzero(~have)
         if len(missing):
             fresh = prepared.closer.bounds(self._parts, arrays, names[missing], self._runs)

@@ -272,6 +272,14 @@ def run_together(a: Part, b: Part) -> Part:
     )
 
 
+def cannot_meet(q: Part, c: Part) -> bool:
+    """True when ``part_similarity`` of two units is surely 0 because one is two parts run
+    together: such a unit meets only a single part of its key (initials aside)."""
+    if not (q.joined or c.joined) or q.initial or c.initial:
+        return False
+    return q.key != c.key or (q.joined and c.joined)
+
+
 @dataclass
 class Alignment:
     """How two names' parts were paired, and the name score that follows (no reasons yet:
@@ -294,9 +302,7 @@ def align(query: NameSide, cand: NameSide, similar: Similar = part_similarity) -
     pairs = []
     for qp, qi, qw in query.units:
         for cp, ci, cw in cand.units:
-            # A run-together unit meets only a unit of its key, never another such.
-            run = (qp.joined or cp.joined) and not (qp.initial or cp.initial)
-            if run and (qp.key != cp.key or (qp.joined and cp.joined)):
+            if cannot_meet(qp, cp):
                 continue
             sim, why = similar(qp, cp)
             if sim >= PAIR_FLOOR:
