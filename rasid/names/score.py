@@ -283,7 +283,7 @@ def cannot_meet(q: Part, c: Part) -> bool:
 @dataclass
 class Alignment:
     """How two names' parts were paired, and the name score that follows (no reasons yet:
-    ranking needs only the score, and ``explain`` words the pairs of the names kept)."""
+    ranking needs only the score, and ``explained`` words the pairs of the names kept)."""
 
     score: float
     pairs: list[tuple[float, Part, Part, str]]  # similarity, query unit, listed unit, why
