@@ -1,14 +1,20 @@
 """Screening against the store's watchlists."""
 
+from datetime import date
+
 import pytest
 
 from rasid.ingest.run import IngestRequest, ingest
 from rasid.names.score import ALERT_THRESHOLD
-from rasid.screen.engine import Screener, watchlist_names
+from rasid.resolve.canonical import canonical_of
+from rasid.resolve.judgements import judge, record_proposals
+from rasid.retention.run import run_retention
+from rasid.screen.engine import Screener, _version, watchlist_names
 from rasid.screen.errors import ScreenError
 from rasid.screen.model import Subject
 from rasid.store import Store
 from tests.ingest.helpers import write_jsonl
+from tests.resolve.conftest import pair
 
 
 def _screen(store: Store, subject: Subject, datasets: list[str] | None = None) -> list:  # type: ignore[type-arg]
@@ -68,3 +74,38 @@ def test_the_index_follows_the_watchlist(watchlist: Store, tmp_path: object) -> 
     with watchlist.uow() as uow:
         [found, *_] = screener.screen(uow.conn, Subject("s", "Kassem Haddad"), datasets)
     assert found.entity_id == "w-new" and found.alert
+
+
+def test_the_index_follows_merges(watchlist: Store) -> None:
+    """Merging two listed entities changes the id the index keys them by: a screener that
+    built its index before the merge returns the merged entity's id after it."""
+    screener = Screener()
+    subject = Subject("s", "Ayman al-Zawahiri")
+    with watchlist.uow() as uow:
+        datasets = watchlist_names(uow.conn)
+        [before, *_] = screener.screen(uow.conn, subject, datasets)
+    assert before.entity_id == "w-zawahiri"
+    with watchlist.uow() as uow:
+        record_proposals(
+            uow.conn,
+            [pair("w-noureddine", "w-zawahiri")],
+            {"w-noureddine": "wl", "w-zawahiri": "wl"},
+            "run-1",
+        )
+        judge(uow.conn, "w-noureddine", "w-zawahiri", "same", "analyst.a")
+    with watchlist.uow() as uow:
+        merged = {canonical_of(uow.conn, "w-zawahiri"), canonical_of(uow.conn, "w-noureddine")}
+        [after, *_] = screener.screen(uow.conn, subject, datasets)
+    assert merged == {"w-noureddine"}  # the smaller id names the cluster
+    assert after.entity_id == "w-noureddine" and after.alert
+
+
+def test_a_retention_run_is_a_new_version(watchlist: Store) -> None:
+    """Retention deletes statements without an import: its run changes the version."""
+    with watchlist.uow() as uow:
+        datasets = watchlist_names(uow.conn)
+        before = _version(uow.conn, datasets)
+    run_retention(watchlist, date(2026, 1, 1), "dpo")
+    with watchlist.uow() as uow:
+        assert _version(uow.conn, datasets) != before
+        assert _version(uow.conn, datasets) == _version(uow.conn, datasets)
