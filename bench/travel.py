@@ -383,6 +383,11 @@ def time_checks(url: str, bodies: list[dict[str, Any]], token: str, warm: int) -
                         continue
                     for match in response.json()["matches"]:
                         matched[match["kind"]] += bool(match["alert"])
+        except httpx.TransportError:
+            # The server went away: what it wrote before the temporary directory goes.
+            log = (Path(tmp) / "server.log").read_text(errors="replace")
+            print(f"the server stopped answering; the end of its log:\n{log[-4000:]}")
+            raise
         finally:
             api_load.stop(server)
     return {**api_load.percentiles(times), "errors": dict(errors), "alerts": dict(matched)}

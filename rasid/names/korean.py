@@ -67,7 +67,7 @@ def syllable_key(word: str) -> str | None:
 def _take(word: str, table: list[tuple[str, str]]) -> tuple[str, str]:
     for letters, value in table:
         if word.startswith(letters):
-            return value or "", word[len(letters) :]
+            return value, word[len(letters) :]
     return "", word
 
 
