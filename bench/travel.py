@@ -427,6 +427,8 @@ def bench_database(name: str, url: str, day: dict[str, Any], args: argparse.Name
     if not args.no_screening:
         result["planted"] = planted_found(store, day["planted"])
     result["size_mib"] = round(database_size_mib(store), 1)
+    # Printed before the checks, so that the day's figures survive a failure there.
+    print(json.dumps(result, indent=1), flush=True)
     if args.checks:
         bodies = check_bodies(store, args.checks, day["planted"])
         token = make_token(store)
