@@ -30,12 +30,11 @@ from sqlalchemy import Connection, func, or_, select
 from rasid.access.registry import policy_epoch
 from rasid.graph.build import read_store
 from rasid.graph.model import Graph, IntArray, Item
+from rasid.store.changes import changes_besides_imports
 from rasid.store.tables import (
     disclosure,
     ingest_run,
     resolution_canonical,
-    resolution_judgement,
-    retention_run,
     statement,
 )
 from rasid.store.visibility import Readable, Visibility, admits
@@ -86,16 +85,8 @@ def disclosed(conn: Connection, readable: Readable) -> Disclosed:
 
 def fingerprint(conn: Connection) -> tuple[Any, ...]:
     """What moves when the graph's contents may have changed."""
-    parts: list[Any] = [policy_epoch(conn)]
-    for table, column in (
-        (ingest_run, ingest_run.c.finished_at),
-        (resolution_canonical, resolution_canonical.c.updated_at),
-        (resolution_judgement, resolution_judgement.c.undone_at),
-        (retention_run, retention_run.c.finished_at),
-    ):
-        parts.extend(conn.execute(select(func.count(), func.max(column)).select_from(table)).one())
-    parts.append(conn.execute(select(func.max(resolution_judgement.c.id))).scalar())
-    return tuple(parts)
+    runs = select(func.count(), func.max(ingest_run.c.finished_at))
+    return (policy_epoch(conn), *conn.execute(runs).one(), *changes_besides_imports(conn))
 
 
 def signature(readable: Readable) -> Hashable:

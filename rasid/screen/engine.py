@@ -19,7 +19,8 @@ from rasid.names.index import NameIndex
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitRecord, record_results
 from rasid.screen.model import Match, Subject
-from rasid.store.tables import ingest_run, resolution_canonical, retention_run, statement
+from rasid.store.changes import changes_besides_imports
+from rasid.store.tables import ingest_run, statement
 
 NAME_PROPS = ("name", "alias", "previousName")
 PAGE = 2000
@@ -120,19 +121,12 @@ def _version(conn: Connection, datasets: list[str]) -> tuple[object, ...]:
     """Changes whenever the index of these watchlists may have to change, read from small
     tables (screening on arrival asks once per file; counting the lists' statements took
     20 ms on a list of 660,000): the datasets' imports (every import adds a run, and a
-    replacing import's deletions are part of it), retention runs (which delete statements),
-    and merges and unmerges of entities (which change the ids the index keys by)."""
+    replacing import's deletions are part of it), and merges, unmerges and retention runs
+    (``changes_besides_imports``: merges change the ids the index keys by)."""
     runs = select(func.count(), func.max(ingest_run.c.finished_at)).where(
         ingest_run.c.dataset.in_(datasets)
     )
-    merged = select(func.count(), func.max(resolution_canonical.c.updated_at))
-    retention = select(func.max(retention_run.c.id))
-    return (
-        tuple(datasets),
-        tuple(conn.execute(runs).one()),
-        tuple(conn.execute(merged).one()),
-        conn.execute(retention).scalar(),
-    )
+    return (tuple(datasets), *conn.execute(runs).one(), *changes_besides_imports(conn))
 
 
 @dataclass
