@@ -233,12 +233,14 @@ def _person(person: StatementEntity, stats: Counter[str]) -> tuple[Entry | None,
         tuple(sorted(set(person.get("passportNumber") + person.get("idNumber")))),
     )
     queries: list[Query] = []
-    for statement in person.get_statements("name"):
+    # FtM keeps a property's values in a set: sorted, the queries (and their ids) are the
+    # same in every run.
+    for statement in sorted(person.get_statements("name"), key=lambda s: s.value):
         if statement.lang == "ara":
             queries.append(_query(ARABIC, statement.value, pid, len(queries)))
         elif statement.lang is not None:
             stats[f"original_names_{statement.lang}_not_queried"] += 1
-    for alias in person.get("alias"):
+    for alias in sorted(person.get("alias")):
         script = script_lang(alias)
         if script == "ara":
             queries.append(_query(GOOD_ARABIC, alias, pid, len(queries)))
@@ -246,7 +248,7 @@ def _person(person: StatementEntity, stats: Counter[str]) -> tuple[Entry | None,
             queries.append(_query(GOOD_LATIN, alias, pid, len(queries)))
         else:
             stats[f"good_aliases_{script}_not_queried"] += 1
-    for alias in person.get("weakAlias"):
+    for alias in sorted(person.get("weakAlias")):
         queries.append(_query(WEAK, alias, pid, len(queries)))
         stats["weak_aliases_arabic_script"] += script_lang(alias) == "ara"
     return entry, queries

@@ -108,6 +108,15 @@ class Closer:
         self.letters = np.array(sorted(letters), dtype=np.int64)
         self.tokens = np.array(sorted(by_token), dtype=np.int64)
         self.groups = [by_token[t] for t in sorted(by_token)]
+        # What two listed parts run together can meet in each group: only a single query
+        # part of the same key (``cannot_meet``), found here without making the unit.
+        self.singles_by_key: list[dict[str, list[tuple[Part, int]]]] = []
+        for group in self.groups:
+            by_key: dict[str, list[tuple[Part, int]]] = {}
+            for part, bits in group:
+                if not part.joined:
+                    by_key.setdefault(part.key, []).append((part, bits))
+            self.singles_by_key.append(by_key)
         self.total_q = sum(query.weights)
 
     def bounds(
@@ -148,10 +157,15 @@ class Closer:
                     found = runs[code] = run_together(parts[one], parts[two])
                 return found
 
+            def run_key(code: int) -> str:
+                one, two = divmod(-code - 1, len(parts))
+                return parts[one].key + parts[two].key
+
             met = self._meet(
                 np.concatenate([arrays.part_token[ids], arrays.joined_token[flat]]),
                 np.concatenate([ids, -pair_ids - 1]),
                 unit,
+                run_key,
                 np.concatenate([row, row]),
                 met_q,
                 top,
@@ -176,13 +190,15 @@ class Closer:
         unit_tokens: Ints,
         unit_ids: Ints,
         unit: Callable[[int], Part],
+        run_key: Callable[[int], str],
         row: Ints,
         met_q: Ints,
         top: Floats,
     ) -> Ints:
         """Compare listed units with the query parts of their token (each distinct pair
         once), mark in ``met_q`` and ``top`` what met, and return the units that met.
-        ``unit`` makes a listed unit from its id (a part, or two parts run together)."""
+        ``unit`` makes a listed unit from its id (a part, or two parts run together), and
+        ``run_key`` gives the key of two parts run together (ids below 0) without making it."""
         at = np.minimum(np.searchsorted(self.tokens, unit_tokens), len(self.tokens) - 1)
         hit = np.flatnonzero(self.tokens[at] == unit_tokens)
         if not len(hit):
@@ -193,9 +209,17 @@ class Closer:
         similar = self.similar
         for code in pairs.tolist():
             unit_id, group = divmod(code, int(groups))
-            listed = unit(unit_id)
             bits, best = 0, 0.0
-            for q, q_bits in self.groups[group]:
+            if unit_id < 0:  # two listed parts run together
+                candidates = self.singles_by_key[group].get(run_key(unit_id))
+                if candidates is None:
+                    bits_of.append(0)
+                    sim_of.append(0.0)
+                    continue
+            else:
+                candidates = self.groups[group]
+            listed = unit(unit_id)
+            for q, q_bits in candidates:
                 if cannot_meet(q, listed):
                     continue
                 sim = similar(q, listed)[0]

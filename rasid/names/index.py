@@ -63,6 +63,12 @@ SINGLE_CAP = 50  # names taken from one key alone (the same order)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 QUERIES_KEPT = 10_000  # query names whose preparation and name alignments are kept (see _Query)
+# Query names and listed names seen once, remembered so that their second use keeps them
+# (above). A kept name holds dozens of objects that the cyclic garbage collector walks at
+# each full collection, and the collector runs fully each time the objects kept since the
+# last such run reach a quarter of those it found: keeping every name once used cost a
+# quarter of the time of queries that do not repeat, at 1,000,000 names (bench/README.md).
+SEEN_KEPT = 200_000
 
 
 @dataclass
@@ -108,8 +114,11 @@ class NameIndex:
     _arrays: Arrays | None = None
     _sides: dict[int, NameSide] = field(default_factory=dict)
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
-    _memo: dict[tuple[Part, Part], tuple[float, str]] = field(default_factory=dict)
+    # Keyed by the two parts' fields in one plain tuple (see _similar).
+    _memo: dict[tuple[str | bool, ...], tuple[float, str]] = field(default_factory=dict)
     _queries: dict[str, _Query] = field(default_factory=dict)
+    _seen_names: set[str] = field(default_factory=set)
+    _seen_sides: set[int] = field(default_factory=set)
     _runs: dict[int, Part] = field(default_factory=dict)  # listed parts run together
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -143,6 +152,8 @@ class NameIndex:
         self._arrays = None
         self._sides.clear()
         self._queries.clear()
+        self._seen_names.clear()
+        self._seen_sides.clear()
         self._runs.clear()
 
     def _intern(self, part: Part) -> int:
@@ -179,8 +190,13 @@ class NameIndex:
 
     def _similar(self, q: Part, c: Part) -> tuple[float, str]:
         """``part_similarity``, remembered: queries meet the same listed parts in many
-        candidates, and common names again and again."""
-        key = (q, c)
+        candidates, and common names again and again.
+
+        The key is the fields of both parts in one plain tuple, not a pair of parts: the
+        cyclic garbage collector stops following a plain tuple of strings (and then the
+        memo itself), but never a ``Part``, and each full collection would otherwise walk
+        every remembered pair."""
+        key = q + c
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= MEMO_SIZE:
@@ -226,6 +242,7 @@ class NameIndex:
         loose = np.append(bound[chosen], -np.inf)
         refined = np.full(len(chosen), -np.inf)
         best: dict[int, tuple[float, int]] = {}  # entry number: best score, name number
+        sides: dict[int, NameSide] = {}  # listed names aligned now, for the explanations
         floor = -np.inf  # the limit-th best score so far, once there are that many
         taken = scored_count = 0
         chunk = FIRST_CHUNK
@@ -251,9 +268,8 @@ class NameIndex:
             entry_number = int(arrays.name_entry[name])
             aligned = prepared.aligned.get(name)
             if aligned is None:
-                aligned = prepared.aligned[name] = align(
-                    query, self._side(arrays, name), self._similar
-                )
+                listed = sides[name] = self._side(arrays, name)
+                aligned = prepared.aligned[name] = align(query, listed, self._similar)
             alike = aligned.score
             if alike <= 0:
                 continue
@@ -265,7 +281,10 @@ class NameIndex:
                 if len(best) >= limit:
                     floor = sorted((s for s, _ in best.values()), reverse=True)[limit - 1]
         ranked = sorted(best.items(), key=lambda b: (-b[1][0], self.entries[b[0]].entity_id))
-        return [self._explain(arrays, prepared, facts, e, n) for e, (_, n) in ranked[:limit]]
+        return [
+            self._explain(arrays, prepared, facts, e, n, sides.get(n))
+            for e, (_, n) in ranked[:limit]
+        ]
 
     def _query(self, arrays: Arrays, name: str) -> _Query | None:
         """The prepared query for a name (kept, or made now), or None if it has no parts."""
@@ -289,9 +308,14 @@ class NameIndex:
         empty = np.zeros(0, dtype=np.int64)
         found = _Query(parts, query, singles, codes, bits, weigh, closer, (empty, np.zeros(0)))
         with self._lock:
-            if len(self._queries) >= QUERIES_KEPT:
-                del self._queries[next(iter(self._queries))]  # the oldest
-            self._queries[name] = found
+            if name in self._seen_names:  # its second time: keep it for the next ones
+                if len(self._queries) >= QUERIES_KEPT:
+                    del self._queries[next(iter(self._queries))]  # the oldest
+                self._queries[name] = found
+            else:
+                if len(self._seen_names) >= SEEN_KEPT:
+                    self._seen_names.clear()
+                self._seen_names.add(name)
         return found
 
     def _closer_bounds(self, prepared: _Query, arrays: Arrays, names: Ints) -> Floats:
@@ -322,24 +346,37 @@ class NameIndex:
         return np.array([numbers[i] for i in entity_ids if i in numbers], dtype=np.int64)
 
     def _side(self, arrays: Arrays, name: int) -> NameSide:
-        """A listed name's parts and weights, ready for alignment (kept for reuse)."""
+        """A listed name's parts and weights, ready for alignment (kept for reuse once
+        a second query has asked for it)."""
         found = self._sides.get(name)
         if found is None:
-            if len(self._sides) >= SIDES_KEPT:
-                self._sides.clear()
             start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
             ids = arrays.part_of[start:end].tolist()
             found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
-            self._sides[name] = found
+            with self._lock:
+                if name in self._seen_sides:
+                    if len(self._sides) >= SIDES_KEPT:
+                        self._sides.clear()
+                    self._sides[name] = found
+                else:
+                    if len(self._seen_sides) >= SEEN_KEPT:
+                        self._seen_sides.clear()
+                    self._seen_sides.add(name)
         return found
 
     def _explain(
-        self, arrays: Arrays, prepared: _Query, facts: Facts, entry_number: int, name: int
+        self,
+        arrays: Arrays,
+        prepared: _Query,
+        facts: Facts,
+        entry_number: int,
+        name: int,
+        listed: NameSide | None,
     ) -> Match:
         """The match for an entry through one of its names (aligned when it was scored),
         with every reason."""
         entry = self.entries[entry_number]
-        listed = self._side(arrays, name)
+        listed = listed or self._side(arrays, name)
         scored = combine(
             explained(prepared.aligned[name], prepared.side, listed),
             facts_adjustment(facts, entry.facts),

@@ -1,5 +1,6 @@
 """The name index: retrieval by pairs of keys, bounds that never hide the best candidate."""
 
+import gc
 import random
 
 import numpy as np
@@ -209,15 +210,46 @@ def test_one_result_or_five_the_first_is_the_same(
 def test_a_name_that_comes_again_scores_as_it_did_alone(
     un_index: tuple[NameIndex, list[tuple[str, str]]],
 ) -> None:
-    # The index keeps what a query name needs whatever the facts; a subject with the same
-    # name and other facts must score as it does in an index that never saw the name.
+    # The index keeps what a query name needs whatever the facts (from the name's second
+    # use); a subject with the same name and other facts must score as it does in an
+    # index that never saw the name.
     index, queries = un_index
     fresh = NameIndex()
     for entity_id, primary, _ in _un_people():
         fresh.add(entity_id, primary)
     for number, (_, name) in enumerate(random.Random(6).sample(queries, 60)):
         index.match(Subject(f"c{number}", name, birth_date="1960", gender="male"), limit=3)
+        index.match(Subject(f"e{number}", name, gender="female"), limit=2)
+        assert name in index._queries or not parse(name)
         again = Subject(f"d{number}", name, birth_date="1975-02-03", nationality="af")
         assert [(m.entity_id, m.score) for m in index.match(again, limit=3)] == [
             (m.entity_id, m.score) for m in fresh.match(again, limit=3)
         ], name
+
+
+def test_names_used_once_leave_nothing_for_the_garbage_collector() -> None:
+    # Each object the index keeps between queries is walked by every full collection of
+    # the cyclic garbage collector, and the collector runs fully whenever the objects kept
+    # since its last full run reach a quarter of those it found: objects kept for each
+    # query make queries slower at any size of cache. A name used once is not kept, and
+    # the part comparisons it remembers are not objects the collector follows.
+    index = NameIndex()  # not the module's: other tests have used its names
+    names_used: set[str] = set()
+    for entity_id, primary, others in _un_people():
+        index.add(entity_id, primary)
+        names_used.update(others)
+    names = sorted(names_used)
+    random.Random(7).shuffle(names)
+    # Warm up: listed names met a second time are kept, as are listed parts run together
+    # (at most as many as the list has).
+    for number, name in enumerate(names[:800]):
+        index.match(Subject(f"w{number}", name), limit=5)
+    gc.collect()
+    before = len(gc.get_objects())
+    fresh = names[800:1200]
+    for number, name in enumerate(fresh):
+        index.match(Subject(f"f{number}", name), limit=5)
+    gc.collect()
+    kept = len(gc.get_objects()) - before
+    assert kept < 5 * len(fresh), kept  # each query kept about 100 before
+    assert not gc.is_tracked(index._memo)
