@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -63,12 +64,10 @@ SINGLE_CAP = 50  # names taken from one key alone (the same order)
 MEMO_SIZE = 1_000_000  # part comparisons remembered between queries
 SIDES_KEPT = 200_000  # listed names kept ready for alignment between queries
 QUERIES_KEPT = 10_000  # query names whose preparation and name alignments are kept (see _Query)
-# Query names and listed names seen once, remembered so that their second use keeps them
-# (above). A kept name holds dozens of objects that the cyclic garbage collector walks at
-# each full collection, and the collector runs fully each time the objects kept since the
-# last such run reach a quarter of those it found: keeping every name once used cost a
-# quarter of the time of queries that do not repeat, at 1,000,000 names (bench/README.md).
-SEEN_KEPT = 200_000
+SEEN_KEPT = 200_000  # names used once, remembered so that a second use keeps them (_Kept)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -100,6 +99,44 @@ class _Query:
     aligned: dict[int, Alignment] = field(default_factory=dict)  # by listed name number
 
 
+class _Kept(Generic[K, V]):
+    """Values kept between queries from their key's second use, the oldest dropped first.
+
+    A kept name holds dozens of objects that the cyclic garbage collector walks at each
+    full collection, and the collector runs fully each time the objects kept since its
+    last full run reach a quarter of those it found then. Keeping every name used once
+    cost a quarter of the time of queries that do not repeat, at 1,000,000 names
+    (bench/README.md); names that come again (a passenger list repeats common names) are
+    still kept. The keys used once are remembered (up to ``SEEN_KEPT``); strings and
+    numbers are not objects the collector follows."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: dict[K, V] = {}
+        self.seen: set[K] = set()
+        self.lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        return self.values.get(key)
+
+    def offer(self, key: K, value: V) -> None:
+        """Keep ``value`` if its key was offered before."""
+        with self.lock:
+            if key in self.seen:
+                if len(self.values) >= self.size:
+                    del self.values[next(iter(self.values))]
+                self.values[key] = value
+            else:
+                if len(self.seen) >= SEEN_KEPT:
+                    self.seen.clear()
+                self.seen.add(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+            self.seen.clear()
+
+
 @dataclass
 class NameIndex:
     """Watchlist names by key; ``match`` proposes entities for a subject, explained."""
@@ -112,13 +149,11 @@ class NameIndex:
     _genders: dict[str, int] = field(default_factory=dict)
     _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
     _arrays: Arrays | None = None
-    _sides: dict[int, NameSide] = field(default_factory=dict)
+    _sides: _Kept[int, NameSide] = field(default_factory=lambda: _Kept(SIDES_KEPT))
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
     # Keyed by the two parts' fields in one plain tuple (see _similar).
     _memo: dict[tuple[str | bool, ...], tuple[float, str]] = field(default_factory=dict)
-    _queries: dict[str, _Query] = field(default_factory=dict)
-    _seen_names: set[str] = field(default_factory=set)
-    _seen_sides: set[int] = field(default_factory=set)
+    _queries: _Kept[str, _Query] = field(default_factory=lambda: _Kept(QUERIES_KEPT))
     _runs: dict[int, Part] = field(default_factory=dict)  # listed parts run together
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -152,8 +187,6 @@ class NameIndex:
         self._arrays = None
         self._sides.clear()
         self._queries.clear()
-        self._seen_names.clear()
-        self._seen_sides.clear()
         self._runs.clear()
 
     def _intern(self, part: Part) -> int:
@@ -288,8 +321,7 @@ class NameIndex:
 
     def _query(self, arrays: Arrays, name: str) -> _Query | None:
         """The prepared query for a name (kept, or made now), or None if it has no parts."""
-        with self._lock:
-            found = self._queries.get(name)
+        found = self._queries.get(name)
         if found is not None:
             return found
         parts = parse(name)
@@ -307,15 +339,7 @@ class NameIndex:
         closer = Closer(query, weigh, self._similar, arrays.tokens, near)
         empty = np.zeros(0, dtype=np.int64)
         found = _Query(parts, query, singles, codes, bits, weigh, closer, (empty, np.zeros(0)))
-        with self._lock:
-            if name in self._seen_names:  # its second time: keep it for the next ones
-                if len(self._queries) >= QUERIES_KEPT:
-                    del self._queries[next(iter(self._queries))]  # the oldest
-                self._queries[name] = found
-            else:
-                if len(self._seen_names) >= SEEN_KEPT:
-                    self._seen_names.clear()
-                self._seen_names.add(name)
+        self._queries.offer(name, found)
         return found
 
     def _closer_bounds(self, prepared: _Query, arrays: Arrays, names: Ints) -> Floats:
@@ -347,21 +371,13 @@ class NameIndex:
 
     def _side(self, arrays: Arrays, name: int) -> NameSide:
         """A listed name's parts and weights, ready for alignment (kept for reuse once
-        a second query has asked for it)."""
+        a second query has asked for it: ``_Kept``)."""
         found = self._sides.get(name)
         if found is None:
             start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
             ids = arrays.part_of[start:end].tolist()
             found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
-            with self._lock:
-                if name in self._seen_sides:
-                    if len(self._sides) >= SIDES_KEPT:
-                        self._sides.clear()
-                    self._sides[name] = found
-                else:
-                    if len(self._seen_sides) >= SEEN_KEPT:
-                        self._seen_sides.clear()
-                    self._seen_sides.add(name)
+            self._sides.offer(name, found)
         return found
 
     def _explain(
