@@ -23,6 +23,7 @@ from rasid.names.score import (
     NameSide,
     Similar,
     cannot_meet,
+    joined_key,
     run_together,
 )
 
@@ -145,21 +146,22 @@ class Closer:
             size = len(ids)
             pair_ids = ids * len(parts) + np.append(ids[1:], 0)
 
+            def halves(code: int) -> tuple[Part, Part]:
+                one, two = divmod(-code - 1, len(parts))
+                return parts[one], parts[two]
+
             def unit(code: int) -> Part:
                 if code >= 0:
                     return parts[code]
-                code = -code - 1
-                found = runs.get(code)
+                found = runs.get(-code - 1)
                 if found is None:
                     if len(runs) >= RUNS_KEPT:
                         runs.clear()
-                    one, two = divmod(code, len(parts))
-                    found = runs[code] = run_together(parts[one], parts[two])
+                    found = runs[-code - 1] = run_together(*halves(code))
                 return found
 
             def run_key(code: int) -> str:
-                one, two = divmod(-code - 1, len(parts))
-                return parts[one].key + parts[two].key
+                return joined_key(*halves(code))
 
             met = self._meet(
                 np.concatenate([arrays.part_token[ids], arrays.joined_token[flat]]),

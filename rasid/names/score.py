@@ -268,8 +268,13 @@ def _joined(side: NameSide) -> list[Unit]:
 def run_together(a: Part, b: Part) -> Part:
     """Two adjacent parts as one, compared by key (Nureddin ~ Nur Din)."""
     return Part(
-        f"{a.text}{b.text}", a.key + b.key, a.coarse + b.coarse, joined=True, arabic=a.arabic
+        f"{a.text}{b.text}", joined_key(a, b), a.coarse + b.coarse, joined=True, arabic=a.arabic
     )
+
+
+def joined_key(a: Part, b: Part) -> str:
+    """The key of two parts run together (``run_together``), without making the part."""
+    return a.key + b.key
 
 
 def cannot_meet(q: Part, c: Part) -> bool:
