@@ -7,16 +7,23 @@ BIN := $(VENV)/bin
 EXTRAS ?=
 STAMP := $(VENV)/.installed$(if $(EXTRAS),-$(EXTRAS),)
 
-.PHONY: install run test lint typecheck pytest bench constraints clean
+.PHONY: install native run test lint typecheck pytest bench constraints clean
 
 install: $(STAMP)
+	@$(MAKE) --no-print-directory native
 
 $(STAMP): pyproject.toml constraints.txt scripts/system-deps.sh
 	scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".$(if $(EXTRAS),[$(EXTRAS)],)"
+	$(BIN)/python -m pip install --quiet -c constraints.txt mypy
 	touch $@
+
+# The name matcher compiled with mypyc (see rasid/native.py); rebuilt when its sources
+# change. Optional: if the build fails, the sources run as they are, more slowly.
+native:
+	$(BIN)/python scripts/build_native.py || echo "warning: the compiled modules were not built; Rasid runs from its sources"
 
 run:
 	$(MAKE) install
@@ -28,8 +35,8 @@ test:
 	$(MAKE) lint typecheck pytest
 
 lint:
-	$(BIN)/ruff check rasid tests bench
-	$(BIN)/ruff format --check rasid tests bench
+	$(BIN)/ruff check rasid tests bench scripts
+	$(BIN)/ruff format --check rasid tests bench scripts
 
 typecheck:
 	$(BIN)/mypy
@@ -46,4 +53,5 @@ constraints:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^rasid' > constraints.txt
 
 clean:
+	-test -x $(BIN)/python && $(BIN)/python scripts/build_native.py --clean
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

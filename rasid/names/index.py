@@ -22,7 +22,7 @@ import threading
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, count
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -137,6 +137,9 @@ class _Kept(Generic[K, V]):
             self.seen.clear()
 
 
+_SERIALS = count(1)
+
+
 @dataclass
 class NameIndex:
     """Watchlist names by key; ``match`` proposes entities for a subject, explained."""
@@ -156,6 +159,8 @@ class NameIndex:
     _queries: _Kept[str, _Query] = field(default_factory=lambda: _Kept(QUERIES_KEPT))
     _runs: dict[int, Part] = field(default_factory=dict)  # listed parts run together
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Tells indexes apart without holding them: a compiled index takes no weak reference.
+    serial: int = field(default_factory=lambda: next(_SERIALS))
 
     def add(
         self,

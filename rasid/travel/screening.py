@@ -18,7 +18,6 @@ to anyone until a person confirms a hit (``rasid.travel.alerts``).
 
 import json
 import pickle
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -220,7 +219,7 @@ class _Recall:
     changes (a watchlist was imported: the screener built a new one)."""
 
     def __init__(self) -> None:
-        self._index: weakref.ref[NameIndex] | None = None
+        self._index = 0  # the serial of the index the results are from
         self._found: OrderedDict[tuple[str | None, ...], bytes] = OrderedDict()
         self._lock = Lock()
 
@@ -234,15 +233,15 @@ class _Recall:
             subject.document_number,
         )
         with self._lock:
-            if self._index is None or self._index() is not index:
-                self._index, self._found = weakref.ref(index), OrderedDict()
+            if self._index != index.serial:
+                self._index, self._found = index.serial, OrderedDict()
             found = self._found.get(key)
             if found is not None:
                 self._found.move_to_end(key)
                 return list(pickle.loads(found))
         matches = index.match(subject, LIMIT)
         with self._lock:
-            if self._index() is index:
+            if self._index == index.serial:
                 self._found[key] = pickle.dumps(matches, pickle.HIGHEST_PROTOCOL)
                 if len(self._found) > MEMORY:
                     self._found.popitem(last=False)

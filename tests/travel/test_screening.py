@@ -3,6 +3,7 @@ no second name screening for unchanged facts, hits visible only with the travel 
 (SQLite and PostgreSQL)."""
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import select
@@ -163,22 +164,27 @@ UNZ+1+API2'
 """
 
 
-class Counting(NameIndex):
-    """A name index that counts its matches."""
+class Counting:
+    """A name index that counts its matches (a wrapper: a compiled index has no subclasses
+    written in Python)."""
 
     calls = 0
 
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+        self.serial = index.serial
+
     def match(self, subject: Subject, limit: int = 5, among: object | None = None) -> list[Match]:
         Counting.calls += 1
-        return super().match(subject, limit)
+        return self.index.match(subject, limit)
 
 
-def _index(*names: str) -> Counting:
-    index = Counting()
+def _index(*names: str) -> NameIndex:
+    index = NameIndex()
     for i, name in enumerate(names):
         index.add(f"wl-{i}", [name], birth_dates=["1980-01-01"], nationalities=["eg"])
     index.prepare()
-    return index
+    return cast(NameIndex, Counting(index))
 
 
 def test_the_same_facts_are_matched_once() -> None:
