@@ -219,7 +219,7 @@ class _Recall:
     changes (a watchlist was imported: the screener built a new one)."""
 
     def __init__(self) -> None:
-        self._index = 0  # the serial of the index the results are from
+        self._serial = 0  # of the index the remembered results are from
         self._found: OrderedDict[tuple[str | None, ...], bytes] = OrderedDict()
         self._lock = Lock()
 
@@ -233,15 +233,15 @@ class _Recall:
             subject.document_number,
         )
         with self._lock:
-            if self._index != index.serial:
-                self._index, self._found = index.serial, OrderedDict()
+            if self._serial != index.serial:
+                self._serial, self._found = index.serial, OrderedDict()
             found = self._found.get(key)
             if found is not None:
                 self._found.move_to_end(key)
                 return list(pickle.loads(found))
         matches = index.match(subject, LIMIT)
         with self._lock:
-            if self._index == index.serial:
+            if self._serial == index.serial:
                 self._found[key] = pickle.dumps(matches, pickle.HIGHEST_PROTOCOL)
                 if len(self._found) > MEMORY:
                     self._found.popitem(last=False)
