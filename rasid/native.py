@@ -54,21 +54,31 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def compiled_path(module: str) -> Path | None:
-    """The extension module built for ``module`` beside its source, if there is one."""
-    source = source_path(module)
+def _extension(stem: Path) -> Path | None:
+    """The extension module at ``stem`` (a path without suffix), if there is one."""
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        candidate = source.with_name(source.stem + suffix)
+        candidate = stem.with_name(stem.name + suffix)
         if candidate.exists():
             return candidate
     return None
+
+
+def compiled_path(module: str) -> Path | None:
+    """The extension module built for ``module`` beside its source, if there is one."""
+    return _extension(source_path(module).with_suffix(""))
+
+
+def library_path() -> Path | None:
+    """The group's shared library, which holds the compiled code of every module (each
+    module's own extension only passes it on), if there is one."""
+    return _extension(ROOT / (GROUP.rsplit(".", 1)[1] + "__mypyc"))
 
 
 def state() -> tuple[bool, str]:
     """Whether the compiled modules may run, and why (or why not)."""
     if os.environ.get(ENV, "").strip() == "0":
         return False, f"{ENV}=0"
-    if not all(compiled_path(m) for m in MODULES):
+    if library_path() is None or not all(compiled_path(m) for m in MODULES):
         return False, "not compiled"
     try:
         built = json.loads((ROOT / MANIFEST).read_text(encoding="utf-8"))

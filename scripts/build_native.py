@@ -25,10 +25,9 @@ from rasid import native  # noqa: E402  (this process never imports a compiled m
 
 def built_files() -> list[Path]:
     """Every file a build leaves in the package: extensions and the manifest."""
-    found = [p for m in native.MODULES if (p := native.compiled_path(m)) is not None]
-    found += sorted(native.ROOT.glob(native.GROUP.split(".")[-1] + "__mypyc.*"))
-    manifest = native.ROOT / native.MANIFEST
-    return [*found, manifest] if manifest.exists() else found
+    found = [native.compiled_path(m) for m in native.MODULES]
+    found += [native.library_path(), native.ROOT / native.MANIFEST]
+    return [p for p in found if p is not None and p.exists()]
 
 
 def clean() -> None:

@@ -23,7 +23,9 @@ def fake_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "mod.py").write_text("VALUE = 'source'\n")
-    (package / f"mod{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"not a library")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    (package / f"mod{suffix}").write_bytes(b"not a library")
+    (package / f"native__mypyc{suffix}").write_bytes(b"not a library either")
     manifest = {
         "python": sys.implementation.cache_tag,
         "sources": {"pkg.mod": native.digest(package / "mod.py")},
@@ -60,7 +62,14 @@ def test_a_build_for_another_python_or_without_a_manifest_does_not_run(fake_buil
     (fake_build / native.MANIFEST).write_text("{")
     assert native.state() == (False, "no readable native.json")
     (fake_build / native.MANIFEST).unlink()
-    next(fake_build.glob("mod.*[!y]")).unlink()
+    extension = native.compiled_path("pkg.mod")
+    assert extension is not None
+    extension.rename(fake_build / "moved")
+    assert native.state() == (False, "not compiled")
+    (fake_build / "moved").rename(extension)
+    library = native.library_path()
+    assert library is not None
+    library.unlink()  # the modules' own extensions, without the code they pass on
     assert native.state() == (False, "not compiled")
 
 
