@@ -19,6 +19,7 @@ from rasid.names.score import (
     PAIR_FLOOR,
     SAME_DOCUMENT,
     SAME_NATIONALITY,
+    Comparisons,
     Facts,
     NameSide,
     Similar,
@@ -89,34 +90,36 @@ class Closer:
         query: NameSide,
         weigh: "Weigher",
         similar: Similar,
+        comparisons: Comparisons,
         tokens: dict[str, int],
         near: list[tuple[Part, int, int]],
     ) -> None:
         self.query = query
         self.weigh = weigh
         self.similar = similar
+        self.comparisons = comparisons
         self.initials = 0  # query parts that are initials: counted as met, at best
         letters = set()  # and their letters: listed parts beginning so may meet them
-        by_token: dict[int, list[tuple[Part, int]]] = {}
+        by_token: dict[int, list[tuple[Part, int, int]]] = {}
         for part, bits, _ in query.units:
             if part.initial:
                 self.initials |= bits
                 letters.add(ord(part.key[0]) if part.key else 0)
             elif (token := tokens.get(token_of(part))) is not None:
-                by_token.setdefault(token, []).append((part, bits))
+                by_token.setdefault(token, []).append((part, bits, comparisons.lifted(part)))
         for part, token, bits in near:
-            by_token.setdefault(token, []).append((part, bits))
+            by_token.setdefault(token, []).append((part, bits, comparisons.lifted(part)))
         self.letters = np.array(sorted(letters), dtype=np.int64)
         self.tokens = np.array(sorted(by_token), dtype=np.int64)
         self.groups = [by_token[t] for t in sorted(by_token)]
         # What two listed parts run together can meet in each group: only a single query
         # part of the same key (``cannot_meet``), found here without making the unit.
-        self.singles_by_key: list[dict[str, list[tuple[Part, int]]]] = []
+        self.singles_by_key: list[dict[str, list[tuple[Part, int, int]]]] = []
         for group in self.groups:
-            by_key: dict[str, list[tuple[Part, int]]] = {}
-            for part, bits in group:
+            by_key: dict[str, list[tuple[Part, int, int]]] = {}
+            for part, bits, lifted in group:
                 if not part.joined:
-                    by_key.setdefault(part.key, []).append((part, bits))
+                    by_key.setdefault(part.key, []).append((part, bits, lifted))
             self.singles_by_key.append(by_key)
         self.total_q = sum(query.weights)
 
@@ -209,6 +212,9 @@ class Closer:
         pairs, where = np.unique(unit_ids[hit] * groups + at[hit], return_inverse=True)
         bits_of, sim_of = [], []
         similar = self.similar
+        comparisons = self.comparisons
+        memo = comparisons.memo
+        offset = comparisons.offset
         for code in pairs.tolist():
             unit_id, group = divmod(code, int(groups))
             bits, best = 0, 0.0
@@ -220,11 +226,17 @@ class Closer:
                     continue
             else:
                 candidates = self.groups[group]
-            listed = unit(unit_id)
-            for q, q_bits in candidates:
-                if cannot_meet(q, listed):
-                    continue
-                sim = similar(q, listed)[0]
+            lifted_unit = unit_id + offset
+            listed: Part | None = None  # made only for a comparison not remembered
+            for q, q_bits, lifted in candidates:
+                key = lifted + lifted_unit
+                found = memo.get(key)
+                if found is None:
+                    if listed is None:
+                        listed = unit(unit_id)
+                    found = (0.0, "") if cannot_meet(q, listed) else similar(q, listed)
+                    comparisons.remember(key, found)
+                sim = found[0]
                 if sim >= PAIR_FLOOR:
                     bits |= q_bits
                     best = max(best, sim)

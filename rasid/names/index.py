@@ -42,6 +42,7 @@ from rasid.names.parts import Part, parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
     Alignment,
+    Comparisons,
     Facts,
     NameSide,
     Scored,
@@ -152,10 +153,9 @@ class NameIndex:
     _genders: dict[str, int] = field(default_factory=dict)
     _df: Counter[str] = field(default_factory=Counter)  # key: entries with a part of it
     _arrays: Arrays | None = None
+    _comparisons: Comparisons | None = None  # made with the arrays
     _sides: _Kept[int, NameSide] = field(default_factory=lambda: _Kept(SIDES_KEPT))
     _numbers: dict[str, int] | None = None  # entity id: entry number, made when needed
-    # Keyed by the two parts' fields in one plain tuple (see _similar).
-    _memo: dict[tuple[str | bool, ...], tuple[float, str]] = field(default_factory=dict)
     _queries: _Kept[str, _Query] = field(default_factory=lambda: _Kept(QUERIES_KEPT))
     _runs: dict[int, Part] = field(default_factory=dict)  # listed parts run together
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -219,28 +219,13 @@ class NameIndex:
                 if self._arrays is None:
                     weights = [part_weight(p, self.rarity(p.key)) for p in self._parts]
                     facts = [e.facts for e in self.entries]
+                    self._comparisons = Comparisons(len(self._parts), MEMO_SIZE)
                     self._arrays = build(
                         self._parts, self._names, facts, weights, self._gender_code
                     )
                     _out_of_collector_sight()
                 arrays = self._arrays
         return arrays
-
-    def _similar(self, q: Part, c: Part) -> tuple[float, str]:
-        """``part_similarity``, remembered: queries meet the same listed parts in many
-        candidates, and common names again and again.
-
-        The key is the fields of both parts in one plain tuple, not a pair of parts: the
-        cyclic garbage collector stops following a plain tuple of strings (and then the
-        memo itself), but never a ``Part``, and each full collection would otherwise walk
-        every remembered pair."""
-        key = q + c
-        found = self._memo.get(key)
-        if found is None:
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            found = self._memo[key] = part_similarity(q, c)
-        return found
 
     def _gender_code(self, gender: str | None) -> int:
         if not gender:
@@ -307,7 +292,9 @@ class NameIndex:
             aligned = prepared.aligned.get(name)
             if aligned is None:
                 listed = sides[name] = self._side(arrays, name)
-                aligned = prepared.aligned[name] = align(query, listed, self._similar)
+                aligned = prepared.aligned[name] = align(
+                    query, listed, part_similarity, self._comparisons
+                )
             alike = aligned.score
             if alike <= 0:
                 continue
@@ -341,7 +328,10 @@ class NameIndex:
         ]
         codes, bits = _pairs(singles, near)
         weigh = Weigher(query.weights)
-        closer = Closer(query, weigh, self._similar, arrays.tokens, near)
+        comparisons = self._comparisons
+        assert comparisons is not None  # made with the arrays
+        query.keys = comparisons.query(query)
+        closer = Closer(query, weigh, part_similarity, comparisons, arrays.tokens, near)
         empty = np.zeros(0, dtype=np.int64)
         found = _Query(parts, query, singles, codes, bits, weigh, closer, (empty, np.zeros(0)))
         self._queries.offer(name, found)
@@ -382,6 +372,8 @@ class NameIndex:
             start, end = arrays.name_offset[name], arrays.name_offset[name + 1]
             ids = arrays.part_of[start:end].tolist()
             found = NameSide([self._parts[i] for i in ids], [arrays.part_weight[i] for i in ids])
+            if self._comparisons is not None:
+                found.keys = self._comparisons.listed(found, ids)
             self._sides.offer(name, found)
         return found
 

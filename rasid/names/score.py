@@ -239,11 +239,14 @@ Similar = Callable[[Part, Part], tuple[float, str]]
 
 @dataclass
 class NameSide:
-    """A name ready for alignment: its parts and their weights."""
+    """A name ready for alignment: its parts and their weights; in an index, its units'
+    keys among the index's ``Comparisons`` (lifted ids of a listed name's, numbers of a
+    query's)."""
 
     parts: list[Part]
     weights: list[float]
     _units: list[Unit] | None = None
+    keys: list[int] | None = None
 
     @property
     def units(self) -> list[Unit]:
@@ -285,6 +288,64 @@ def cannot_meet(q: Part, c: Part) -> bool:
     return q.key != c.key or (q.joined and c.joined)
 
 
+class Comparisons:
+    """Part comparisons of an index's queries with its listed names, remembered between
+    queries under one integer each: integers hash and compare far faster than two parts'
+    fields, and most comparisons are looked up, few made. Closer bounds
+    (``rasid.names.bounds``) and alignments share them.
+
+    A listed unit is known by its *lifted id*: a listed part's id plus ``offset``, or, for
+    two listed parts run together, ``offset`` minus the pair's code (so from 0 up, below
+    ``space``). A query unit gets a number the first time it is seen, never given to another
+    unit, so the numbers that prepared queries keep stay right after the numbering starts
+    afresh; the key of a comparison is the number times ``space`` plus the lifted id. Made
+    with the index's arrays: ids hold until parts are added."""
+
+    def __init__(self, parts: int, size: int) -> None:
+        self.parts = parts
+        self.offset = parts * parts
+        self.space = self.offset + parts
+        self.size = size
+        self.memo: dict[int, tuple[float, str]] = {}
+        # Keyed by the part's fields as a plain tuple: the cyclic garbage collector stops
+        # following a plain tuple of strings (and then this dict), but never a ``Part``.
+        self._numbers: dict[tuple[str | bool, ...], int] = {}
+        self._next = 0
+
+    def lifted(self, part: Part) -> int:
+        """A query unit's number times ``space``: plus a listed unit's lifted id, the key of
+        the two."""
+        fields = (part.text, part.key, part.coarse, part.initial, part.joined, part.arabic)
+        found = self._numbers.get(fields)
+        if found is None:
+            if len(self._numbers) >= self.size:
+                self._numbers.clear()
+            found = self._numbers[fields] = self._next * self.space
+            self._next += 1
+        return found
+
+    def remember(self, key: int, found: tuple[float, str]) -> None:
+        """Keep a comparison made now (all are forgotten when the memo is full)."""
+        if len(self.memo) >= self.size:
+            self.memo.clear()
+        self.memo[key] = found
+
+    def listed(self, side: "NameSide", ids: list[int]) -> list[int]:
+        """The lifted ids of a listed name's units (``NameSide.units``), from its parts' ids."""
+        found = []
+        for _, bits, _ in side.units:
+            low = (bits & -bits).bit_length() - 1
+            if bits == 1 << low:
+                found.append(self.offset + ids[low])
+            else:  # parts low and low + 1 run together: the pair's code is below 0
+                found.append(self.offset - ids[low] * self.parts - ids[low + 1] - 1)
+        return found
+
+    def query(self, side: "NameSide") -> list[int]:
+        """The numbers (times ``space``) of a query's units (``NameSide.units``)."""
+        return [self.lifted(part) for part, _, _ in side.units]
+
+
 @dataclass
 class Alignment:
     """How two names' parts were paired, and the name score that follows (no reasons yet:
@@ -297,19 +358,34 @@ class Alignment:
     comparable: bool = True  # False when either name has no weight at all
 
 
-def align(query: NameSide, cand: NameSide, similar: Similar = part_similarity) -> Alignment:
+def align(
+    query: NameSide,
+    cand: NameSide,
+    similar: Similar = part_similarity,
+    comparisons: Comparisons | None = None,
+) -> Alignment:
     """Pair the parts of two names, best similarity first, each part at most once, and
-    score the pairing. ``similar`` compares two parts (an index passes one that remembers
-    what it compared)."""
+    score the pairing. ``similar`` compares two parts; an index passes its ``comparisons``
+    too, which remember them for sides that carry their keys."""
     total_q, total_c = sum(query.weights), sum(cand.weights)
     if not total_q or not total_c:
         return Alignment(0.0, [], comparable=False)
     pairs = []
-    for qp, qi, qw in query.units:
-        for cp, ci, cw in cand.units:
+    q_keys, c_keys = query.keys, cand.keys
+    memo = comparisons.memo if comparisons is not None and q_keys and c_keys else None
+    for qn, (qp, qi, qw) in enumerate(query.units):
+        for cn, (cp, ci, cw) in enumerate(cand.units):
             if cannot_meet(qp, cp):
                 continue
-            sim, why = similar(qp, cp)
+            if memo is None or comparisons is None or q_keys is None or c_keys is None:
+                sim, why = similar(qp, cp)
+            else:
+                key = q_keys[qn] + c_keys[cn]
+                found = memo.get(key)
+                if found is None:
+                    found = similar(qp, cp)
+                    comparisons.remember(key, found)
+                sim, why = found
             if sim >= PAIR_FLOOR:
                 pairs.append((sim, sim * (qw + cw), qi, ci, qw, cw, qp, cp, why))
     pairs.sort(key=lambda p: (-p[0], -p[1]))  # best similarity first, then weight

@@ -252,4 +252,7 @@ def test_names_used_once_leave_nothing_for_the_garbage_collector() -> None:
     gc.collect()
     kept = len(gc.get_objects()) - before
     assert kept < 5 * len(fresh), kept  # each query kept about 100 before
-    assert not gc.is_tracked(index._memo)
+    comparisons = index._comparisons
+    assert comparisons is not None
+    assert not gc.is_tracked(comparisons.memo)
+    assert not gc.is_tracked(comparisons._numbers)

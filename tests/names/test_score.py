@@ -10,6 +10,7 @@ from rasid.names.parts import parse
 from rasid.names.score import (
     ALERT_THRESHOLD,
     PAIR_FLOOR,
+    Comparisons,
     Facts,
     align,
     cannot_meet,
@@ -209,3 +210,42 @@ def test_an_alignment_worded_keeps_its_score_and_pairs() -> None:
     assert [r.detail for r in worded.reasons if r.feature == "name_missing"] == [
         "not in the listed name: abd rahman"
     ]
+
+
+def test_comparisons_give_every_pair_of_units_its_own_key() -> None:
+    # Listed parts 0..3 of an index of four parts; names made of them, with the units run
+    # together. Every query unit against every listed unit must have a key of its own, and
+    # query units numbered after the numbering starts afresh must not reuse a number that
+    # a prepared query still holds.
+    comparisons = Comparisons(parts=4, size=3)
+    listed_parts = parse("Nur Din Hasan Ali")
+    ids = [0, 1, 2, 3]
+    listed = side(listed_parts)
+    lifted = comparisons.listed(listed, ids)
+    assert len(lifted) == len(listed.units) == 7  # four parts, three run together
+    assert lifted[:4] == [comparisons.offset + i for i in ids]
+    # Parts 0 and 1 run together: the closer bounds know the unit by code -(0*4 + 1) - 1.
+    assert lifted[4] == comparisons.offset + (-(0 * 4 + 1) - 1)
+    assert all(0 <= k < comparisons.space for k in lifted)
+    # Two listed names from the same parts in another order: their runs differ.
+    other = comparisons.listed(side([listed_parts[1], listed_parts[0]]), [1, 0])
+    assert other[2] not in lifted
+    queries = [side(parse(n)) for n in ("Nureddin Hassan", "Ali Hasan", "Noor Ali Hasan")]
+    numbered = [comparisons.query(q) for q in queries]  # eight units: numbering restarts
+    assert comparisons.query(queries[0]) != numbered[0]  # forgotten, numbered again
+    pairs = {(q, c) for q_keys in numbered for q in q_keys for c in lifted + other}
+    assert len(pairs) > 40
+    assert len({q + c for q, c in pairs}) == len(pairs)
+
+
+def test_remembered_comparisons_align_as_fresh_ones() -> None:
+    comparisons = Comparisons(parts=4, size=100)
+    listed = side(parse("Nur Din Hasan Ali"))
+    listed.keys = comparisons.listed(listed, [0, 1, 2, 3])
+    for name in ("Noureddine Hassan", "Ali Hasan", "نور الدين حسن", "Nur Ali"):
+        query = side(parse(name))
+        query.keys = comparisons.query(query)
+        fresh = align(side(parse(name)), side(parse("Nur Din Hasan Ali")))
+        for _ in range(2):  # the second time from the memo
+            assert align(query, listed, part_similarity, comparisons) == fresh, name
+    assert comparisons.memo
