@@ -101,14 +101,15 @@ class Closer:
         self.initials = 0  # query parts that are initials: counted as met, at best
         letters = set()  # and their letters: listed parts beginning so may meet them
         by_token: dict[int, list[tuple[Part, int, int]]] = {}
-        for part, bits, _ in query.units:
+        keys = query.keys if query.keys is not None else comparisons.query(query)
+        for (part, bits, _), lifted in zip(query.units, keys, strict=True):
             if part.initial:
                 self.initials |= bits
                 letters.add(ord(part.key[0]) if part.key else 0)
             elif (token := tokens.get(token_of(part))) is not None:
-                by_token.setdefault(token, []).append((part, bits, comparisons.lifted(part)))
-        for part, token, bits in near:
-            by_token.setdefault(token, []).append((part, bits, comparisons.lifted(part)))
+                by_token.setdefault(token, []).append((part, bits, lifted))
+        for part, token, bits in near:  # a query part's own bit: its place among the units
+            by_token.setdefault(token, []).append((part, bits, keys[bits.bit_length() - 1]))
         self.letters = np.array(sorted(letters), dtype=np.int64)
         self.tokens = np.array(sorted(by_token), dtype=np.int64)
         self.groups = [by_token[t] for t in sorted(by_token)]
