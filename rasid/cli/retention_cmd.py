@@ -89,8 +89,10 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run retention as of a day: delete statements and travel rows past their delete date
-    (keeping what a new, escalated or confirmed screening hit needs), in one transaction,
-    and record the run (counts per table) and an audit record.
+    (keeping what a new, escalated or confirmed screening hit needs), in short batches that
+    each commit whole (a server using the store keeps working meanwhile), and record the
+    run (counts per table) and an audit record. A dry run counts in one transaction that it
+    rolls back.
 
     Running it again the same day deletes nothing more. Masked data is not changed: it is
     masked on every read from its mask date on.
@@ -154,8 +156,13 @@ def status(ctx: typer.Context, today: TodayOpt = None, as_json: JsonOpt = False)
     if last is None:
         console.print("retention has not run yet")
     else:
+        state = (
+            f"failed ({escape(last.error)})"
+            if last.error
+            else ("finished" if last.finished_at else "under way, or stopped")
+        )
         console.print(
-            f"last run {last.id} as of {last.as_of} by {escape(last.actor)}: "
+            f"last run {last.id} as of {last.as_of} by {escape(last.actor)}, {state}: "
             f"{last.deleted} rows deleted, {last.masked} masked",
             highlight=False,
         )

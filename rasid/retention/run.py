@@ -1,4 +1,4 @@
-"""A retention run: deleting what is past its delete date, as of one day, in one transaction.
+"""A retention run: deleting what is past its delete date, as of one day.
 
 * **Statements** whose ``delete_after`` date has come go, with their name-index rows (the
   full-text index follows them: triggers on SQLite, a generated column on PostgreSQL).
@@ -15,51 +15,52 @@
   subject, its hits and their decisions go with the traveller (a negative result may not
   outlive the data it was about, art. 12(5)).
 
+The deletions go in short batches (``rasid.retention.sweep``), so that a run never holds
+the store's write lock for long: a server keeps answering, and writing, while it runs. A
+run first claims its day in a short transaction of its own: a ``retention_run`` row, with
+no ``finished_at`` until it ends. Every batch updates that row's counts in its own
+transaction, so a run that stops half-way (the process killed) says what it deleted; a
+run that fails records its error. At the end the row gets its finish time, the rows
+masked as of its day, and an audit record its counts per table.
+
 Masking is not done here: it happens on every read (``rasid.retention.mask``); a run
 records how much is masked as of its day. A run is idempotent: the same day again deletes
-nothing more. It writes a ``retention_run`` row and an audit record with the counts per
-table; a dry run does all of it and rolls back.
+nothing more. A dry run does every batch in one transaction that it rolls back (on
+SQLite it holds the write lock until it has counted).
 """
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Select, delete, exists, func, select, text, union, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Connection, func, select, text, update
 
 from rasid.access import audit
 from rasid.access.registry import list_datasets
 from rasid.model.retention import Period, get_retention_class
 from rasid.retention.mask import masked_props
 from rasid.retention.periods import due_before
+from rasid.retention.sweep import (
+    BATCH,
+    Batches,
+    Counts,
+    delete_statements,
+    delete_travel,
+    delete_unused_flights,
+)
 from rasid.store import Store
 from rasid.store.statements import utcnow
-from rasid.store.tables import (
-    booking,
-    booking_flight,
-    booking_version,
-    flight,
-    flight_schedule,
-    hit,
-    hit_decision,
-    message_flight,
-    name_index,
-    retention_run,
-    screening_subject,
-    statement,
-    travel_message,
-    traveller,
-)
+from rasid.store.tables import booking, booking_version, retention_run, statement, traveller
 
-TRAVEL_SUBJECTS = "travel"  # the screening source of travellers (rasid.travel.screening)
-KEEP_STATUSES = ("new", "escalated", "confirmed")  # hits that keep their traveller
-LOCK_KEY = 0x7261736964_7274  # PostgreSQL advisory lock of retention runs ("rasid", "rt")
+LOCK_KEY = 0x7261736964_7274  # PostgreSQL advisory lock of retention claims ("rasid", "rt")
+ERROR_CHARS = 500  # of a failed run's error, recorded
 
 # Called with (steps done, steps in all) as the run goes.
 ProgressFn = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,11 +99,7 @@ class RetentionReport:
 
 
 class _Rollback(Exception):
-    """Ends a unit of work without committing, carrying the report out."""
-
-    def __init__(self, report: RetentionReport) -> None:
-        super().__init__("rolled back")
-        self.report = report
+    """Ends a unit of work without committing."""
 
 
 def run_retention(
@@ -113,53 +110,79 @@ def run_retention(
     dry_run: bool = False,
     once_a_day: bool = False,
     progress: ProgressFn | None = None,
+    batch: int = BATCH,
 ) -> RetentionReport:
-    """Run retention as of ``today`` in one transaction (see the module docstring).
+    """Run retention as of ``today`` (see the module docstring), ``batch`` rows per
+    transaction at most.
 
     ``dry_run``: count everything, change nothing. ``once_a_day``: do nothing (the report
-    says ``skipped``) when a run as of ``today`` exists already, as the schedule wants
-    with several server processes."""
-    try:
-        with store.uow() as uow:
-            report = retain(uow.conn, today, actor, once_a_day=once_a_day, progress=progress)
-            if dry_run or report.skipped:
-                raise _Rollback(report)
-    except _Rollback as rolled_back:
-        report = rolled_back.report
-        report.dry_run = dry_run
-        report.run_id = None
+    says ``skipped``) when a run as of ``today`` exists already, finished or under way, as
+    the schedule wants with several server processes; a run that failed does not count."""
+    report = RetentionReport(today, actor, utcnow(), dry_run=dry_run)
+    if dry_run:
+        try:
+            with store.uow() as uow:
+                _sweep(Batches(store, shared=uow.conn, size=batch), report, progress)
+                report.masked = masked_counts(uow.conn, today)
+                raise _Rollback
+        except _Rollback:
+            return report
+    if once_a_day and _ran_today(store, today):
+        report.skipped = True
+        return report
+    report.run_id = _claim(store, report, once_a_day)
+    if report.run_id is None:
+        report.skipped = True
+        return report
+    _sweep_recorded(store, report, progress, batch)
     return report
 
 
-def retain(
-    conn: Connection,
-    today: date,
-    actor: str,
-    *,
-    once_a_day: bool = False,
-    progress: ProgressFn | None = None,
-) -> RetentionReport:
-    """The run on the caller's connection (the caller's unit of work commits it)."""
-    report = RetentionReport(today, actor, utcnow())
-    report.run_id = _claim(conn, report)
-    if once_a_day and _ran_on(conn, today, report.run_id):
-        report.skipped = True
-        return report
-    periods = _delete_periods(conn)
+def _sweep_recorded(
+    store: Store, report: RetentionReport, progress: ProgressFn | None, batch: int
+) -> None:
+    """The real run: batches that keep the run's row up to date, then the finish (or,
+    when something fails, the error on the row)."""
+
+    def on_batch(conn: Connection, deleted: Counts) -> None:
+        conn.execute(
+            update(retention_run)
+            .where(retention_run.c.id == report.run_id)
+            .values(deleted=sum(deleted.values()), counts=_counts_json(report, deleted))
+        )
+
+    batches = Batches(store, size=batch, on_batch=on_batch)
+    try:
+        _sweep(batches, report, progress)
+        with store.uow() as uow:
+            report.masked = masked_counts(uow.conn, report.as_of)
+        with store.uow() as uow:
+            _finish(uow.conn, report)
+    except Exception as error:
+        report.deleted = batches.deleted
+        _failed(store, report, error)
+        raise
+
+
+def _sweep(batches: Batches, report: RetentionReport, progress: ProgressFn | None) -> None:
+    """Every deletion of the run, step by step; the report gets the counts."""
+    today = report.as_of
+    periods = batches.read(_delete_periods)
     total, step = len(periods) + 3, _Steps(progress)
     step(0, total)
-    _delete_statements(conn, today, report)
+    report.kept["statement"] = delete_statements(batches, today)
+    report.deleted = batches.deleted
     step(1, total)
     unused: set[str] = set()
     for done, (dataset, period) in enumerate(sorted(periods.items()), start=2):
-        unused |= _delete_travel(conn, dataset, due_before(period, today), report)
+        kept_n, flights = delete_travel(batches, dataset, due_before(period, today))
+        report.kept["traveller"] = report.kept.get("traveller", 0) + kept_n
+        report.deleted = batches.deleted
+        unused |= flights
         step(done, total)
-    _count(report, "deleted", "flight", _delete_unused_flights(conn, unused))
+    delete_unused_flights(batches, unused)
+    report.deleted = batches.deleted
     step(total - 1, total)
-    report.masked = masked_counts(conn, today)
-    _finish(conn, report)
-    step(total, total)
-    return report
 
 
 class _Steps:
@@ -173,31 +196,49 @@ class _Steps:
             self.progress(done, total)
 
 
-def _claim(conn: Connection, report: RetentionReport) -> int:
-    """Serialise runs and return the new run's id. On PostgreSQL an advisory lock (held
-    to the end of the transaction); on SQLite, inserting the run's row first takes the
-    database's write lock. A second run (another server process) waits for the first
-    to commit, then sees its row."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+def _ran_today(store: Store, day: date) -> bool:
+    """True when a run as of ``day`` is recorded (a read: no lock)."""
+    with store.uow() as uow:
+        return _ran_on(uow.conn, day, None)
+
+
+def _claim(store: Store, report: RetentionReport, once_a_day: bool) -> int | None:
+    """Record the run's row and return its id; None when ``once_a_day`` and another
+    process claimed the day first. Claims are serialised: on PostgreSQL by an advisory
+    lock (held to the end of the claim's transaction), on SQLite by the write lock that
+    inserting the row takes. A second claim waits for the first to commit, then sees it."""
     row = {
         "started_at": report.started_at,
-        "finished_at": report.started_at,
+        "finished_at": None,
         "as_of": report.as_of,
         "actor": report.actor,
         "masked": 0,
         "deleted": 0,
         "counts": "{}",
     }
-    inserted = conn.execute(retention_run.insert().values(**row).returning(retention_run.c.id))
-    return int(inserted.scalar_one())
+    try:
+        with store.uow() as uow:
+            conn = uow.conn
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            inserted = conn.execute(
+                retention_run.insert().values(**row).returning(retention_run.c.id)
+            )
+            run_id = int(inserted.scalar_one())
+            if once_a_day and _ran_on(conn, report.as_of, run_id):
+                raise _Rollback
+            return run_id
+    except _Rollback:
+        return None
 
 
-def _ran_on(conn: Connection, day: date, run_id: int) -> bool:
-    """True when a run as of ``day`` other than ``run_id`` is recorded."""
+def _ran_on(conn: Connection, day: date, run_id: int | None) -> bool:
+    """True when a run as of ``day`` other than ``run_id`` is recorded and did not fail."""
     query = select(retention_run.c.id).where(
-        retention_run.c.as_of == day, retention_run.c.id != run_id
+        retention_run.c.as_of == day, retention_run.c.error.is_(None)
     )
+    if run_id is not None:
+        query = query.where(retention_run.c.id != run_id)
     return conn.execute(query.limit(1)).first() is not None
 
 
@@ -209,206 +250,6 @@ def _delete_periods(conn: Connection) -> dict[str, Period]:
         if period is not None:
             found[dataset.name] = period
     return found
-
-
-def _count(report: RetentionReport, kind: str, table: str, n: int) -> None:
-    counts: dict[str, int] = getattr(report, kind)
-    counts[table] = counts.get(table, 0) + n
-
-
-def _execute(conn: Connection, statement_: Delete) -> int:
-    return int(conn.execute(statement_).rowcount or 0)
-
-
-# What screening hits keep -----------------------------------------------------------------
-
-
-def kept_travellers() -> Select[tuple[Any]]:
-    """Ids of the travellers a screening hit needs (new, escalated or confirmed)."""
-    return (
-        select(screening_subject.c.external_id)
-        .join(hit, hit.c.subject_id == screening_subject.c.id)
-        .where(
-            screening_subject.c.source == TRAVEL_SUBJECTS,
-            screening_subject.c.external_id.is_not(None),
-            hit.c.status.in_(KEEP_STATUSES),
-        )
-    )
-
-
-def _kept_entities(today: date) -> Any:
-    """Entity ids whose statements a hit needs: the persons of kept travellers and the
-    documents they hold (among the statements due)."""
-    persons = select(traveller.c.entity_id).where(traveller.c.id.in_(kept_travellers()))
-    documents = select(statement.c.entity_id).where(
-        statement.c.prop == "holder",
-        statement.c.delete_after <= today,
-        statement.c.value.in_(persons),
-    )
-    return union(persons, documents)
-
-
-# Statements --------------------------------------------------------------------------------
-
-
-def _delete_statements(conn: Connection, today: date, report: RetentionReport) -> None:
-    """Delete the statements due as of ``today`` and their name-index rows, less those a
-    screening hit needs."""
-    kept = _kept_entities(today)
-    due = statement.c.delete_after <= today
-    kept_n = conn.execute(
-        select(func.count()).select_from(statement).where(due, statement.c.entity_id.in_(kept))
-    ).scalar_one()
-    _count(report, "kept", "statement", int(kept_n))
-    going: ColumnElement[bool] = due & statement.c.entity_id.not_in(kept)
-    ids = select(statement.c.id).where(going)
-    _count(
-        report,
-        "deleted",
-        "name_index",
-        _execute(conn, delete(name_index).where(name_index.c.statement_id.in_(ids))),
-    )
-    _count(report, "deleted", "statement", _execute(conn, delete(statement).where(going)))
-
-
-# Travel rows -----------------------------------------------------------------------------
-
-
-def _delete_travel(
-    conn: Connection, dataset: str, cut: datetime, report: RetentionReport
-) -> set[str]:
-    """Delete a dataset's travel rows received before ``cut`` (less those a hit needs);
-    returns the flights they used."""
-    kept = kept_travellers()
-    due = (
-        (traveller.c.dataset == dataset)
-        & (traveller.c.first_seen < cut)
-        & traveller.c.id.not_in(kept)
-    )
-    held = (
-        select(func.count())
-        .select_from(traveller)
-        .where(
-            traveller.c.dataset == dataset, traveller.c.first_seen < cut, traveller.c.id.in_(kept)
-        )
-    )
-    _count(report, "kept", "traveller", int(conn.execute(held).scalar_one()))
-    flights = set(conn.scalars(select(traveller.c.flight_id).where(due).distinct()))
-    _delete_subjects(conn, select(traveller.c.id).where(due), report)
-    _count(report, "deleted", "traveller", _execute(conn, delete(traveller).where(due)))
-    _delete_versions(conn, dataset, cut, report)
-    flights |= _delete_bookings(conn, dataset, cut, report)
-    flights |= _delete_messages(conn, dataset, cut, report)
-    return {f for f in flights if f}
-
-
-def _delete_subjects(
-    conn: Connection, travellers: Select[tuple[Any]], report: RetentionReport
-) -> None:
-    """Delete the screening subjects of deleted travellers, with their (dismissed) hits
-    and the decisions on them."""
-    subjects = select(screening_subject.c.id).where(
-        screening_subject.c.source == TRAVEL_SUBJECTS,
-        screening_subject.c.external_id.in_(travellers),
-    )
-    hits = select(hit.c.id).where(hit.c.subject_id.in_(subjects))
-    _count(
-        report,
-        "deleted",
-        "hit_decision",
-        _execute(conn, delete(hit_decision).where(hit_decision.c.hit_id.in_(hits))),
-    )
-    _count(
-        report, "deleted", "hit", _execute(conn, delete(hit).where(hit.c.subject_id.in_(subjects)))
-    )
-    gone = delete(screening_subject).where(screening_subject.c.id.in_(subjects))
-    _count(report, "deleted", "screening_subject", _execute(conn, gone))
-
-
-def _delete_versions(
-    conn: Connection, dataset: str, cut: datetime, report: RetentionReport
-) -> None:
-    """Delete the dataset's booking versions received before ``cut``, less every version
-    of a booking whose traveller a hit needs."""
-    owned = select(booking.c.id).where(booking.c.dataset == dataset)
-    needed = select(traveller.c.booking_id).where(
-        traveller.c.id.in_(kept_travellers()), traveller.c.booking_id.is_not(None)
-    )
-    going = delete(booking_version).where(
-        booking_version.c.booking_id.in_(owned),
-        booking_version.c.received_at < cut,
-        booking_version.c.booking_id.not_in(needed),
-    )
-    _count(report, "deleted", "booking_version", _execute(conn, going))
-
-
-def _delete_bookings(
-    conn: Connection, dataset: str, cut: datetime, report: RetentionReport
-) -> set[str]:
-    """Delete the dataset's bookings left with no version and no traveller (and their
-    itineraries); returns the flights those used."""
-    left = select(booking.c.id).where(
-        booking.c.dataset == dataset,
-        booking.c.first_received < cut,
-        ~exists().where(booking_version.c.booking_id == booking.c.id),
-        ~exists().where(traveller.c.booking_id == booking.c.id),
-    )
-    used = select(booking_flight.c.flight_id).where(booking_flight.c.booking_id.in_(left))
-    flights = set(conn.scalars(used.distinct()))
-    _count(
-        report,
-        "deleted",
-        "booking_flight",
-        _execute(conn, delete(booking_flight).where(booking_flight.c.booking_id.in_(left))),
-    )
-    _count(
-        report, "deleted", "booking", _execute(conn, delete(booking).where(booking.c.id.in_(left)))
-    )
-    return flights
-
-
-def _delete_messages(
-    conn: Connection, dataset: str, cut: datetime, report: RetentionReport
-) -> set[str]:
-    """Delete the dataset's messages received before ``cut`` that no row comes from any
-    more (with their data-quality rows, which hold no personal data); returns the flights
-    those rows named."""
-    left = select(travel_message.c.id).where(
-        travel_message.c.dataset == dataset,
-        travel_message.c.received_at < cut,
-        ~exists().where(traveller.c.message_id == travel_message.c.id),
-        ~exists().where(booking_version.c.message_id == travel_message.c.id),
-    )
-    used = select(message_flight.c.flight_id).where(message_flight.c.message_id.in_(left))
-    flights = set(conn.scalars(used.distinct()))
-    _count(
-        report,
-        "deleted",
-        "message_flight",
-        _execute(conn, delete(message_flight).where(message_flight.c.message_id.in_(left))),
-    )
-    gone = delete(travel_message).where(travel_message.c.id.in_(left))
-    _count(report, "deleted", "travel_message", _execute(conn, gone))
-    return flights
-
-
-def _delete_unused_flights(conn: Connection, candidates: set[str]) -> int:
-    """Delete the flights among ``candidates`` that nothing refers to any more (a flight
-    in a schedule the unit loaded stays)."""
-    deleted = 0
-    ids = sorted(candidates)
-    for start in range(0, len(ids), 500):
-        deleted += _execute(
-            conn,
-            delete(flight).where(
-                flight.c.id.in_(ids[start : start + 500]),
-                ~exists().where(traveller.c.flight_id == flight.c.id),
-                ~exists().where(booking_flight.c.flight_id == flight.c.id),
-                ~exists().where(message_flight.c.flight_id == flight.c.id),
-                ~exists().where(flight_schedule.c.flight_id == flight.c.id),
-            ),
-        )
-    return deleted
 
 
 # Masking state -------------------------------------------------------------------------
@@ -453,10 +294,19 @@ def travel_before(conn: Connection, dataset: str, cut: datetime) -> dict[str, in
     return {table: int(conn.execute(q).scalar_one()) for table, q in queries.items()}
 
 
+def _counts(report: RetentionReport, deleted: Counts | None = None) -> dict[str, Counts]:
+    """The counts a run's row and audit record keep (``deleted`` as they will stand)."""
+    gone = report.deleted if deleted is None else deleted
+    return {"deleted": gone, "kept": report.kept, "masked": report.masked}
+
+
+def _counts_json(report: RetentionReport, deleted: Counts | None = None) -> str:
+    return json.dumps(_counts(report, deleted), sort_keys=True)
+
+
 def _finish(conn: Connection, report: RetentionReport) -> None:
     """Complete the run's row and write the audit record."""
     report.finished_at = utcnow()
-    counts = {"deleted": report.deleted, "kept": report.kept, "masked": report.masked}
     conn.execute(
         update(retention_run)
         .where(retention_run.c.id == report.run_id)
@@ -464,13 +314,30 @@ def _finish(conn: Connection, report: RetentionReport) -> None:
             finished_at=report.finished_at,
             masked=report.total_masked,
             deleted=report.total_deleted,
-            counts=json.dumps(counts, sort_keys=True),
+            counts=_counts_json(report),
         )
     )
-    audit.append(
-        conn,
-        report.actor,
-        "retention.run",
-        report.as_of.isoformat(),
-        detail={"run": report.run_id, **counts},
-    )
+    detail = {"run": report.run_id, **_counts(report)}
+    audit.append(conn, report.actor, "retention.run", report.as_of.isoformat(), detail=detail)
+
+
+def _failed(store: Store, report: RetentionReport, error: Exception) -> None:
+    """Record on the run's row, and in the audit log, that the run failed, with what it
+    had deleted (each batch committed whole or not at all). The next run deletes the
+    rest: a failed run does not count as the day's. If the store cannot be reached to
+    record it, the row keeps its counts and no finish time."""
+    reason = f"{type(error).__name__}: {error}"[:ERROR_CHARS]
+    report.finished_at = utcnow()
+    values = {"finished_at": report.finished_at, "error": reason}
+    try:
+        with store.uow() as uow:
+            uow.conn.execute(
+                update(retention_run)
+                .where(retention_run.c.id == report.run_id)
+                .values(deleted=report.total_deleted, counts=_counts_json(report), **values)
+            )
+            detail = {"run": report.run_id, "error": reason, **_counts(report)}
+            target = report.as_of.isoformat()
+            audit.append(uow.conn, report.actor, "retention.failed", target, detail=detail)
+    except Exception:
+        log.exception("retention run %s failed, and recording its failure failed", report.run_id)

@@ -61,10 +61,11 @@ class RunRecord:
     as_of: date
     actor: str
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None  # none while under way, or if it stopped
     masked: int
     deleted: int
     counts: dict[str, Any]
+    error: str | None = None  # why it failed
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -141,7 +142,15 @@ def _run(row: Any) -> RunRecord:
         counts = {}
     as_of = row.as_of.date() if isinstance(row.as_of, datetime) else row.as_of
     return RunRecord(
-        row.id, as_of, row.actor, row.started_at, row.finished_at, row.masked, row.deleted, counts
+        row.id,
+        as_of,
+        row.actor,
+        row.started_at,
+        row.finished_at,
+        row.masked,
+        row.deleted,
+        counts,
+        row.error,
     )
 
 

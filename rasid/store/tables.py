@@ -573,12 +573,13 @@ retention_run = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("started_at", DateTime, nullable=False),
-    Column("finished_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),  # none while the run is under way (or if it stopped)
     Column("as_of", Date, nullable=False),
     Column("actor", String(255), nullable=False),
     Column("masked", Integer, nullable=False),
     Column("deleted", Integer, nullable=False),
-    Column("counts", Text, nullable=False),  # JSON: per table
+    Column("counts", Text, nullable=False),  # JSON: per table, kept up to date as it runs
+    Column("error", Text),  # why the run failed (it then does not count as the day's)
 )
 
 # Entity resolution (rasid/resolve): the pairs the engine proposed, every judgement on them

@@ -100,10 +100,13 @@ class RunOut(BaseModel):
     as_of: date
     actor: str
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None = Field(
+        description="When it ended (null while it runs, or if it stopped before the end)"
+    )
     masked: int = Field(description="Rows shown masked as of the run's day")
-    deleted: int = Field(description="Rows deleted")
+    deleted: int = Field(description="Rows deleted (kept up to date while it runs)")
     counts: dict[str, Any] = Field(description="deleted, kept (for a screening hit), masked")
+    error: str | None = Field(default=None, description="Why the run failed, if it did")
 
 
 class StatusOut(BaseModel):
@@ -243,10 +246,12 @@ def runs(
 
 @router.post("/run", response_model=ReportOut, summary="Run retention now")
 def run(body: RunIn, store: StoreDep, caller: Caller, now: Now) -> ReportOut:
-    """Run retention as of today, in one transaction: delete what is past its delete date
-    (less what a new, escalated or confirmed screening hit needs) and record the run with
-    its counts in `retention_run` and the audit log. Running it again the same day deletes
-    nothing more. With `dry_run`, count only. Needs the `retention` scope.
+    """Run retention as of today: delete what is past its delete date (less what a new,
+    escalated or confirmed screening hit needs), in short batches that each commit whole,
+    and record the run with its counts in `retention_run` and the audit log. Running it
+    again the same day deletes nothing more. With `dry_run`, count only (in one
+    transaction that is rolled back; on SQLite it holds the write lock while it counts).
+    Needs the `retention` scope.
     """
     require(caller, Scope.RETENTION)
     report = run_retention(store, now.date(), caller.name, dry_run=body.dry_run)

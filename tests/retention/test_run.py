@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from rasid.access.audit import verify
-from rasid.retention.run import TRAVEL_SUBJECTS, run_retention
+from rasid.retention.run import run_retention
 from rasid.retention.status import dataset_status, last_run
+from rasid.retention.sweep import TRAVEL_SUBJECTS
 from rasid.store import Store
 from rasid.store.tables import (
     audit_event,

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert
 
 from rasid.access.accounts import Role
 from rasid.store import Store
+from rasid.store.tables import retention_run
 from tests.retention.helpers import PNR, Loaded, at, load_travel
 from tests.web.helpers import session_client
 
@@ -119,3 +121,34 @@ def test_the_status_page_in_both_languages(
     assert str(loaded.deleted_on) in english.text  # the next deletion
     assert analyst.get("/retention").status_code == 403
     assert 'href="/retention"' not in analyst.get("/datasets").text
+
+
+def test_the_status_page_tells_a_failed_and_an_unfinished_run(
+    store: Store, supervisor: TestClient, loaded: Loaded
+) -> None:
+    started = at(loaded.masked_on)
+    common = {"started_at": started, "as_of": loaded.masked_on, "masked": 0, "deleted": 3}
+    common["counts"] = "{}"
+    with store.uow() as uow:
+        uow.conn.execute(
+            insert(retention_run),
+            [
+                {
+                    **common,
+                    "actor": "system:retention",
+                    "finished_at": started,
+                    "error": "<b>disk</b> full",
+                },
+                {**common, "actor": "cli:ops", "finished_at": None, "error": None},
+            ],
+        )
+    english = supervisor.get("/retention", params={"lang": "en"}).text
+    assert "Failed: &lt;b&gt;disk&lt;/b&gt; full" in english
+    assert "Under way, or stopped" in english
+    arabic = supervisor.get("/retention", params={"lang": "ar"}).text
+    assert "فشل: &lt;b&gt;disk&lt;/b&gt; full" in arabic and "جارٍ، أو توقّف" in arabic
+    runs = supervisor.get("/api/retention/runs").json()
+    assert [(r["finished_at"] is None, r["error"]) for r in runs] == [
+        (True, None),
+        (False, "<b>disk</b> full"),
+    ]
