@@ -2,9 +2,12 @@
 
 Each server process (``rasid serve --workers N``) keeps a schedule in its application's
 lifespan; the runs themselves decide which one works: a run claims the day in the database
-(``rasid.retention.run``: an advisory lock on PostgreSQL, the write lock on SQLite) and
-does nothing when a run as of that day exists already. So there is one run a day however
-many processes serve, and a process started later that day runs nothing.
+(``rasid.retention.run``: an advisory lock on PostgreSQL, the write lock on SQLite, held
+only while it records its row) and does nothing when a run as of that day exists already,
+finished or under way. So there is one run a day however many processes serve, and a
+process started later that day runs nothing. A run that failed does not count: the next
+check tries again. The run deletes in short batches, so requests that write keep being
+answered while it works.
 
 The clock is injected (tests give a fake one and call ``check`` themselves: no sleeping).
 """

@@ -16,7 +16,9 @@ from rasid.store.tables import resolution_canonical, resolution_judgement, reten
 def changes_besides_imports(conn: Connection) -> tuple[Any, ...]:
     """Counts and newest times of merges, undone judgements and retention runs, and the
     newest judgement: one of them moves whenever such a change is committed (a re-merge
-    in the same second as the last one adds a judgement)."""
+    in the same second as the last one adds a judgement). A retention run, which deletes
+    in many batches, moves them when it starts and when it ends (or fails), not at every
+    batch: a cache rebuilt while it runs is rebuilt once more at its end."""
     parts: list[Any] = []
     for table, column in (
         (resolution_canonical, resolution_canonical.c.updated_at),
