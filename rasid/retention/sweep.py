@@ -17,7 +17,18 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Delete, Select, delete, exists, func, select, union
+from sqlalchemy import (
+    Column,
+    Connection,
+    Delete,
+    Select,
+    Table,
+    delete,
+    exists,
+    func,
+    select,
+    union,
+)
 from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -284,52 +295,50 @@ def _delete_versions(batches: Batches, dataset: str, cut: datetime) -> None:
 
 def _delete_bookings(batches: Batches, dataset: str, cut: datetime) -> set[str]:
     """Delete the dataset's bookings received before ``cut`` that are left with no
-    version and no traveller (and their itineraries); returns the flights those used.
-    The candidates are every booking received before ``cut``: whether one is left is
-    decided in its batch, after the steps before have deleted theirs."""
-    flights: set[str] = set()
+    version and no traveller (and their itineraries); returns the flights those used."""
     received = (booking.c.dataset == dataset) & (booking.c.first_received < cut)
-    for ids in batches.candidates(select(booking.c.id).where(received)):
-
-        def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
-            left = select(booking.c.id).where(
-                booking.c.id.in_(ids),
-                received,
-                ~exists().where(booking_version.c.booking_id == booking.c.id),
-                ~exists().where(traveller.c.booking_id == booking.c.id),
-            )
-            legs = delete(booking_flight).where(booking_flight.c.booking_id.in_(left))
-            used = _returned(conn, legs.returning(booking_flight.c.flight_id))
-            tally["booking_flight"] = len(used)
-            flights.update(used)
-            gone = delete(booking).where(booking.c.id.in_(left))
-            tally["booking"] = _execute(conn, gone)
-
-        batches.write(work)
-    return flights
+    unused = (
+        ~exists().where(booking_version.c.booking_id == booking.c.id),
+        ~exists().where(traveller.c.booking_id == booking.c.id),
+    )
+    return _delete_left(batches, booking, received, unused, booking_flight.c.booking_id)
 
 
 def _delete_messages(batches: Batches, dataset: str, cut: datetime) -> set[str]:
     """Delete the dataset's messages received before ``cut`` that no row comes from any
     more (with their data-quality rows, which hold no personal data); returns the flights
-    those rows named. Candidates as for bookings."""
-    flights: set[str] = set()
+    those rows named."""
     received = (travel_message.c.dataset == dataset) & (travel_message.c.received_at < cut)
-    for ids in batches.candidates(select(travel_message.c.id).where(received)):
+    unused = (
+        ~exists().where(traveller.c.message_id == travel_message.c.id),
+        ~exists().where(booking_version.c.message_id == travel_message.c.id),
+    )
+    return _delete_left(batches, travel_message, received, unused, message_flight.c.message_id)
+
+
+def _delete_left(
+    batches: Batches,
+    table: Table,
+    received: ColumnElement[bool],
+    unused: tuple[ColumnElement[bool], ...],
+    flights_of: Column[Any],
+) -> set[str]:
+    """Delete the rows of ``table`` (a booking or a message) received before the cut and
+    left ``unused`` by the steps before, with their rows naming flights (``flights_of``
+    is that table's column of ``table``'s id); returns those flights. The candidates are
+    every row received before the cut: whether one is left is decided in its batch, after
+    the steps before have deleted theirs (a dry run's reads do not see its deletions)."""
+    flights: set[str] = set()
+    legs = flights_of.table
+    for ids in batches.candidates(select(table.c.id).where(received)):
 
         def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
-            left = select(travel_message.c.id).where(
-                travel_message.c.id.in_(ids),
-                received,
-                ~exists().where(traveller.c.message_id == travel_message.c.id),
-                ~exists().where(booking_version.c.message_id == travel_message.c.id),
-            )
-            rows = delete(message_flight).where(message_flight.c.message_id.in_(left))
-            used = _returned(conn, rows.returning(message_flight.c.flight_id))
-            tally["message_flight"] = len(used)
+            left = select(table.c.id).where(table.c.id.in_(ids), received, *unused)
+            named = delete(legs).where(flights_of.in_(left)).returning(legs.c.flight_id)
+            used = _returned(conn, named)
+            tally[legs.name] = len(used)
             flights.update(used)
-            gone = delete(travel_message).where(travel_message.c.id.in_(left))
-            tally["travel_message"] = _execute(conn, gone)
+            tally[table.name] = _execute(conn, delete(table).where(table.c.id.in_(left)))
 
         batches.write(work)
     return flights
