@@ -165,19 +165,18 @@ def _sweep_recorded(
 
 
 def _sweep(batches: Batches, report: RetentionReport, progress: ProgressFn | None) -> None:
-    """Every deletion of the run, step by step; the report gets the counts."""
+    """Every deletion of the run, step by step; the report gets the counts at the end
+    (a failure's handler takes them from ``batches``)."""
     today = report.as_of
     periods = batches.read(_delete_periods)
     total, step = len(periods) + 3, _Steps(progress)
     step(0, total)
     report.kept["statement"] = delete_statements(batches, today)
-    report.deleted = batches.deleted
     step(1, total)
     unused: set[str] = set()
     for done, (dataset, period) in enumerate(sorted(periods.items()), start=2):
         kept_n, flights = delete_travel(batches, dataset, due_before(period, today))
         report.kept["traveller"] = report.kept.get("traveller", 0) + kept_n
-        report.deleted = batches.deleted
         unused |= flights
         step(done, total)
     delete_unused_flights(batches, unused)

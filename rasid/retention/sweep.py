@@ -114,7 +114,7 @@ class Batches:
         tally: Counts = {}
         if self.shared is not None:
             work(self.shared, tally)
-            self._add(tally)
+            self.deleted = _added(self.deleted, tally)
             return
         started = time.monotonic()
         with self.store.uow() as uow:
@@ -125,9 +125,6 @@ class Batches:
         self.deleted = after
         if self.store.dialect == "sqlite":
             time.sleep(min(time.monotonic() - started, PAUSE_CAP))
-
-    def _add(self, tally: Counts) -> None:
-        self.deleted = _added(self.deleted, tally)
 
 
 def _added(counts: Counts, tally: Counts) -> Counts:
@@ -181,19 +178,16 @@ def delete_statements(batches: Batches, today: date) -> int:
     """Delete the statements due as of ``today`` and their name-index rows, less those a
     screening hit needs; returns how many due statements a hit keeps."""
     due = statement.c.delete_after <= today
+    kept = _kept_entities(today)  # evaluated anew by each query that uses it
     batches.expect("name_index", "statement")
     kept_n = batches.count(
-        select(func.count())
-        .select_from(statement)
-        .where(due, statement.c.entity_id.in_(_kept_entities(today)))
+        select(func.count()).select_from(statement).where(due, statement.c.entity_id.in_(kept))
     )
-    found = select(statement.c.id).where(due, statement.c.entity_id.not_in(_kept_entities(today)))
-    for ids in batches.candidates(found):
+    going_all = due & statement.c.entity_id.not_in(kept)
+    for ids in batches.candidates(select(statement.c.id).where(going_all)):
 
         def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
-            going: ColumnElement[bool] = (
-                statement.c.id.in_(ids) & due & statement.c.entity_id.not_in(_kept_entities(today))
-            )
+            going: ColumnElement[bool] = statement.c.id.in_(ids) & going_all
             rows = select(statement.c.id).where(going)
             gone = delete(name_index).where(name_index.c.statement_id.in_(rows))
             tally["name_index"] = _execute(conn, gone)
@@ -239,11 +233,11 @@ def _delete_travellers(batches: Batches, due: ColumnElement[bool]) -> set[str]:
     """Delete the due travellers no hit needs, with their screening subjects (and the
     dismissed hits and decisions on those); returns their flights."""
     flights: set[str] = set()
-    found = select(traveller.c.id).where(due, traveller.c.id.not_in(kept_travellers()))
-    for ids in batches.candidates(found):
+    unneeded = due & traveller.c.id.not_in(kept_travellers())
+    for ids in batches.candidates(select(traveller.c.id).where(unneeded)):
 
         def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
-            going = traveller.c.id.in_(ids) & due & traveller.c.id.not_in(kept_travellers())
+            going = traveller.c.id.in_(ids) & unneeded
             _delete_subjects(conn, select(traveller.c.id).where(going), tally)
             used = delete(traveller).where(going).returning(traveller.c.flight_id)
             gone = _returned(conn, used)
@@ -273,21 +267,18 @@ def _delete_versions(batches: Batches, dataset: str, cut: datetime) -> None:
     """Delete the dataset's booking versions received before ``cut``, less every version
     of a booking whose traveller a hit needs."""
     owned = select(booking.c.id).where(booking.c.dataset == dataset)
-
-    def due() -> ColumnElement[bool]:
-        needed = select(traveller.c.booking_id).where(
-            traveller.c.id.in_(kept_travellers()), traveller.c.booking_id.is_not(None)
-        )
-        return (
-            booking_version.c.booking_id.in_(owned)
-            & (booking_version.c.received_at < cut)
-            & booking_version.c.booking_id.not_in(needed)
-        )
-
-    for ids in batches.candidates(select(booking_version.c.id).where(due())):
+    needed = select(traveller.c.booking_id).where(
+        traveller.c.id.in_(kept_travellers()), traveller.c.booking_id.is_not(None)
+    )
+    due = (
+        booking_version.c.booking_id.in_(owned)
+        & (booking_version.c.received_at < cut)
+        & booking_version.c.booking_id.not_in(needed)
+    )
+    for ids in batches.candidates(select(booking_version.c.id).where(due)):
 
         def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
-            going = delete(booking_version).where(booking_version.c.id.in_(ids), due())
+            going = delete(booking_version).where(booking_version.c.id.in_(ids), due)
             tally["booking_version"] = _execute(conn, going)
 
         batches.write(work)
