@@ -28,7 +28,7 @@ from sqlalchemy import Connection, and_, delete, select, update
 
 from rasid.resolve.errors import Conflict
 from rasid.resolve.model import Status
-from rasid.store.statements import utcnow
+from rasid.store.statements import of_entities, utcnow
 from rasid.store.tables import name_index, resolution_canonical, resolution_pair, statement
 
 CHUNK = 500  # ids per UPDATE ... WHERE entity_id IN (...)
@@ -219,10 +219,10 @@ def _write(conn: Connection, canonical: str, entities: list[str]) -> None:
     """Give the statements (and indexed names) of ``entities`` the id ``canonical``."""
     conn.execute(
         update(statement)
-        .where(statement.c.entity_id.in_(entities), statement.c.canonical_id != canonical)
+        .where(of_entities(entities), statement.c.canonical_id != canonical)
         .values(canonical_id=canonical)
     )
-    ids = select(statement.c.id).where(statement.c.entity_id.in_(entities))
+    ids = select(statement.c.id).where(of_entities(entities))
     conn.execute(
         update(name_index)
         .where(name_index.c.statement_id.in_(ids), name_index.c.entity_id != canonical)
@@ -240,7 +240,7 @@ def reapply(conn: Connection, dataset: str | None = None) -> int:
         targets.setdefault(canonical, []).append(entity)
     for canonical, entities in sorted(targets.items()):
         for batch in _chunks(sorted(entities)):
-            where = and_(statement.c.entity_id.in_(batch), statement.c.canonical_id != canonical)
+            where = and_(of_entities(batch), statement.c.canonical_id != canonical)
             if dataset is not None:
                 where = and_(where, statement.c.dataset == dataset)
             changed += conn.execute(

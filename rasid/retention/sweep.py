@@ -33,6 +33,7 @@ from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.store import Store
+from rasid.store.statements import of_entities
 from rasid.store.tables import (
     booking,
     booking_flight,
@@ -181,7 +182,7 @@ def delete_statements(batches: Batches, today: date) -> int:
     kept = _kept_entities(today)  # evaluated anew by each query that uses it
     batches.expect("name_index", "statement")
     kept_n = batches.count(
-        select(func.count()).select_from(statement).where(due, statement.c.entity_id.in_(kept))
+        select(func.count()).select_from(statement).where(due, of_entities(kept))
     )
     going_all = due & statement.c.entity_id.not_in(kept)
     for ids in batches.candidates(select(statement.c.id).where(going_all)):

@@ -7,7 +7,7 @@ from typing import Any
 from followthemoney import model
 from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
-from sqlalchemy import Connection, Table, delete, func, select, text
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
@@ -169,6 +169,19 @@ def _name_row(row: dict[str, Any]) -> dict[str, Any]:
         "dataset": row["dataset"],
         "text_norm": normalize_text(row["value"]),
     }
+
+
+def of_entities(ids: Any) -> ColumnElement[bool]:
+    """Statements whose ``entity_id`` is one of ``ids`` (a list, or a subquery of ids), in a
+    form both indexes serve: an entity's own statements carry its id as ``canonical_id``
+    unless it was merged into another, and only the merged ones are in the index on
+    ``entity_id`` (``ix_statement_entity_id_merged``, whose condition the second branch
+    repeats so that the database may use it)."""
+    c = statement.c
+    return or_(
+        and_(c.canonical_id.in_(ids), c.entity_id == c.canonical_id),
+        and_(c.entity_id.in_(ids), c.entity_id != c.canonical_id),
+    )
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:

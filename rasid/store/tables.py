@@ -51,7 +51,8 @@ statement = Table(
     "statement",
     metadata,
     Column("id", String(40), primary_key=True),
-    Column("entity_id", String(255), nullable=False, index=True),
+    # Indexed only where it differs from canonical_id (see the index below).
+    Column("entity_id", String(255), nullable=False),
     Column("canonical_id", String(255), nullable=False, index=True),
     Column("schema", String(64), nullable=False),
     Column("prop", String(64), nullable=False),
@@ -74,6 +75,16 @@ statement = Table(
     Column("mask_after", Date),
     Column("delete_after", Date),
     Index("ix_statement_dataset_prop_schema", "dataset", "prop", "schema"),
+    # An entity's statements carry its own id as canonical_id unless it was merged into
+    # another, so the canonical_id index finds them; this one holds only the merged
+    # entities' statements. A full index on entity_id cost each import a sixth of its time
+    # (every new entity a page of its own to write). ``of_entities`` queries both.
+    Index(
+        "ix_statement_entity_id_merged",
+        "entity_id",
+        sqlite_where=text("entity_id != canonical_id"),
+        postgresql_where=text("entity_id != canonical_id"),
+    ),
     # Document numbers, for the exact check of travellers' documents against lists of lost
     # and stolen documents (only the "number" statements: a small part of the table).
     Index(

@@ -35,7 +35,7 @@ from rasid.screen.engine import Screener
 from rasid.screen.hits import HitStatus, record_batch, subject_key
 from rasid.screen.model import Match, Reason, Subject
 from rasid.store.engine import Store
-from rasid.store.statements import utcnow
+from rasid.store.statements import of_entities, utcnow
 from rasid.store.tables import (
     hit,
     ingest_run,
@@ -164,7 +164,7 @@ def listed_documents(
     facts: dict[str, dict[str, list[str]]] = {}
     rows = conn.execute(
         select(statement.c.entity_id, statement.c.prop, statement.c.value).where(
-            statement.c.entity_id.in_(sorted({h.entity_id for h in hits})),
+            of_entities(sorted({h.entity_id for h in hits})),
             statement.c.dataset.in_(list(lists)),
             statement.c.prop.in_(DOCUMENT_FACTS),
         )
@@ -407,9 +407,7 @@ def _travellers_holding(conn: Connection, numbers: Sequence[str], lists: Sequenc
         statement.c.value.in_(list(numbers)),
         statement.c.dataset.not_in(list(lists)),
     )
-    holders = select(statement.c.value).where(
-        statement.c.entity_id.in_(documents), statement.c.prop == "holder"
-    )
+    holders = select(statement.c.value).where(of_entities(documents), statement.c.prop == "holder")
     return select(traveller).where(traveller.c.entity_id.in_(holders)).order_by(traveller.c.id)
 
 

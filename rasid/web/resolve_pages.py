@@ -30,7 +30,7 @@ from rasid.resolve.judgements import (
     undo,
 )
 from rasid.resolve.model import Status
-from rasid.store.statements import from_row
+from rasid.store.statements import from_row, of_entities
 from rasid.store.tables import statement
 from rasid.store.visibility import Visibility, dataset_filter, masker
 from rasid.web import views
@@ -80,7 +80,7 @@ def queue_page(
 
 def own_statements(conn: Connection, entity_id: str, readable: Visibility) -> list[RasidStatement]:
     """The statements of one entity as itself (not merged), those the reader may see."""
-    query = select(statement).where(statement.c.entity_id == entity_id, statement.c.prop != "id")
+    query = select(statement).where(of_entities([entity_id]), statement.c.prop != "id")
     visible = dataset_filter(readable)
     if visible is not None:
         query = query.where(visible)
