@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from sqlalchemy import inspect, select
+
 from rasid.model.markings import Marking
 from rasid.store import Store
 from rasid.store.entities import get_entities, get_entity, list_entity_ids
@@ -7,10 +9,12 @@ from rasid.store.statements import (
     count_statements,
     delete_unseen,
     entities_by_schema,
+    of_entities,
     to_row,
     upsert_statements,
     utcnow,
 )
+from rasid.store.tables import statement
 from tests.store.helpers import register, stmt, write
 
 
@@ -136,3 +140,41 @@ def test_a_failed_unit_of_work_leaves_nothing(store: Store) -> None:
         pass
     with store.uow() as uow:
         assert count_statements(uow.conn) == 0
+
+
+def test_of_entities_finds_own_and_merged_statements(store: Store) -> None:
+    # p2 was merged into p1: its statements carry p1 as canonical id, and only those are in
+    # the index on entity_id. Asked by entity id, each entity gives its own statements.
+    rows = [
+        to_row(stmt("p1", "name", "Ali Hassan"), utcnow()),
+        to_row(stmt("p2", "name", "Ali Hasan", canonical_id="p1"), utcnow()),
+        to_row(stmt("p2", "birthDate", "1980-01-01", canonical_id="p1"), utcnow()),
+        to_row(stmt("p3", "name", "Omar"), utcnow()),
+    ]
+    with store.uow() as uow:
+        register(uow.conn)
+        upsert_statements(uow.conn, rows)
+    by_entity = select(statement.c.entity_id, statement.c.value)
+    with store.uow() as uow:
+        found = {
+            key: sorted(uow.conn.execute(by_entity.where(of_entities(ids))).all())
+            for key, ids in {"p1": ["p1"], "p2": ["p2"], "p1+p3": ["p1", "p3"]}.items()
+        }
+        by_subquery = select(statement.c.entity_id).where(statement.c.value == "Ali Hasan")
+        merged = uow.conn.execute(by_entity.where(of_entities(by_subquery))).all()
+    assert found == {
+        "p1": [("p1", "Ali Hassan")],
+        "p2": [("p2", "1980-01-01"), ("p2", "Ali Hasan")],
+        "p1+p3": [("p1", "Ali Hassan"), ("p3", "Omar")],
+    }
+    assert sorted(merged) == [("p2", "1980-01-01"), ("p2", "Ali Hasan")]
+
+
+def test_entity_id_index_holds_only_merged_statements(store: Store) -> None:
+    with store.uow() as uow:
+        indexes = {ix["name"]: ix for ix in inspect(uow.conn).get_indexes("statement")}
+    assert "ix_statement_entity_id" not in indexes
+    merged = indexes["ix_statement_entity_id_merged"]
+    assert merged["column_names"] == ["entity_id"]
+    where = merged["dialect_options"].get(f"{store.dialect}_where")
+    assert "entity_id" in str(where) and "canonical_id" in str(where)
