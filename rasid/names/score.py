@@ -94,6 +94,8 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
         return 0.0, ""
     if _with_din(q.key, c.key) or _with_din(c.key, q.key):
         return WITH_DIN, f"the same name with and without -uddin ({q.text} / {c.text})"
+    if _kh_for_h(q, c):
+        return KH_FOR_H, f"h and kh written for one another ({q.text} / {c.text})"
     latin = not q.arabic and not c.arabic
     # In one script the letters themselves are known: a loose key match must also look
     # alike (John / Kuni share a coarse key, حمدي / محمد are one letter apart: not a name).
@@ -150,6 +152,25 @@ WITH_DIN = 0.8  # Siraj / Sirajuddin, Nur / Noureddine: the short form of a comp
 def _with_din(short: str, long: str) -> bool:
     """True when ``long`` is ``short`` with -uddin (al-Din) after it."""
     return len(short) >= 2 and long.endswith("DN") and long[:-2].rstrip("H") == short
+
+
+KH_FOR_H = 0.85  # Akhmed / Ahmed, Khasan / Hasan, Halil / Khalil
+
+
+def _kh_for_h(q: Part, c: Part) -> bool:
+    """True when two parts' keys differ only in one place, where one has kh (X) and the other
+    h (H). Russian and Central Asian spellings write ḥ (ح) as kh (Akhmed, Mukhammad,
+    Khasan), and Turkish and Bosnian ones write kh (خ) as h (Halil, Halid, Hayri): in Latin
+    the two letters stand for one another. In Arabic script they are two letters, so two
+    Arabic-script parts never meet so; two Latin ones must have the same vowels too (Hilal /
+    Khalil are two names)."""
+    a, b = q.key, c.key
+    if len(a) != len(b) or len(a) < 2 or (q.arabic and c.arabic):
+        return False
+    if not q.arabic and not c.arabic and vowel_difference(q.text, c.text) == "name":
+        return False
+    apart = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(apart) == 1 and set(apart[0]) == {"H", "X"}
 
 
 _VOWELS = [("ou", "U"), ("oo", "U"), ("ee", "I"), ("ei", "I"), ("ey", "I"), ("ai", "I"),

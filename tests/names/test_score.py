@@ -37,6 +37,10 @@ MATCHES = [
     ("Nureddin Hasan", "Nur Eddin Hasan"),  # run together
     ("Mohamed Ould Abdallah", "Mohamed Abdallah"),  # particle
     ("أسامة بن لادن", "Usama bin Ladin"),
+    ("Xasan Cabdulle Xirsi", "Hassan Abdullah Hersi"),  # Somali orthography
+    ("Maxamed Cumar Cali", "Mahamed Omar Ali"),
+    ("Akhmed Khasan Umarov", "Ahmed Hasan Umarov"),  # kh written for ḥ
+    ("Halil Ibrahim", "Khalil Ibrahim"),  # h written for kh
 ]
 NON_MATCHES = [
     ("Hassan Ali", "Hussein Ali"),  # same consonants, different names
@@ -46,6 +50,11 @@ NON_MATCHES = [
     ("Maria Garcia", "Omar Garcia Al-Masri"),
     ("علي عمري", "علي امير"),
     ("Ahmed", "Ahmed Khalfan Ghailani"),  # one common part of three
+    ("Cali Xuseen", "Ali Hassan"),  # Somali Huseen is Hussein, not Hassan
+    ("Xirsi Cumar", "Kirsi Kumar"),  # read as Somali, these are Hirsi and Umar
+    ("Xasan Cabdulle", "Kassem Abdallah"),  # x is ḥ, not k
+    ("Hilal Ahmed", "Khalil Ahmed"),  # kh for h, but other vowels: two names
+    ("خالد حسن", "حامد حسن"),  # in Arabic script خ and ح are two letters
 ]
 
 
@@ -184,6 +193,24 @@ def _un_name_pairs() -> list[tuple[str, str]]:
         names = sorted(item.get("name")) + sorted(item.get("alias"))
         pairs.extend((names[0], other) for other in names[1:])
     return pairs
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "similar"),
+    [
+        ("Akhmed", "Ahmed", True),
+        ("Khasan", "Hasan", True),
+        ("Halid", "Khalid", True),
+        ("Akhmed", "احمد", True),  # across scripts
+        ("Hilal", "Khalil", False),  # other vowels
+        ("خالد", "حالد", False),  # two letters in Arabic script
+        ("Khalaf", "Halal", False),  # more than kh and h apart
+        ("Kh", "H", False),  # too short to say
+    ],
+)
+def test_kh_and_h_written_for_one_another(a: str, b: str, similar: bool) -> None:
+    sim, why = part_similarity(parse(a)[0], parse(b)[0])
+    assert (sim >= PAIR_FLOOR and "kh" in why) is similar, (sim, why)
 
 
 def test_run_together_units_are_skipped_only_where_they_cannot_count() -> None:
