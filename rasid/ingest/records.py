@@ -8,13 +8,15 @@ A reader is a function ``read(source: Source, ctx: ReadContext) -> Iterator[Item
 * ``Rejected`` for a record that cannot be imported (quarantined whole) and ``Dropped`` for a
   value that was left out of an otherwise imported record;
 * ``TableWrite`` for rows of tables of its own (travel messages: flights, bookings), which the
-  runner writes in the import's transaction like everything else.
+  runner writes in the import's transaction like everything else;
+* ``Fingerprinted`` for a record's entities built only when the dataset does not already
+  hold them as they are (``rasid.ingest.fingerprints``).
 
 A file that cannot be read at all raises ``UnreadableInput`` (nothing is written).
 """
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -84,7 +86,19 @@ class TableWrite:
     write: Callable[[Connection, RunInfo], Written]
 
 
-Item = StatementEntity | Statement | Rejected | Dropped | TableWrite
+@dataclass(frozen=True)
+class Fingerprinted:
+    """One record's entities (a traveller and their documents), described by ``key`` (the
+    lead entity's id) and a fingerprint of every value they would carry
+    (``rasid.ingest.fingerprints.digest``), and built by ``build`` only when the dataset
+    does not hold them as they are (``rasid.ingest.fingerprints``)."""
+
+    key: str
+    fingerprint: str
+    build: Callable[[], Iterable["StatementEntity | Dropped"]]
+
+
+Item = StatementEntity | Statement | Rejected | Dropped | TableWrite | Fingerprinted
 
 
 class CountingReader(io.RawIOBase):

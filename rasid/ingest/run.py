@@ -8,6 +8,10 @@ Reading comes before writing: what a reader yields is gathered until a batch is 
 file ends), and only then is anything written. On SQLite the first write takes the
 database's one write lock, so a file smaller than a batch (a travel message) is read and
 checked while other imports write, and holds the lock only while its rows go in.
+
+A record a reader describes by a fingerprint (``Fingerprinted``) is built only when the
+dataset does not already hold it as it is; otherwise its statements are marked seen again
+(``rasid.ingest.fingerprints``).
 """
 
 import uuid
@@ -24,11 +28,13 @@ from followthemoney.statement.util import BASE_ID
 from sqlalchemy import Connection, func, select, update
 
 from rasid.access.registry import add_dataset, ensure_agency, get_dataset
+from rasid.ingest import fingerprints
 from rasid.ingest.errors import IngestError
 from rasid.ingest.fetch import download, is_url
 from rasid.ingest.formats import get_reader, guess_format
 from rasid.ingest.records import (
     Dropped,
+    Fingerprinted,
     Item,
     ReadContext,
     Rejected,
@@ -63,6 +69,8 @@ ANALYZE_AFTER = 1000
 # Statement ids an import keeps to count what it wrote; past this many the database counts
 # them once at the end instead (a scan of the dataset: cheap next to such an import).
 COUNT_IN_MEMORY = 200_000
+# Fingerprinted records gathered before their stored fingerprints are looked up at once.
+PENDING = 1000
 
 # Retention classes (retention.yml) of new datasets of travel data, unless one is given.
 FORMAT_RETENTION = {"paxlst": "api", "pnrgov": "pnr"}
@@ -187,6 +195,14 @@ class _Tally:
     def __init__(self) -> None:
         self.ids: set[str] | None = set()
         self.entities: dict[str, set[str]] = {}
+        self.touched = 0  # statements marked seen again (rasid.ingest.fingerprints)
+
+    def add_touched(self, statements: int, members: dict[str, str]) -> None:
+        """Count the statements and entities of records marked seen again."""
+        self.touched += statements
+        if self.ids is not None:
+            for entity_id, schema in members.items():
+                self.entities.setdefault(schema, set()).add(entity_id)
 
     def add(self, rows: dict[str, dict[str, Any]]) -> None:
         """Count a batch of rows keyed by statement id."""
@@ -217,6 +233,14 @@ class _Batch:
         self.quarantined: list[dict[str, Any]] = []
         self.table_writes: list[TableWrite] = []
         self.tally = _Tally()
+        self.pending: list[Fingerprinted] = []
+        self.keys: set[str] = set()  # fingerprinted records met in this import
+        self.repeated: set[str] = set()  # ... and those met twice (never fingerprinted)
+        self.touched: dict[str, int] = {}  # statements of those marked seen, by record
+        self.matched: list[tuple[Fingerprinted, fingerprints.Stored]] = []  # to mark seen
+        self.collecting: set[str] | None = None  # ids of the rows of the record being built
+        self.fingerprinted: list[dict[str, Any]] = []  # to store after the statements
+        self.stale: list[str] = []  # fingerprints to delete
         self.writing = False  # the run record (and a new dataset) are written
         existing = get_dataset(conn, request.dataset)
         self.summary = Summary(uuid.uuid4().hex, request.dataset, request.location, fmt)
@@ -233,7 +257,7 @@ class _Batch:
         for item in items:
             records += 1
             self._take(item)
-            if len(self.rows) >= self.batch_size:
+            if len(self.rows) >= self.batch_size or len(self.pending) >= PENDING:
                 self._flush()
             if progress is not None and records % 200 == 0:
                 progress(records, self.source.bytes_read, self.source.size)
@@ -258,6 +282,8 @@ class _Batch:
             self._quarantine(item.location, "record", item.reason, item.raw)
         elif isinstance(item, TableWrite):
             self.table_writes.append(item)
+        elif isinstance(item, Fingerprinted):
+            self.pending.append(item)
         elif isinstance(item, Dropped):
             self.summary.dropped += 1
             self._quarantine(item.location, "value", item.reason, item.raw)
@@ -268,8 +294,7 @@ class _Batch:
                     # the id, so that it stays the same when the entity's values change.
                     self._add(stmt, {}, value=item.id if stmt.prop == BASE_ID else None)
                 else:
-                    row = self.plain_row(stmt)
-                    self.rows[row["id"]] = row
+                    self._put(self.plain_row(stmt))
         else:
             columns = self.ctx.options.get("statement_columns", {}).pop(item.id, {})
             self._add(item, columns)
@@ -316,7 +341,12 @@ class _Batch:
             return
         row = to_row(extended, self.started)
         row["last_seen"] = self.started
+        self._put(row)
+
+    def _put(self, row: dict[str, Any]) -> None:
         self.rows[row["id"]] = row
+        if self.collecting is not None:
+            self.collecting.add(row["id"])
 
     def plain_row(self, stmt: Statement) -> dict[str, Any]:
         """The row ``_add`` makes of a statement of the target dataset with no columns of
@@ -388,21 +418,104 @@ class _Batch:
     def _flush(self) -> None:
         """Write what was gathered: the run record first (and a new dataset), then the
         statements, the quarantined records and the reader's own tables, in that order."""
+        self._resolve()
         if not self.writing:
             self.writing = True
             if self.summary.created_dataset:
                 ensure_agency(self.conn, self.dataset.agency)
                 add_dataset(self.conn, self.dataset)
             self._insert_run()
+        self._touch()
         self.tally.add(self.rows)
         upsert_statements(self.conn, list(self.rows.values()))
         self.rows.clear()
+        fingerprints.save(
+            self.conn, [r for r in self.fingerprinted if r["entity_id"] not in self.repeated]
+        )
+        self.fingerprinted.clear()
+        fingerprints.forget(self.conn, self.dataset.name, [*self.stale, *self.repeated])
+        self.stale.clear()
         if self.quarantined:
             self.conn.execute(quarantine.insert(), self.quarantined)
             self.quarantined.clear()
         for write in self.table_writes:
             self._write_tables(write)
         self.table_writes.clear()
+
+    def _resolve(self) -> None:
+        """The pending fingerprinted records: those the dataset holds as they are wait for
+        ``_touch``, the others are built (see ``rasid.ingest.fingerprints``). Reads only:
+        on SQLite the write lock is not taken while records are built."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        dataset = self.dataset
+        defaults = (str(dataset.default_marking), dataset.legal_basis, self.summary.format)
+        new_keys = list({item.key for item in pending} - self.keys)
+        stored = fingerprints.load(self.conn, dataset.name, new_keys)
+        matched: list[tuple[Fingerprinted, fingerprints.Stored]] = []
+        building: list[tuple[Fingerprinted, str | None]] = []
+        for item in pending:
+            fingerprint = fingerprints.combined(item.fingerprint, defaults)
+            if item.key in self.keys:  # met before in this file: written with both
+                self.repeated.add(item.key)
+                self.tally.touched -= self.touched.pop(item.key, 0)
+                building.append((item, None))
+                continue
+            self.keys.add(item.key)
+            known = stored.get(item.key)
+            if known is not None and known.fingerprint == fingerprint:
+                matched.append((item, known))
+            else:
+                building.append((item, fingerprint))
+        self.matched.extend(matched)
+        for item, wanted in building:
+            self._build(item, wanted)
+
+    def _touch(self) -> None:
+        """Mark the matched records' statements seen (the write ``_resolve`` left)."""
+        matched, self.matched = self.matched, []
+        if not matched:
+            return
+        expected = sum(known.statements for _, known in matched)
+        records = {item.key: known for item, known in matched}
+        if fingerprints.touch(self.conn, self.dataset.name, records, self.started) != expected:
+            for item, known in matched:  # statements deleted since: write them all again
+                self._build(item, known.fingerprint)
+            return
+        for item, known in matched:
+            if item.key not in self.repeated:  # (a repeated one is counted as built)
+                self.tally.add_touched(known.statements, known.members)
+                self.touched[item.key] = known.statements
+
+    def _build(self, item: Fingerprinted, fingerprint: str | None) -> None:
+        """Take a record's entities as any reader's; keep its fingerprint to store, unless
+        a value or statement of it was left out (or it came twice: ``fingerprint`` None)."""
+        members: dict[str, str] = {}
+        ids: set[str] = set()
+        self.collecting = ids
+        rejected, dropped = self.summary.rejected, self.summary.dropped
+        for part in item.build():
+            if isinstance(part, StatementEntity) and part.id is not None:
+                members[part.id] = part.schema.name
+            self._take(part)
+        self.collecting = None
+        if fingerprint is None:
+            return
+        if (self.summary.rejected, self.summary.dropped) != (rejected, dropped):
+            self.stale.append(item.key)
+            return
+        self.fingerprinted.append(
+            {
+                "dataset": self.dataset.name,
+                "entity_id": item.key,
+                "fingerprint": fingerprint,
+                "seen": self.started,
+                "statements": len(ids),
+                "members": members,
+                "delete_after": self.delete_after,
+            }
+        )
 
     def _quarantine(self, location: str, kind: str, reason: str, raw: str | None) -> None:
         self.quarantined.append(
@@ -422,7 +535,7 @@ class _Batch:
         """The statements and entities this file asserts: those it wrote, counted as they
         were written, or (past ``COUNT_IN_MEMORY``) those the run saw, counted in the table."""
         if self.tally.ids is not None:
-            self.summary.statements = len(self.tally.ids)
+            self.summary.statements = len(self.tally.ids) + self.tally.touched
             self.summary.by_schema = {s: len(ids) for s, ids in self.tally.entities.items()}
             self.summary.entities = sum(self.summary.by_schema.values())
             return

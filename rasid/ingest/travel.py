@@ -21,16 +21,20 @@ nothing and says why. A file that is not UN/EDIFACT at all is ``UnreadableInput`
 """
 
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
 
+import followthemoney
 from followthemoney.statement.entity import StatementEntity
 from followthemoney.types import registry
 from sqlalchemy import Connection
 
 from rasid.ingest.errors import UnreadableInput
+from rasid.ingest.fingerprints import digest
 from rasid.ingest.records import (
     Dropped,
+    Fingerprinted,
     Item,
     ReadContext,
     Rejected,
@@ -96,13 +100,13 @@ def _read_messages(
         if manifest.legs:
             usable += 1
             for traveller, person in planner.add_manifest(manifest):
-                yield from api_entities(ctx, traveller, person)
+                yield api_entities(ctx, traveller, person)
     for batch in result.pnr_batches:
         if batch.pnrs or batch.flight is not None:
             usable += 1
             screened = [screen_pnr(pnr) for pnr in batch.pnrs]
             for pnr, booked, person in planner.add_batch(batch, screened):
-                yield from pnr_entities(ctx, pnr, booked, person)
+                yield pnr_entities(ctx, pnr, booked, person)
     return usable
 
 
@@ -126,55 +130,103 @@ def _write(plan: Plan, conn: Connection, run: RunInfo) -> Written:
 
 # Entities --------------------------------------------------------------------------------
 
+# Part of every traveller's fingerprint: a release that builds entities otherwise (this
+# module, or FtM's cleaning) builds them again rather than mark the old ones seen.
+BUILDER = f"travel-entities/1 followthemoney/{followthemoney.__version__}"
+
+
+def add_text(entity: StatementEntity, prop: str, text: str, location: str) -> Dropped | None:
+    """Add a value as ``add_value`` does, the cleaning of values of ``PURE_TYPES``
+    remembered; a value FtM rejects comes back as Dropped."""
+    prop_obj = entity.schema.get(prop)
+    if prop_obj is not None and prop_obj.type.name in PURE_TYPES:
+        cleaned = _cleaned(prop_obj.type.name, text)
+        if cleaned is not None:  # what add_value adds, its cleaning remembered
+            entity.unsafe_add(prop_obj, cleaned, cleaned=True, original_value=text)
+            return None
+    # Anything else (empty, rejected, a reference to an entity) as every reader does.
+    return add_value(entity, prop, text, location)
+
+
+@dataclass
+class _Draft:
+    """An entity as the reader describes it: schema, id and the texts to add, in order."""
+
+    schema: str
+    id: str
+    values: list[tuple[str, str]] = field(default_factory=list)
+
 
 class _Builder:
-    """Entities of one traveller, and the values FtM could not take (as Dropped)."""
+    """The entities of one traveller, described first (``_Draft``) and fingerprinted, and
+    built as FtM entities only when the dataset does not hold them as they are
+    (``rasid.ingest.fingerprints``)."""
 
     def __init__(self, ctx: ReadContext, location: str) -> None:
         self.ctx, self.location = ctx, location
-        self.dropped: list[Dropped] = []
+        self.drafts: list[_Draft] = []
 
-    def add(self, entity: StatementEntity, prop: str, value: str | date | None) -> None:
-        """Add a value (a date in ISO form); a value FtM rejects is kept as Dropped."""
+    def add(self, draft: _Draft, prop: str, value: str | date | None) -> None:
+        """Add a value (a date in ISO form); an empty one is left out."""
         text = value.isoformat() if isinstance(value, date) else value
-        if text is None or not text.strip():
-            return
-        prop_obj = entity.schema.get(prop)
-        if prop_obj is not None and prop_obj.type.name in PURE_TYPES:
-            cleaned = _cleaned(prop_obj.type.name, text)
-            if cleaned is not None:  # what add_value adds, its cleaning remembered
-                entity.unsafe_add(prop_obj, cleaned, cleaned=True, original_value=text)
-                return
-        # Anything else (empty, rejected, a reference to an entity) as every reader does.
-        dropped = add_value(entity, prop, text, self.location)
-        if dropped is not None:
-            self.dropped.append(dropped)
+        if text is not None and text.strip():
+            draft.values.append((prop, text))
 
-    def person(self, person_id: str, surname: str, given: str) -> StatementEntity:
+    def draft(self, schema: str, entity_id: str) -> _Draft:
+        """A new entity of this traveller."""
+        draft = _Draft(schema, entity_id)
+        self.drafts.append(draft)
+        return draft
+
+    def person(self, person_id: str, surname: str, given: str) -> _Draft:
         """A Person with its names: the full name, the given names and the surname."""
-        entity = self.ctx.make_entity("Person", person_id)
-        self.add(entity, "name", f"{given} {surname}".strip())
-        self.add(entity, "firstName", given)
-        self.add(entity, "lastName", surname)
-        return entity
+        person = self.draft("Person", person_id)
+        self.add(person, "name", f"{given} {surname}".strip())
+        self.add(person, "firstName", given)
+        self.add(person, "lastName", surname)
+        return person
 
-    def document(
-        self, holder: StatementEntity, kind: str, number: str, country: str
-    ) -> StatementEntity:
+    def document(self, holder: _Draft, kind: str, number: str, country: str) -> _Draft:
         """A Passport (types starting with P) or Identification held by ``holder``; its number
         also goes on the holder (passportNumber, or idNumber for an identity card)."""
         schema = "Passport" if kind.upper().startswith("P") else "Identification"
         document_id = self.ctx.make_id("travel-document", holder.id, kind.upper(), number)
-        entity = self.ctx.make_entity(schema, document_id)
-        self.add(entity, "holder", holder.id)
-        self.add(entity, "number", number)
-        self.add(entity, "type", kind)
-        self.add(entity, "country", country_code(country))
+        document = self.draft(schema, document_id)
+        self.add(document, "holder", holder.id)
+        self.add(document, "number", number)
+        self.add(document, "type", kind)
+        self.add(document, "country", country_code(country))
         if schema == "Passport":
             self.add(holder, "passportNumber", number)
         elif kind.upper() == "I":
             self.add(holder, "idNumber", number)
-        return entity
+        return document
+
+    def fingerprint(self) -> str:
+        """A hash of every entity's schema, id and values."""
+        rows = [
+            (draft.schema, draft.id, prop, text)
+            for draft in self.drafts
+            for prop, text in draft.values
+        ]
+        return digest([(BUILDER,), *rows])
+
+    def entities(self) -> Iterator[StatementEntity | Dropped]:
+        """The values FtM refuses (as Dropped), then the entities (a document sent twice
+        is one id: its values are joined on import)."""
+        built: list[StatementEntity] = []
+        for draft in self.drafts:
+            entity = self.ctx.make_entity(draft.schema, draft.id)
+            for prop, text in draft.values:
+                dropped = add_text(entity, prop, text, self.location)
+                if dropped is not None:
+                    yield dropped
+            built.append(entity)
+        yield from built
+
+    def item(self) -> Fingerprinted:
+        """The traveller's entities as one fingerprinted record, led by the person."""
+        return Fingerprinted(self.drafts[0].id, self.fingerprint(), self.entities)
 
 
 def country_code(value: str) -> str:
@@ -184,7 +236,7 @@ def country_code(value: str) -> str:
     return ICAO_STATES.get(value, value)
 
 
-def api_entities(ctx: ReadContext, traveller: Traveller, person_id: str) -> Iterator[Item]:
+def api_entities(ctx: ReadContext, traveller: Traveller, person_id: str) -> Fingerprinted:
     """A manifest's traveller as a Person and their documents."""
     build = _Builder(ctx, where("", traveller.position, traveller.line, "NAD"))
     person = build.person(person_id, traveller.surname, traveller.given_names)
@@ -193,21 +245,17 @@ def api_entities(ctx: ReadContext, traveller: Traveller, person_id: str) -> Iter
     build.add(person, "nationality", country_code(traveller.nationality))
     build.add(person, "country", country_code(traveller.residence_country))
     build.add(person, "birthPlace", traveller.birth_place)
-    documents = []
     for doc in traveller.documents:
         if doc.number:
             entity = build.document(person, doc.type, doc.number, doc.issuing_state)
             build.add(entity, "startDate", doc.issued)
             build.add(entity, "endDate", doc.expiry)
-            documents.append(entity)
-    yield from build.dropped
-    yield person
-    yield from documents
+    return build.item()
 
 
 def pnr_entities(
     ctx: ReadContext, pnr: Pnr, traveller: PnrTraveller, person_id: str
-) -> Iterator[Item]:
+) -> Fingerprinted:
     """A booking's traveller as a Person (with the e-mail addresses given for them) and
     the documents of their SSR DOCS and DOCO."""
     build = _Builder(ctx, where("", traveller.position, traveller.line, "TIF"))
@@ -219,7 +267,6 @@ def pnr_entities(
     for contact in pnr.contacts:
         if contact.kind == "email" and contact.traveller_ref == traveller.reference:
             build.add(person, "email", contact.value)
-    documents = []
     for doc in traveller.documents:
         if not doc.number:
             continue
@@ -227,13 +274,10 @@ def pnr_entities(
         entity = build.document(person, doc.type, doc.number, country)
         build.add(entity, "startDate", doc.issued)
         build.add(entity, "endDate", doc.expiry)
-        if entity.schema.name == "Passport":
+        if entity.schema == "Passport":
             build.add(entity, "surname", doc.surname)
             build.add(entity, "givenName", doc.given_names)
             build.add(entity, "birthDate", doc.date_of_birth)
             build.add(entity, "gender", GENDERS.get(doc.sex.upper()))
         build.add(person, "birthPlace", doc.birth_place)
-        documents.append(entity)  # a document sent twice: one id, its values joined on import
-    yield from build.dropped
-    yield person
-    yield from documents
+    return build.item()

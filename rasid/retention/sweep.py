@@ -38,6 +38,7 @@ from rasid.store.tables import (
     booking,
     booking_flight,
     booking_version,
+    entity_fingerprint,
     flight,
     flight_schedule,
     hit,
@@ -195,7 +196,22 @@ def delete_statements(batches: Batches, today: date) -> int:
             tally["statement"] = _execute(conn, delete(statement).where(going))
 
         batches.write(work)
+    delete_fingerprints(batches, today)
     return kept_n
+
+
+def delete_fingerprints(batches: Batches, today: date) -> None:
+    """Delete the fingerprints of imported records due as of ``today`` (a hash of personal
+    data goes with the first of its statements: ``rasid.ingest.fingerprints``)."""
+    due = entity_fingerprint.c.delete_after <= today
+    batches.expect("entity_fingerprint")
+    for ids in batches.candidates(select(entity_fingerprint.c.entity_id).where(due)):
+
+        def work(conn: Connection, tally: Counts, ids: list[Any] = ids) -> None:
+            going = entity_fingerprint.c.entity_id.in_(ids) & due
+            tally["entity_fingerprint"] = _execute(conn, delete(entity_fingerprint).where(going))
+
+        batches.write(work)
 
 
 # Travel rows -----------------------------------------------------------------------------

@@ -123,6 +123,25 @@ name_index = Table(
     Column("text_norm", Text, nullable=False),
 )
 
+# What an import knows of the entities a record became, so that the next import of the
+# same record can mark them seen again instead of building and writing them anew
+# (``rasid.ingest.fingerprints``): the record's lead entity, a hash of every value the
+# reader would add (with the dataset's defaults), when its statements were last written,
+# how many, and the entities (id to schema, JSON). Deleted with the first of its statements
+# (``delete_after``): the hash is of personal data.
+entity_fingerprint = Table(
+    "entity_fingerprint",
+    metadata,
+    Column("dataset", String(64), ForeignKey("dataset.name"), primary_key=True),
+    Column("entity_id", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("seen", DateTime, nullable=False),
+    Column("statements", Integer, nullable=False),
+    Column("members", Text, nullable=False),
+    Column("delete_after", Date, index=True),
+    sqlite_with_rowid=False,  # one b-tree, by key: a row is written where it is looked up
+)
+
 ingest_run = Table(
     "ingest_run",
     metadata,

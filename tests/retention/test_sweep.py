@@ -60,7 +60,9 @@ def test_the_store_stays_writable_while_a_run_deletes(store: Store, loaded: Load
     assert count(store, screening_subject, screening_subject.c.source == "api") == 1
     (during,) = seen
     assert during.finished_at is None and during.error is None
-    assert during.deleted == 41  # the statements and their name rows, batch by batch
+    # The statements, their name rows and the two travellers' fingerprints, batch by batch.
+    assert during.deleted == 43
+    assert json.loads(during.counts)["deleted"]["entity_fingerprint"] == 2
     assert json.loads(during.counts)["deleted"]["statement"] == 39
     after = run_row(store)
     assert after.finished_at is not None and after.deleted == report.total_deleted
@@ -126,7 +128,7 @@ def test_a_failed_run_says_why_and_the_next_one_finishes(store: Store, loaded: L
         )
     failed = run_row(store)
     assert failed.error == "RuntimeError: disk full" and failed.finished_at is not None
-    assert failed.deleted == 41 and count(store, statement) == 0
+    assert failed.deleted == 43 and count(store, statement) == 0
     assert count(store, traveller) == 4  # not reached
     with store.uow() as uow:
         actions = list(uow.conn.scalars(select(audit_event.c.action)))
@@ -151,7 +153,7 @@ def test_a_run_that_stopped_still_holds_its_day(store: Store, loaded: Loaded) ->
             store, loaded.deleted_on, "system:retention", once_a_day=True, progress=killed
         )
     stopped = run_row(store)
-    assert stopped.finished_at is None and stopped.error is None and stopped.deleted == 41
+    assert stopped.finished_at is None and stopped.error is None and stopped.deleted == 43
     # Another process cannot tell a stopped run from one under way: it leaves the day.
     later = run_retention(store, loaded.deleted_on, "system:retention", once_a_day=True)
     assert later.skipped
