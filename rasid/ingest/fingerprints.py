@@ -27,7 +27,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Update, bindparam, delete, select, update
@@ -138,8 +138,3 @@ def forget(conn: Connection, dataset: str, keys: Sequence[str]) -> None:
     c = entity_fingerprint.c
     for part in _chunks(keys):
         conn.execute(delete(entity_fingerprint).where(c.dataset == dataset, c.entity_id.in_(part)))
-
-
-def due(today: date) -> Any:
-    """The condition of the fingerprints whose delete date has come."""
-    return entity_fingerprint.c.delete_after <= today

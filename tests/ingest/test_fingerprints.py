@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from rasid.access.registry import get_dataset
 from rasid.ingest import fingerprints
 from rasid.ingest.run import IngestRequest, Summary, ingest
 from rasid.ingest.travel import _Builder
 from rasid.retention.run import run_retention
-from rasid.store import Store
+from rasid.store import Store, open_store
 from rasid.store.tables import dataset as dataset_table
-from rasid.store.tables import entity_fingerprint, ingest_run, statement
+from rasid.store.tables import entity_fingerprint, ingest_run, metadata, statement
 from tests.travel.helpers import PUSHES
 
 DATASET = "piu"
@@ -105,13 +104,11 @@ def test_repeated_pushes_mark_the_travellers_seen(
 def test_marking_seen_leaves_what_writing_anew_leaves(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rasid.store import open_store
-
     results = []
     for anew in (False, True):
         with monkeypatch.context() as patch:
             if anew:
-                patch.setattr(fingerprints, "load", lambda conn, dataset, keys: {})
+                never_known(patch)
             store = open_store(database_url, create=True)
             try:
                 runs = three_pushes(store, tmp_path)
@@ -122,16 +119,10 @@ def test_marking_seen_leaves_what_writing_anew_leaves(
                 results.append((statements(store, runs), summaries))
             finally:
                 with store.uow() as uow:
-                    for table in reversed(store_tables()):
+                    for table in reversed(metadata.sorted_tables):
                         uow.conn.execute(delete(table))
                 store.dispose()
     assert results[0] == results[1]
-
-
-def store_tables() -> list[Any]:
-    from rasid.store.tables import metadata
-
-    return list(metadata.sorted_tables)
 
 
 def test_a_changed_traveller_is_written_anew(
@@ -173,7 +164,6 @@ def test_new_dataset_defaults_are_written(
         uow.conn.execute(
             update(table).where(table.c.name == DATASET).values(default_marking="TLP:RED")
         )
-        assert get_dataset(uow.conn, DATASET) is not None
     built = no_building(monkeypatch)
     arrive(store, tmp_path, "24h.edi", PUSHES["24h"])
     assert len(built) == 1  # the marking an upsert writes differs: written anew
