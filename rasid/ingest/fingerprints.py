@@ -8,9 +8,10 @@ defaults that an upsert would write (marking, legal basis, origin) and looks the
 lead entity up in ``entity_fingerprint``:
 
 * the same fingerprint: the statements the earlier import wrote for these entities (those
-  whose ``last_seen`` is that import's start) are marked seen by this one, in one update per
-  earlier import. If the update finds fewer statements than were written (a retention run
-  or a replacing import deleted some since), the record is built and written after all;
+  whose ``last_seen`` is that import's start) are marked seen by this one, one entity at a
+  time (by equality on its id, so that the planner keeps to the index). If the update
+  finds fewer statements than were written (a retention run or a replacing import deleted
+  some since), the record is built and written after all;
 * another fingerprint, none, or the record twice in one file: the record is built and its
   statements written as any entity's are; its fingerprint is stored with what was written,
   unless a value was dropped (a record whose values are quarantined is always read again,
@@ -24,7 +25,6 @@ fingerprint is a hash of personal data: it is deleted with the first of its stat
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,10 +46,6 @@ class Stored:
     seen: datetime  # the start of the import that last wrote its statements
     statements: int  # how many it wrote
     members: dict[str, str]  # entity id -> schema
-
-    def schemas(self) -> Counter[str]:
-        """Entities by schema."""
-        return Counter(self.members.values())
 
 
 def combined(fingerprint: str, defaults: Sequence[str | None]) -> str:
