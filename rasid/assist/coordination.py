@@ -45,6 +45,7 @@ from rasid.assist.needs import get_need, list_needs
 from rasid.assist.projects import get_project, list_projects
 from rasid.assist.records import country, taxonomy, text
 from rasid.assist.roadmaps import get_roadmap, steps_of_need
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_duplicate_note as note_t
 from rasid.store.tables import assist_indicator as indicator_t
@@ -283,10 +284,10 @@ def accepted_projects(
     ids = [n.id for n in needs if n.id is not None]
     out: dict[int, list[Project]] = {i: [] for i in ids}
     pairs: list[tuple[int, int]] = []
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         rows = conn.execute(
             select(match_t.c.need, match_t.c.project).where(
-                match_t.c.need.in_(ids[start : start + 500]),
+                match_t.c.need.in_(chunk),
                 match_t.c.status == MatchStatus.ACCEPTED.value,
             )
         )

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from rasid.assist.errors import AssistError
 from rasid.assist.model import Actual, Indicator, Text
 from rasid.assist.records import phrase, text, within
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_actual as actual_t
 from rasid.store.tables import assist_indicator as indicator_t
@@ -106,10 +107,10 @@ def load_indicators(conn: Connection, where: Any) -> list[Indicator]:
     rows = list(conn.execute(select(indicator_t).where(where).order_by(indicator_t.c.id)))
     actuals: dict[int, list[Actual]] = {r.id: [] for r in rows}
     ids = list(actuals)
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         for a in conn.execute(
             select(actual_t)
-            .where(actual_t.c.indicator.in_(ids[start : start + 500]))
+            .where(actual_t.c.indicator.in_(chunk))
             .order_by(actual_t.c.date, actual_t.c.id)
         ):
             actuals[a.indicator].append(Actual(a.date, a.value, a.note, a.reported_by))

@@ -23,6 +23,7 @@ from rasid.assist.records import (
     write_release,
 )
 from rasid.model.markings import Marking
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_indicator as indicator_t
 from rasid.store.tables import assist_need as need_t
@@ -149,8 +150,8 @@ def list_needs(
     rows = [r for r in rows if visible(principal, r, releases[r.id])]
     targets: dict[int, list[Indicator]] = {r.id: [] for r in rows}
     ids = list(targets)
-    for start in range(0, len(ids), 500):
-        for ind in load_indicators(conn, indicator_t.c.need.in_(ids[start : start + 500])):
+    for chunk in chunks(ids):
+        for ind in load_indicators(conn, indicator_t.c.need.in_(chunk)):
             if ind.need is not None:
                 targets[ind.need].append(ind)
     needs = [_need(r, releases[r.id], targets[r.id]) for r in rows]

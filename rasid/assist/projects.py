@@ -44,6 +44,7 @@ from rasid.assist.records import (
 )
 from rasid.assist.transactions import check_transaction, load_transactions, write_transactions
 from rasid.model.markings import Marking
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import assist_actual as actual_t
 from rasid.store.tables import assist_beneficiary as beneficiary_t
@@ -359,8 +360,7 @@ def _load(conn: Connection, rows: Sequence[Any]) -> list[Project]:
     results: dict[int, dict[str, list[Indicator]]] = {i: {} for i in ids}
     result_types: dict[tuple[int, str], int] = {}
     transactions: dict[int, list[Transaction]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         transactions |= load_transactions(conn, chunk)
         for b in conn.execute(
             select(budget_t).where(budget_t.c.project.in_(chunk)).order_by(budget_t.c.start)

@@ -35,6 +35,7 @@ from rasid.assist import taxonomy as taxonomy_mod
 from rasid.assist.errors import AssistError
 from rasid.assist.model import EVERY_PARTNER, Taxonomy, Text, Theme, ThemeKind
 from rasid.model.markings import Marking
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import agency as agency_t
 from rasid.store.tables import assist_release as release_t
@@ -134,10 +135,10 @@ def released_to(conn: Connection, kind: str, ids: Iterable[int]) -> dict[int, tu
     """The release lists of records of one kind, by id."""
     wanted = list(ids)
     out: dict[int, list[str]] = {i: [] for i in wanted}
-    for start in range(0, len(wanted), 500):
+    for chunk in chunks(wanted):
         rows = conn.execute(
             select(release_t.c.record, release_t.c.agency).where(
-                release_t.c.kind == kind, release_t.c.record.in_(wanted[start : start + 500])
+                release_t.c.kind == kind, release_t.c.record.in_(chunk)
             )
         )
         for record_id, agency in rows:

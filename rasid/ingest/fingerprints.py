@@ -25,7 +25,7 @@ fingerprint is a hash of personal data: it is deleted with the first of its stat
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,9 +33,8 @@ from typing import Any
 from sqlalchemy import BindParameter, Connection, Update, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from rasid.store.chunks import chunks
 from rasid.store.tables import entity_fingerprint, statement
-
-CHUNK = 500  # ids per IN (...) clause
 
 
 @dataclass(frozen=True)
@@ -63,16 +62,11 @@ def digest(values: Iterable[Sequence[object]]) -> str:
     return hasher.hexdigest()
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def load(conn: Connection, dataset: str, keys: Sequence[str]) -> dict[str, Stored]:
     """The stored fingerprints of these lead entities (those the dataset has)."""
     found: dict[str, Stored] = {}
     c = entity_fingerprint.c
-    for part in _chunks(keys):
+    for part in chunks(keys):
         query = select(c.entity_id, c.fingerprint, c.seen, c.statements, c.members).where(
             c.dataset == dataset, c.entity_id.in_(part)
         )
@@ -101,7 +95,7 @@ def touch(conn: Connection, dataset: str, records: dict[str, Stored], now: datet
     ``now``, and the records as written then; how many statements were found (the records'
     ``statements`` added up, unless some were deleted since)."""
     c = entity_fingerprint.c
-    for part in _chunks(list(records)):
+    for part in chunks(records):
         mark = update(entity_fingerprint).where(c.dataset == dataset, c.entity_id.in_(part))
         conn.execute(mark.values(seen=now))
     rows = [
@@ -132,5 +126,5 @@ def save(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 def forget(conn: Connection, dataset: str, keys: Sequence[str]) -> None:
     """Delete these records' fingerprints (their statements are being written otherwise)."""
     c = entity_fingerprint.c
-    for part in _chunks(keys):
+    for part in chunks(keys):
         conn.execute(delete(entity_fingerprint).where(c.dataset == dataset, c.entity_id.in_(part)))

@@ -11,6 +11,7 @@ from rasid.access.accounts import Scope
 from rasid.access.policy import Principal, record, require
 from rasid.monitor import series
 from rasid.monitor.model import Advice, SeriesPoint
+from rasid.store.chunks import chunks
 from rasid.store.statements import utcnow
 from rasid.store.tables import monitor_series_point as points_table
 
@@ -31,8 +32,8 @@ def store_points(
     latest = {(p.series, p.region, p.period): p for p in points}
     now = utcnow()
     keys = list(latest)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    done = 0
+    for chunk in chunks(keys, CHUNK):
         conn.execute(
             delete(points_table).where(
                 points_table.c.agency == agency,
@@ -57,8 +58,9 @@ def store_points(
                 for p in (latest[k] for k in chunk)
             ],
         )
+        done += len(chunk)
         if progress is not None:
-            progress(start + len(chunk), len(keys))
+            progress(done, len(keys))
     return len(latest)
 
 

@@ -20,7 +20,7 @@ of a member id find the entity it was merged into (``rasid.store.entities``). Un
 merge gives every entity its own id back.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,10 +28,9 @@ from sqlalchemy import Connection, and_, delete, select, update
 
 from rasid.resolve.errors import Conflict
 from rasid.resolve.model import Status
+from rasid.store.chunks import chunks
 from rasid.store.statements import of_entities, utcnow
 from rasid.store.tables import name_index, resolution_canonical, resolution_pair, statement
-
-CHUNK = 500  # ids per UPDATE ... WHERE entity_id IN (...)
 
 Edge = tuple[str, str]
 
@@ -197,13 +196,13 @@ def recompute(conn: Connection, now: datetime | None = None) -> Recomputed:
     for entity in restored:
         targets.setdefault(entity, []).append(entity)
     for canonical, entities in sorted(targets.items()):
-        for batch in _chunks(sorted(entities)):
+        for batch in chunks(sorted(entities)):
             _write(conn, canonical, batch)
-    for batch in _chunks(restored):
+    for batch in chunks(restored):
         conn.execute(
             delete(resolution_canonical).where(resolution_canonical.c.entity_id.in_(batch))
         )
-    for batch in _chunks(sorted(e for e in changed if e in before)):
+    for batch in chunks(sorted(e for e in changed if e in before)):
         conn.execute(
             delete(resolution_canonical).where(resolution_canonical.c.entity_id.in_(batch))
         )
@@ -215,19 +214,26 @@ def recompute(conn: Connection, now: datetime | None = None) -> Recomputed:
     return Recomputed(len(changed), len(restored), len(set(wanted.values())))
 
 
-def _write(conn: Connection, canonical: str, entities: list[str]) -> None:
-    """Give the statements (and indexed names) of ``entities`` the id ``canonical``."""
-    conn.execute(
+def _write(
+    conn: Connection, canonical: str, entities: list[str], dataset: str | None = None
+) -> int:
+    """Give the statements (and indexed names) of ``entities`` the id ``canonical``, only
+    those of ``dataset`` when it is given; the number of statements changed."""
+    where = of_entities(entities)
+    if dataset is not None:
+        where = and_(where, statement.c.dataset == dataset)
+    changed = conn.execute(
         update(statement)
-        .where(of_entities(entities), statement.c.canonical_id != canonical)
+        .where(where, statement.c.canonical_id != canonical)
         .values(canonical_id=canonical)
-    )
-    ids = select(statement.c.id).where(of_entities(entities))
+    ).rowcount
+    ids = select(statement.c.id).where(where)
     conn.execute(
         update(name_index)
         .where(name_index.c.statement_id.in_(ids), name_index.c.entity_id != canonical)
         .values(entity_id=canonical)
     )
+    return changed
 
 
 def reapply(conn: Connection, dataset: str | None = None) -> int:
@@ -239,14 +245,8 @@ def reapply(conn: Connection, dataset: str | None = None) -> int:
     for entity, canonical in merged.items():
         targets.setdefault(canonical, []).append(entity)
     for canonical, entities in sorted(targets.items()):
-        for batch in _chunks(sorted(entities)):
-            where = and_(of_entities(batch), statement.c.canonical_id != canonical)
-            if dataset is not None:
-                where = and_(where, statement.c.dataset == dataset)
-            changed += conn.execute(
-                update(statement).where(where).values(canonical_id=canonical)
-            ).rowcount
-            _write(conn, canonical, batch)
+        for batch in chunks(sorted(entities)):
+            changed += _write(conn, canonical, batch, dataset)
     return changed
 
 
@@ -268,8 +268,3 @@ def members(conn: Connection, canonical_id: str) -> list[str]:
         .order_by(resolution_canonical.c.entity_id)
     )
     return [r[0] for r in rows]
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

@@ -21,6 +21,7 @@ from rasid.access.registry import list_datasets
 from rasid.model.registry import Dataset
 from rasid.model.retention import Period, get_retention_class
 from rasid.retention.mask import Grants, Masking
+from rasid.store.chunks import chunks
 from rasid.store.tables import statement, traveller, unmask_request
 
 APPROVED = "approved"
@@ -108,9 +109,9 @@ def _add_people(
 def _add_documents(conn: Connection, entities: dict[tuple[str, str], int]) -> None:
     """The identity documents the granted persons hold, in the same dataset."""
     people = sorted({entity_id for entity_id, _ in entities})
-    for start in range(0, len(people), 500):
+    for chunk in chunks(people):
         query = select(statement.c.entity_id, statement.c.dataset, statement.c.value).where(
-            statement.c.prop == "holder", statement.c.value.in_(people[start : start + 500])
+            statement.c.prop == "holder", statement.c.value.in_(chunk)
         )
         for row in conn.execute(query):
             grant = entities.get((row.value, row.dataset))

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from rasid.model.statement import RasidStatement
 from rasid.model.text import tokens
 from rasid.store import fts
+from rasid.store.chunks import chunks
 from rasid.store.statements import load_statements
 from rasid.store.tables import name_index, resolution_canonical, statement
 from rasid.store.visibility import Masker, Visibility, dataset_filter, masker
@@ -94,10 +95,10 @@ def merged_into(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     a link to a member keeps reaching the merged entity (see rasid.resolve.canonical)."""
     found: dict[str, str] = {}
     unique = sorted(set(ids))
-    for start in range(0, len(unique), 500):
+    for chunk in chunks(unique):
         rows = conn.execute(
             select(resolution_canonical.c.entity_id, resolution_canonical.c.canonical_id).where(
-                resolution_canonical.c.entity_id.in_(unique[start : start + 500])
+                resolution_canonical.c.entity_id.in_(chunk)
             )
         )
         found.update((e, c) for e, c in rows)

@@ -15,6 +15,7 @@ from rasid.model.markings import Marking
 from rasid.model.statement import RasidStatement
 from rasid.model.text import normalize_text
 from rasid.store.bulk import copy_merge, execute_many
+from rasid.store.chunks import chunks
 from rasid.store.tables import name_index, statement
 from rasid.store.visibility import dataset_filter, masker
 
@@ -29,7 +30,6 @@ UPDATE_ON_CONFLICT = (
     "legal_basis",
     "origin",
 )
-CHUNK = 500  # ids per IN (...) clause
 SQLITE_ANALYSIS_LIMIT = 10_000  # index entries SQLite's ANALYZE reads per index
 COPY_FROM = 200  # statements written at once from which PostgreSQL gets them by COPY
 
@@ -184,17 +184,6 @@ def of_entities(ids: Any) -> ColumnElement[bool]:
     )
 
 
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in ids:
-        batch.append(item)
-        if len(batch) >= CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def load_statements(
     conn: Connection, canonical_ids: Iterable[str], datasets: Iterable[str] | None
 ) -> Iterator[RasidStatement]:
@@ -204,7 +193,7 @@ def load_statements(
     visible = dataset_filter(datasets)
     masking = masker(datasets)
     shown: set[str] = set()
-    for batch in _chunks(canonical_ids):
+    for batch in chunks(canonical_ids):
         query = select(statement).where(statement.c.canonical_id.in_(batch))
         if visible is not None:
             query = query.where(visible)

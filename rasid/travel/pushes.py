@@ -18,7 +18,7 @@ whole file:
 Statements are compiled once (``rasid.store.bulk``); only their rows change between files.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ClauseElement
 
 from rasid.store.bulk import execute_many
+from rasid.store.chunks import chunks
 from rasid.store.tables import booking, booking_flight, booking_version, traveller
 from rasid.travel.rows import Push, Row
 
@@ -64,7 +65,6 @@ BOOKING_CURRENT = (
     "current_version",
     "as_of",
 )
-CHUNK = 500  # ids per IN list: well under SQLite's limit on a statement's parameters
 
 
 def insert_for(dialect: Dialect, table: Table) -> Any:
@@ -162,17 +162,12 @@ def save_pushes(conn: Connection, pushes: Sequence[Push], received: datetime) ->
     return len(replay.versions)
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def _current(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, datetime | None]]:
     """Each booking's current version and its time. Locked on PostgreSQL: an import of the
     same booking at the same time waits until this one commits, then reads what it wrote
     (locked in id order, so that two imports wait for each other and never deadlock)."""
     found = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = (
             select(booking.c.id, booking.c.current_version, booking.c.as_of)
             .where(booking.c.id.in_(chunk))
@@ -187,7 +182,7 @@ def _stored(conn: Connection, pushes: Sequence[Push]) -> set[str]:
     """The versions among ``pushes`` that the database holds already."""
     ids = sorted({p.version["id"] for p in pushes})
     found: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(booking_version.c.id).where(booking_version.c.id.in_(chunk))
         found.update(conn.execute(query).scalars())
     return found
@@ -212,7 +207,7 @@ def _replace_itineraries(conn: Connection, replay: _Replay, received: datetime) 
     replaced = sorted(replay.newest)
     if not replaced:
         return
-    for chunk in _chunks(replaced):
+    for chunk in chunks(replaced):
         conn.execute(delete(booking_flight).where(booking_flight.c.booking_id.in_(chunk)))
     execute_many(conn, _add_links, [row for b in replaced for row in replay.newest[b].links])
     _remove_travellers(conn, replay, replaced)
@@ -226,10 +221,10 @@ def _remove_travellers(conn: Connection, replay: _Replay, replaced: Sequence[str
     newer push of this file has them; the others are removed (and those of the newest push
     inserted again)."""
     gone = []
-    for chunk in _chunks(replaced):
+    for chunk in chunks(replaced):
         query = select(traveller.c.id, traveller.c.booking_id)
         for row in conn.execute(query.where(traveller.c.booking_id.in_(chunk))):
             if not all(row.id in kept for kept in replay.kept[row.booking_id]):
                 gone.append(row.id)
-    for chunk in _chunks(gone):
+    for chunk in chunks(gone):
         conn.execute(delete(traveller).where(traveller.c.id.in_(chunk)))

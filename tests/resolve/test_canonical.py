@@ -105,6 +105,40 @@ def test_statements_imported_after_a_merge_take_the_clusters_id(people: Store) -
     assert canonical_ids(people, "pol-1") == {"pol-1": {"brd-1"}}
 
 
+def test_reapplying_for_one_dataset_changes_only_its_statements(people: Store) -> None:
+    with people.uow() as uow:
+        judge(uow.conn, "pol-1", "brd-1", "same", "analyst.a")
+        stale = uow.conn.execute(
+            statement.update().where(statement.c.entity_id == "pol-1").values(canonical_id="pol-1")
+        ).rowcount
+        uow.conn.execute(
+            name_index.update()
+            .where(
+                name_index.c.statement_id.in_(
+                    select(statement.c.id).where(statement.c.entity_id == "pol-1")
+                )
+            )
+            .values(entity_id="pol-1")
+        )
+        assert stale > 0
+        assert reapply(uow.conn, "border_records") == 0
+    assert canonical_ids(people, "pol-1") == {"pol-1": {"pol-1"}}
+    with people.uow() as uow:
+        assert reapply(uow.conn, "police_files") == stale
+        names = (
+            uow.conn.execute(
+                select(name_index.c.entity_id)
+                .join(statement, statement.c.id == name_index.c.statement_id)
+                .where(statement.c.entity_id == "pol-1")
+            )
+            .scalars()
+            .all()
+        )
+        assert names and set(names) == {"brd-1"}
+        assert reapply(uow.conn, "police_files") == 0  # nothing left to change
+    assert canonical_ids(people, "pol-1") == {"pol-1": {"brd-1"}}
+
+
 def test_a_new_import_about_a_merged_entity_joins_it(people: Store, tmp_path: Path) -> None:
     with people.uow() as uow:
         judge(uow.conn, "pol-1", "brd-1", "same", "analyst.a")
