@@ -7,6 +7,7 @@ document numbers then raise or lower it. Every step adds a Reason to the explana
 """
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,6 +70,9 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
                 return 1.0, "identical"
             return 0.95, f"one Korean syllable romanised two ways ({q.text} / {c.text})"
         if q.arabic != c.arabic:
+            if _long_vowels_differ(q, c):
+                sim, why = VOWEL_DIFFERENCES["name"]
+                return sim, f"{why}: a long vowel one script writes ({q.text} / {c.text})"
             if len(q.key) <= 2:  # Ali, Eid, Saad: few letters say little across scripts
                 return 0.86, f"same letters across scripts, short name ({q.key})"
             return 0.95, f"same letters across scripts ({q.key})"
@@ -112,6 +116,22 @@ def part_similarity(q: Part, c: Part) -> tuple[float, str]:
     if latin and text * 0.9 > best and text >= 0.88:
         best, why = text * 0.9, "similar spelling"
     return best, why
+
+
+_LATIN_YA = re.compile(r"(?:ee|ei|ey|ai|ay)(?=[a-z])")  # spellings of ي inside a word
+
+
+def _long_vowels_differ(q: Part, c: Part) -> bool:
+    """An Arabic and a Latin part with the same consonants that are two names by the long
+    vowel Arabic script writes as ي: Hussein is حسين, not حسن (ei, ee, ai or ay inside a
+    Latin word stand for it), and حسين is not Hassan (a Latin spelling of it has an i, e
+    or y). Short vowels are not written in Arabic script, so they never count."""
+    arabic, latin = (q.text, c.text) if q.arabic else (c.text, q.text)
+    ya = arabic.find("ي", 1)
+    if ya < 0:
+        return _LATIN_YA.search(latin) is not None
+    inside = ya < len(arabic) - 1 or arabic.find("ي", ya + 1) > 0
+    return inside and not any(v in latin for v in "iey")
 
 
 def _told_apart(q: Part, c: Part) -> tuple[str, str]:

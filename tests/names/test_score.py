@@ -50,6 +50,9 @@ NON_MATCHES = [
     ("Ahmed", "Ahmed Khalfan Ghailani"),  # one common part of three
     ("Hilal Ahmed", "Khalil Ahmed"),  # kh for h, but other vowels: two names
     ("خالد حسن", "حامد حسن"),  # in Arabic script خ and ح are two letters
+    ("Hussein Ali", "حسن علي"),  # حسن is Hasan: Hussein is حسين
+    ("حسين عمر", "Hassan Omar"),
+    ("Saeed Ahmed", "سعد أحمد"),  # Saeed is سعيد
 ]
 
 
@@ -271,3 +274,32 @@ def test_remembered_comparisons_align_as_fresh_ones() -> None:
         for _ in range(2):  # the second time from the memo
             assert align(query, listed, part_similarity, comparisons) == fresh, name
     assert comparisons.memo
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic", "same"),
+    [
+        ("Hussein", "حسين", True),
+        ("Husayn", "حسين", True),
+        ("Hassan", "حسن", True),
+        ("Hussein", "حسن", False),  # ei inside the word: a ي Arabic script would write
+        ("Husain", "حسن", False),
+        ("Hassan", "حسين", False),  # the ي of حسين: a Latin spelling has i, e or y
+        ("Saeed", "سعيد", True),
+        ("Saeed", "سعد", False),
+        ("Saad", "سعيد", False),
+        ("Rasheed", "راشد", False),
+        ("Rashid", "راشد", True),  # Latin without long vowels may be either name
+        ("Rashid", "رشيد", True),
+        ("Ayman", "أيمن", True),  # ي as a consonant is written y
+        ("Aisha", "عائشة", True),  # ئ is read as ي
+        ("Ismail", "إسماعيل", True),
+        ("Ali", "علي", True),  # a final ي is the name's ending, not a vowel inside it
+        ("Zaid", "زيد", True),
+    ],
+)
+def test_long_vowels_across_scripts(latin: str, arabic: str, same: bool) -> None:
+    sim, why = part_similarity(parse(latin)[0], parse(arabic)[0])
+    assert (sim >= PAIR_FLOOR) is same, (sim, why)
+    if not same:
+        assert "long vowel" in why, why
