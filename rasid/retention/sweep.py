@@ -33,6 +33,7 @@ from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.store import Store
+from rasid.store.chunks import chunks
 from rasid.store.statements import of_entities
 from rasid.store.tables import (
     booking,
@@ -357,8 +358,7 @@ def delete_unused_flights(batches: Batches, candidates: set[str]) -> None:
     in a schedule the unit loaded stays)."""
     batches.expect("flight")
     ids = sorted(candidates)
-    for start in range(0, len(ids), batches.size):
-        part = ids[start : start + batches.size]
+    for part in chunks(ids, batches.size):
 
         def work(conn: Connection, tally: Counts, part: list[str] = part) -> None:
             unused = delete(flight).where(

@@ -19,7 +19,7 @@ to anyone until a person confirms a hit (``rasid.travel.alerts``).
 import json
 import pickle
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from threading import Lock
@@ -34,6 +34,7 @@ from rasid.names.index import NameIndex
 from rasid.screen.engine import Screener
 from rasid.screen.hits import HitStatus, record_batch, subject_key
 from rasid.screen.model import Match, Reason, Subject
+from rasid.store.chunks import chunks
 from rasid.store.engine import Store
 from rasid.store.statements import of_entities, utcnow
 from rasid.store.tables import (
@@ -257,17 +258,6 @@ def _arrived(conn: Connection, run_id: str) -> Any:
     return select(traveller).where(traveller.c.message_id.in_(messages)).order_by(traveller.c.id)
 
 
-def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 @dataclass
 class _Lists:
     """What a screening checks against, found once per run."""
@@ -385,7 +375,7 @@ def screen_arrivals(
         lists = _Lists(watchlists, document_lists(conn), index)
         done.watchlists, done.document_lists = lists.watchlists, lists.documents
         today = today or utcnow().date()
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, CHUNK):
             by_dataset: dict[str, list[Any]] = {}
             for row in chunk:
                 by_dataset.setdefault(row.dataset, []).append(row)
@@ -429,10 +419,9 @@ def recheck_documents(store: Store, dataset: str, run_id: str) -> Arrivals:
             statement.c.first_seen >= started.scalar_subquery(),
         )
         numbers = sorted(set(conn.execute(added).scalars()))
-        for start in range(0, len(numbers), CHUNK):
-            part = numbers[start : start + CHUNK]
+        for part in chunks(numbers, CHUNK):
             rows = conn.execute(_travellers_holding(conn, part, lists)).all()
-            for chunk in _chunks(rows):
+            for chunk in chunks(rows, CHUNK):
                 _recheck_chunk(conn, chunk, lists, done)
     return done
 

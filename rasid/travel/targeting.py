@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 
 from rasid.model.text import normalize_text
 from rasid.screen.model import Match, Reason
+from rasid.store.chunks import chunks
 from rasid.store.tables import booking, booking_flight, booking_version, flight, traveller
 from rasid.travel.criteria import Criteria, Criterion, rule_text
 from rasid.travel.facts import Context, Fact, Row, json_object
@@ -252,8 +253,8 @@ def evaluate(
     needs = needs_of(rules)
     listed = listed if isinstance(listed, set | frozenset) else set(listed)
     unique = list(dict.fromkeys(traveller_ids))
-    for start in range(0, len(unique), CHUNK):
-        for ctx in _contexts(conn, unique[start : start + CHUNK], needs, listed, today):
+    for part in chunks(unique, CHUNK):
+        for ctx in _contexts(conn, part, needs, listed, today):
             matches = [m for m in (match_rule(r, ctx) for r in rules) if m is not None]
             if matches:
                 found[str(ctx.row["id"])] = matches
