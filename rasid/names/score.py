@@ -130,7 +130,7 @@ def _long_vowels_differ(q: Part, c: Part) -> bool:
     ya = arabic.find("ي", 1)
     if ya < 0:
         return _LATIN_YA.search(latin) is not None
-    inside = ya < len(arabic) - 1 or arabic.find("ي", ya + 1) > 0
+    inside = ya < len(arabic) - 1  # a final ي is the name's ending (Ali, علي)
     return inside and not any(v in latin for v in "iey")
 
 
