@@ -50,7 +50,7 @@ from rasid.model.retention import get_retention_class
 from rasid.model.statement import RasidStatement
 from rasid.resolve import canonical
 from rasid.settings import get_settings
-from rasid.store import Store
+from rasid.store import Store, fts
 from rasid.store.statements import (
     delete_unseen,
     parse_seen,
@@ -268,8 +268,10 @@ class _Batch:
         if self.request.replace and self.summary.statements > 0:
             # Only when the file said something: an empty file must not empty the dataset.
             self.summary.replaced = delete_unseen(self.conn, self.dataset.name, self.started)
-        if self.summary.statements >= ANALYZE_AFTER and statistics_outdated(self.conn):
-            refresh_statistics(self.conn)
+        if self.summary.statements >= ANALYZE_AFTER:
+            fts.settle(self.conn)
+            if statistics_outdated(self.conn):
+                refresh_statistics(self.conn)
         self._finish_run()
         return self.summary
 

@@ -9,7 +9,7 @@ from followthemoney.dataset import Dataset as FtmDataset
 from followthemoney.schema import Schema
 from followthemoney.statement.entity import StatementEntity
 from followthemoney.statement.util import BASE_ID
-from sqlalchemy import Connection, column, func, not_, or_, select, text, tuple_
+from sqlalchemy import Connection, func, not_, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasid.model.statement import RasidStatement
@@ -161,11 +161,11 @@ def search_entity_ids(
     words = tokens(q)
     if not words:
         return []
-    sql, params = fts.match_sql(conn.dialect.name, words)
-    hits = text(sql).columns(column("statement_id"), column("score")).subquery("hits")
+    found = fts.match(conn.dialect.name, words)
     query = (
-        select(name_index.c.entity_id, func.max(hits.c.score).label("best"))
-        .join(hits, hits.c.statement_id == name_index.c.statement_id)
+        select(name_index.c.entity_id, func.max(found.score).label("best"))
+        .select_from(found.rows)
+        .where(found.condition)
         .group_by(name_index.c.entity_id)
     )
     if isinstance(datasets, Visibility) and (datasets.partial or datasets.grantee):
@@ -188,8 +188,8 @@ def search_entity_ids(
             statement.c.prop == BASE_ID, statement.c.schema.in_(names)
         )
         query = query.where(name_index.c.entity_id.in_(typed))
-    query = query.order_by(func.max(hits.c.score).desc(), name_index.c.entity_id)
-    rows = conn.execute(query.limit(limit).offset(offset), params)
+    query = query.order_by(func.max(found.score).desc(), name_index.c.entity_id)
+    rows = conn.execute(query.limit(limit).offset(offset), found.params)
     return [row[0] for row in rows]
 
 
