@@ -451,19 +451,27 @@ def explained(alignment: Alignment, query: NameSide, cand: NameSide) -> Scored:
     """The name score of an alignment with its reasons: each pair of parts, then the parts
     left over on either side."""
     if not alignment.comparable:
-        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0)])
+        return Scored(0.0, [Reason("name", "no comparable name parts", 0.0, "name.none")])
     if not alignment.pairs:
-        return Scored(0.0, [Reason("name", "no name part in common", 0.0)])
+        return Scored(0.0, [Reason("name", "no name part in common", 0.0, "name.no_part")])
     reasons = [
-        Reason("name_part", f"{qp.text} ~ {cp.text}: {why}", sim)
+        Reason(
+            "name_part",
+            f"{qp.text} ~ {cp.text}: {why}",
+            sim,
+            "name_part",
+            (("query", qp.text), ("listed", cp.text), ("why", why)),
+        )
         for sim, qp, cp, why in alignment.pairs
     ]
-    missing = [p.text for i, p in enumerate(query.parts) if not alignment.used_q >> i & 1]
-    extra = [p.text for i, p in enumerate(cand.parts) if not alignment.used_c >> i & 1]
+    missing = " ".join(p.text for i, p in enumerate(query.parts) if not alignment.used_q >> i & 1)
+    extra = " ".join(p.text for i, p in enumerate(cand.parts) if not alignment.used_c >> i & 1)
     if missing:
-        reasons.append(Reason("name_missing", f"not in the listed name: {' '.join(missing)}", 0))
+        detail = f"not in the listed name: {missing}"
+        reasons.append(Reason("name_missing", detail, 0, "name_missing", (("parts", missing),)))
     if extra:
-        reasons.append(Reason("name_extra", f"listed name also has: {' '.join(extra)}", 0))
+        detail = f"listed name also has: {extra}"
+        reasons.append(Reason("name_extra", detail, 0, "name_extra", (("parts", extra),)))
     return Scored(alignment.score, reasons)
 
 
@@ -503,27 +511,34 @@ def facts_adjustment(query: Facts, cand: Facts) -> list[Reason]:
         reasons.append(_birth_dates(query.birth_dates, cand.birth_dates))
     if query.nationalities and cand.nationalities:
         if set(query.nationalities) & set(cand.nationalities):
-            reasons.append(Reason("nationality", "same nationality", SAME_NATIONALITY))
+            same = Reason("nationality", "same nationality", SAME_NATIONALITY, "nationality.same")
+            reasons.append(same)
         else:
-            reasons.append(Reason("nationality", "different nationality", OTHER_NATIONALITY))
+            detail = "different nationality"
+            reasons.append(Reason("nationality", detail, OTHER_NATIONALITY, "nationality.other"))
     if query.gender and cand.gender and query.gender != cand.gender:
-        reasons.append(Reason("gender", f"{query.gender} ≠ {cand.gender}", OTHER_GENDER))
+        detail = f"{query.gender} ≠ {cand.gender}"
+        args = (("query", query.gender), ("listed", cand.gender))
+        reasons.append(Reason("gender", detail, OTHER_GENDER, "gender.other", args))
     if query.documents and cand.documents and set(query.documents) & set(cand.documents):
-        reasons.append(Reason("document", "same document number", SAME_DOCUMENT))
+        detail = "same document number"
+        reasons.append(Reason("document", detail, SAME_DOCUMENT, "document.same"))
     return reasons
 
 
 def _birth_dates(query: tuple[str, ...], cand: tuple[str, ...]) -> Reason:
     if set(query) & set(cand) and any(len(d) >= 10 for d in set(query) & set(cand)):
-        return Reason("birth_date", "same date of birth", SAME_BIRTH_DATE)
+        return Reason("birth_date", "same date of birth", SAME_BIRTH_DATE, "birth_date.same")
     years_q = {y for y in map(birth_year, query) if y}
     years_c = {y for y in map(birth_year, cand) if y}
     if years_q & years_c:
-        return Reason("birth_date", "same year of birth", SAME_BIRTH_YEAR)
+        return Reason("birth_date", "same year of birth", SAME_BIRTH_YEAR, "birth_date.year")
     gap = min((abs(a - b) for a in years_q for b in years_c), default=0)
     if gap <= 1:
-        return Reason("birth_date", "year of birth one apart", 0.0)
-    return Reason("birth_date", f"years of birth {gap} apart", BIRTH_YEARS_APART)
+        return Reason("birth_date", "year of birth one apart", 0.0, "birth_date.one_apart")
+    detail = f"years of birth {gap} apart"
+    args = (("years", str(gap)),)
+    return Reason("birth_date", detail, BIRTH_YEARS_APART, "birth_date.apart", args)
 
 
 def combine(name: Scored, facts: list[Reason]) -> Scored:

@@ -156,11 +156,21 @@ class HitRecord:
 
 
 def _reason_dict(reason: Reason) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "feature": reason.feature,
         "detail": reason.detail,
         "effect": round(reason.effect, SCORE_DIGITS),
     }
+    if reason.code:  # what the pages word in the reader's language (rasid.screen.wording)
+        found["code"] = reason.code
+        found["args"] = dict(reason.args)
+    return found
+
+
+def _reason(data: dict[str, Any]) -> Reason:
+    """A step of a stored explanation (those stored before steps had codes have none)."""
+    args = tuple((str(k), str(v)) for k, v in (data.get("args") or {}).items())
+    return Reason(data["feature"], data["detail"], data["effect"], data.get("code", ""), args)
 
 
 def subject_key(subject: Subject, source: str) -> str:
@@ -494,7 +504,7 @@ def _record(
 ) -> HitRecord:
     m = row._mapping
     fields = {c.name: m[f"subject__{c.name}"] for c in screening_subject.c}
-    reasons = tuple(Reason(**r) for r in json.loads(m["explanation"]))
+    reasons = tuple(_reason(r) for r in json.loads(m["explanation"]))
     if masking is not None and fields["dataset"] in masking.datasets:
         # A traveller past the mask date: the name and what identifies them are masked,
         # and so are the explanation's name comparisons, which quote the name.

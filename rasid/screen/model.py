@@ -25,8 +25,12 @@ class Reason:
     """One step of an explanation: what was compared, how it came out, and its effect."""
 
     feature: str  # e.g. "name_part", "birth_date", "nationality"
-    detail: str  # human-readable, e.g. "Youssef ~ يوسف: same Arabic root letters (YSF)"
+    detail: str  # in English, e.g. "Youssef ~ يوسف: same letters across scripts (YSF)"
     effect: float  # contribution to the score (negative for a conflict)
+    # The same step in a form both languages can word (``rasid.screen.wording``): a code
+    # and its arguments (names, keys, numbers). "" for a step that only has its detail.
+    code: str = ""
+    args: tuple[tuple[str, str], ...] = ()
 
 
 MATCH_KINDS = ("name", "document", "rule")  # what a match (and a hit) may be on

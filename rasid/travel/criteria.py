@@ -301,13 +301,26 @@ def value_text(criterion: Criterion, lang: str = "en") -> str:
     return show_item(value, lang)
 
 
-def rule_text(criterion: Criterion) -> str:
-    """What a criterion asks, in English, for explanations: ``under 24 h``, ``one of CAI``."""
+def rule_text(criterion: Criterion, lang: str = "en") -> str:
+    """What a criterion asks, for explanations: ``under 24 h``, ``one of CAI`` (in Arabic
+    with ``lang="ar"``: ``أقل من 24 ساعة``)."""
     spec, v = criterion.spec, vocabulary()
-    unit = f" {spec.unit}" if spec.unit else ""
+    arabic = lang == "ar"
+    unit = spec.unit_ar if arabic else spec.unit
+    unit = f" {unit}" if unit else ""
     op = v.operators[criterion.op]
+    label = op.label.ar if arabic else op.label.en
     if op.shape == "pair":
-        low, high = (show_item(x) for x in criterion.value)
-        return f"{op.label.en} {low} and {high}{unit}"
-    shown = value_text(criterion)
-    return shown if op.name == "is" else f"{op.label.en} {shown}{unit}"
+        low, high = (_item(spec, x, lang) for x in criterion.value)
+        return f"{label} {low} و{high}{unit}" if arabic else f"{label} {low} and {high}{unit}"
+    value = criterion.value
+    items = value if isinstance(value, tuple) else (value,)
+    shown = ("، " if arabic else ", ").join(_item(spec, x, lang) for x in items)
+    return shown if op.name == "is" else f"{label} {shown}{unit}"
+
+
+def _item(spec: FieldSpec, item: Value, lang: str) -> str:
+    """One value as an explanation words it: a choice by its label in Arabic (its key, as
+    the rule is written, in English), yes or no in the language."""
+    choice = spec.choices.get(item) if isinstance(item, str) and lang == "ar" else None
+    return choice.label.ar if choice is not None else show_item(item, lang)

@@ -195,14 +195,31 @@ def document_matches(
 
 
 def _document_match(doc: TravelDocument, entry: ListedDocument) -> Match:
+    number = (("number", doc.number), ("listed", entry.number))
+    state = (("state", doc.issuing_state), ("listed", entry.country.upper()))
     reasons = [
-        Reason("document_number", f"{doc.number} = {entry.number} (exact)", 0.5),
-        Reason("issuing_state", f"{doc.issuing_state} = {entry.country.upper()}", 0.5),
+        Reason(
+            "document_number",
+            f"{doc.number} = {entry.number} (exact)",
+            0.5,
+            "document.number",
+            number,
+        ),
+        Reason(
+            "issuing_state",
+            f"{doc.issuing_state} = {entry.country.upper()}",
+            0.5,
+            "document.state",
+            state,
+        ),
     ]
     for prop in ("type", "summary", "description", "startDate", "endDate"):
-        for value in entry.facts.get(prop, []):
-            reasons.append(Reason(f"listed_{prop}", value, 0.0))
-    reasons.append(Reason("list", f"on the list {entry.dataset}", 0.0))
+        for value in entry.facts.get(prop, []):  # the list's own words, shown as they are
+            reasons.append(
+                Reason(f"listed_{prop}", value, 0.0, "listed_value", (("value", value),))
+            )
+    on_list = (("list", entry.dataset),)
+    reasons.append(Reason("list", f"on the list {entry.dataset}", 0.0, "document.list", on_list))
     return Match(entry.entity_id, 1.0, True, entry.number, reasons, kind="document")
 
 

@@ -95,22 +95,40 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def shown_fact(criterion: Criterion, fact: Fact) -> str:
+def shown_fact(criterion: Criterion, fact: Fact, lang: str = "en") -> str:
     """The traveller's value as the explanation states it (for "one of", the values that
-    matched)."""
+    matched); in Arabic, a choice by its label and yes or no in Arabic."""
+    comma = "، " if lang == "ar" else ", "
     if isinstance(fact, frozenset):
         if criterion.op == "in":
             fact = fact & set(criterion.value)
-        return ", ".join(sorted(fact)) or "none"
+        return comma.join(_said(criterion, f, lang) for f in sorted(fact)) or _NONE[lang]
     if criterion.field == "remark_contains":
-        return ", ".join(t for t in criterion.value if f" {_normal(t)} " in f" {fact} ")
-    return show_item(fact)
+        return comma.join(t for t in criterion.value if f" {_normal(t)} " in f" {fact} ")
+    return _said(criterion, fact, lang)
 
 
-def reason_for(criterion: Criterion, fact: Fact) -> str:
-    """``booked 5 h before departure (rule: under 24 h)``."""
-    said = criterion.spec.says.format(value=shown_fact(criterion, fact))
-    return f"{said} (rule: {_asks(criterion)})"
+_NONE = {"en": "none", "ar": "لا شيء"}
+
+
+def _said(criterion: Criterion, item: Any, lang: str) -> str:
+    choice = criterion.spec.choices.get(item) if lang == "ar" and isinstance(item, str) else None
+    return choice.label.ar if choice is not None else show_item(item, lang)
+
+
+def rule_reason(criterion: Criterion, fact: Fact, share: float) -> Reason:
+    """A criterion that held, as a step of the rule's explanation, worded in English
+    (``booked 5 h before departure (rule: under 24 h)``) and, as its arguments, in both
+    languages (``rasid.screen.wording``)."""
+    spec = criterion.spec
+    said, asks = spec.says.format(value=shown_fact(criterion, fact)), _asks(criterion)
+    args = (
+        ("said", said),
+        ("asks", asks),
+        ("said_ar", spec.says_ar.format(value=shown_fact(criterion, fact, "ar"))),
+        ("asks_ar", _asks(criterion, "ar")),
+    )
+    return Reason("rule", f"{said} (rule: {asks})", share, "rule", args)
 
 
 @lru_cache(maxsize=4096)
@@ -119,9 +137,9 @@ def _normal(term: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _asks(criterion: Criterion) -> str:
+def _asks(criterion: Criterion, lang: str = "en") -> str:
     """What a criterion asks, worked out once (it is the same for every traveller)."""
-    return rule_text(criterion)
+    return rule_text(criterion, lang)
 
 
 def match_rule(rule: TargetRule, ctx: Context) -> Match | None:
@@ -139,7 +157,7 @@ def match_rule(rule: TargetRule, ctx: Context) -> Match | None:
         return None
     held.extend(some)
     share = 1.0 / len(held)
-    reasons = [Reason("rule", reason_for(c, fact), share) for c, fact in held]
+    reasons = [rule_reason(c, fact, share) for c, fact in held]
     return Match(f"rule:{rule.id}", 1.0, True, rule.name, reasons, kind="rule")
 
 

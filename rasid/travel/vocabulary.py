@@ -65,7 +65,9 @@ class FieldSpec:
     ops: tuple[str, ...]
     needs: str  # traveller, flight, booking, itinerary, group, version
     says: str  # how an explanation states the traveller's value, "{value}" in it
+    says_ar: str = ""  # the same in Arabic
     unit: str = ""
+    unit_ar: str = ""
     maximum: float | None = None
     choices: Mapping[str, Choice] = field(default_factory=dict)
 
@@ -112,7 +114,9 @@ def _field(name: str, data: Mapping[str, Any]) -> FieldSpec:
         ops=tuple(str(op) for op in data["ops"]),
         needs=str(data["needs"]),
         says=str(data["says"]),
+        says_ar=str(data["says_ar"]),
         unit=str(data.get("unit", "")),
+        unit_ar=str(data.get("unit_ar", "")),
         maximum=float(maximum) if maximum is not None else None,
         choices=choices,
     )

@@ -6,7 +6,8 @@ reason and the time (``rasid.screen.hits.decide``, the service the API uses too)
 carry the session's CSRF token.
 """
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
@@ -16,17 +17,22 @@ from rasid.access.accounts import Scope
 from rasid.access.policy import require
 from rasid.exchange.errors import ExchangeError
 from rasid.model.errors import worded
+from rasid.screen import wording
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
-from rasid.travel.alerts import decide_and_alert, flight_text, traveller_on_flight
+from rasid.screen.model import Reason
+from rasid.travel.alerts import decide_and_alert, traveller_on_flight
 from rasid.travel.screening import SOURCE as TRAVEL
 from rasid.web.deps import Caller, Readable, Uow, check_form
+from rasid.web.i18n import Translator
 from rasid.web.models import MAX_ID
 from rasid.web.render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE = 50
+SOURCES = ("api", "cli", "travel", "batch")  # what screens subjects (``batch:FILE``)
+FLIGHT_KEYS = ("hit.flight_on", "hit.flight_unknown")  # the catalogue's keys for a flight
 REASON_MAX = 2000
 HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -78,16 +84,55 @@ def _hit(
     on_flight = None
     if found.subject.source == TRAVEL and found.subject.external_id:
         on_flight = traveller_on_flight(uow.conn, found.subject.external_id)
+    lang = page_lang(request)
     context = {
         "nav": "hits",
         "hit": found,
+        "steps": explanation(found.explanation, lang),
+        "source_text": source_words(found.subject.source, lang),
         "traveller": on_flight,
-        "flight_text": flight_text(on_flight) if on_flight is not None else "",
+        "flight_text": _flight_words(on_flight, lang) if on_flight is not None else "",
         "error": error,
         "values": values or {},
         "reason_max": REASON_MAX,
     }
     return render(request, "hit.html", context, status=status)
+
+
+def explanation(reasons: Sequence[Reason], lang: str) -> list[tuple[str, str, float]]:
+    """The steps of a score's explanation in ``lang``: what was compared, how it came out,
+    and the effect on the score."""
+    return [
+        (
+            wording.feature(r.feature, lang),
+            wording.word(r.code, r.args, r.detail, lang, True),
+            r.effect,
+        )
+        for r in reasons
+    ]
+
+
+def source_words(source: str, lang: str) -> str:
+    """What screened the subject, in ``lang`` (``batch:FILE`` names the file; a source
+    this release does not know reads as itself)."""
+    kind, _, name = source.partition(":")
+    if kind not in SOURCES:
+        return source
+    return Translator(lang)(f"hit_source.{kind}", **({"name": name} if kind == "batch" else {}))
+
+
+def _flight_words(row: Any, lang: str) -> str:
+    """``XY123 CAI-DXB on 2024-03-05`` in the page's language (codes kept left to right)."""
+    t = Translator(lang)
+    if row.carrier is None:
+        return t(FLIGHT_KEYS[1])
+    flight = f"{row.carrier}{row.flight_number} {row.departure_airport}-{row.arrival_airport}"
+    return t(FLIGHT_KEYS[0], flight=_isolated(flight), day=_isolated(str(row.departure_date)))
+
+
+def _isolated(text: str) -> str:
+    """Text kept left to right inside a sentence of either direction (Unicode isolates)."""
+    return f"\u2066{text}\u2069"
 
 
 @router.post("/hits/{hit_id}/decision")

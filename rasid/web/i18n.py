@@ -144,16 +144,25 @@ class Translator:
                 return label
             return self._own_value("topics", value) or _ftm_ar(label) or label
         if prop.type == registry.gender:
-            if self.lang != "ar":
-                return value.capitalize()
-            return self._own_value("gender", value) or value
+            return self.gender(value)
         return value
+
+    def country(self, code: str) -> str:
+        """A country's name, from its ISO code, in this language."""
+        return self._country(code)
+
+    def gender(self, value: str) -> str:
+        """FtM's gender value (male, female, other) in this language."""
+        if self.lang != "ar":
+            return value.capitalize()
+        return self._own_value("gender", value) or value
 
     def _own_value(self, kind: str, value: str) -> str | None:
         found = arabic_labels().get("values", {}).get(kind, {}).get(value)
         return str(found) if found else None
 
     def _country(self, code: str) -> str:
+        code = registry.country.clean(code) or code  # three-letter codes too (DZA: dz)
         try:
             name = Locale.parse(self.lang).territories.get(code.upper())
         except (UnknownLocaleError, ValueError):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from rasid.screen.model import Match
+from rasid.screen.wording import word
 from rasid.store import Store
 from rasid.travel import targeting
 from rasid.travel.criteria import check_criteria
@@ -61,6 +62,14 @@ def test_a_late_cash_booking_is_matched_with_a_reason_per_criterion(
         "paid by cash (rule: one of cash)",
         "booked 124.2 h before departure (rule: under 150 h)",
     ]
+    # The same steps in Arabic, as the review page words them; English gives the detail.
+    assert [word(r.code, r.args, r.detail, "ar") for r in match.explanation] == [
+        "دفع نقداً (القاعدة: أحد القيم نقداً)",
+        "حجز قبل المغادرة بـ124.2 ساعة (القاعدة: أقل من 150 ساعة)",
+    ]
+    assert [word(r.code, r.args, "", "en") for r in match.explanation] == [
+        r.detail for r in match.explanation
+    ]
     assert [r.feature for r in match.explanation] == ["rule", "rule"]
     assert sum(r.effect for r in match.explanation) == pytest.approx(1.0)
 
@@ -85,6 +94,12 @@ def test_route_connection_and_a_payer_who_is_not_travelling(
         "travels LHR-YVR (rule: one of LHR-YVR)",
         "connects at JFK (rule: one of JFK, IST)",
         "paid by someone not in the booking: yes (rule: yes)",
+    ]
+    steps = next(iter(found.values()))[0].explanation
+    assert [word(r.code, r.args, r.detail, "ar") for r in steps] == [
+        "يسافر على المسار LHR-YVR (القاعدة: أحد القيم LHR-YVR)",
+        "يعبر في JFK (القاعدة: أحد القيم JFK، IST)",
+        "دفع عنه شخص ليس في الحجز: نعم (القاعدة: نعم)",
     ]
 
 

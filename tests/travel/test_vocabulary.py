@@ -44,7 +44,8 @@ types: {airport: {en: codes, ar: رموز}}
 booleans: {"true": ["yes"], "false": ["no"]}
 weekdays: {}
 fields:
-  departure_airport: {en: A, ar: ب, type: airport, ops: [in, near], needs: flight, says: x}
+  departure_airport: {en: A, ar: ب, type: airport, ops: [in, near], needs: flight,
+                      says: x, says_ar: س}
 sensitive:
   categories: {religion: {en: r, ar: د}, health: {en: h, ar: ص}, disability: {en: d, ar: ع},
                meal: {en: m, ar: و}}

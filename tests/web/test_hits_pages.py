@@ -127,7 +127,8 @@ def test_confirming_a_traveller_hit_sends_the_alert(store: Store, travel_hit: in
         page = officer.get(f"/hits/{travel_hit}", params={"lang": "en"})
         assert page.status_code == 200
         assert "Watchlist name" in page.text
-        assert "XY123 CAI-DXB on 2024-03-05" in page.text  # the traveller's flight
+        # The traveller's flight, its codes kept left to right (Unicode isolates).
+        assert "\u2066XY123 CAI-DXB\u2069 on \u20662024-03-05\u2069" in page.text
         assert "sends an alert to the border and police agencies" in page.text
         form = {"csrf_token": csrf(page.text), "status": "confirmed", "reason": "same person"}
         done = officer.post(f"/hits/{travel_hit}/decision", data=form, follow_redirects=False)
@@ -136,3 +137,41 @@ def test_confirming_a_traveller_hit_sends_the_alert(store: Store, travel_hit: in
     assert "Traveller alert: MUHAMMAD HASSAN" in inbox.text  # in the sent messages
     with store.uow() as uow:
         assert get_hit(uow.conn, travel_hit).status.value == "confirmed"
+
+
+def test_a_hit_is_explained_in_the_readers_language(store: Store, travel_hit: int) -> None:
+    with store.uow() as uow:
+        hit = get_hit(uow.conn, travel_hit)
+    assert hit.subject.nationality and hit.subject.gender
+    with session_client(store, "piu", Role.PIU_OFFICER) as officer:
+        arabic = officer.get(f"/hits/{travel_hit}", params={"lang": "ar"}).text
+        english = officer.get(f"/hits/{travel_hit}", params={"lang": "en"}).text
+    # Every step of the explanation in Arabic, with what it compared; none left in English.
+    # (Names and codes inside a step are Unicode isolates, left out here.)
+    flight = "\u2066XY123 CAI-DXB\u2069 بتاريخ \u20662024-03-05\u2069"
+    assert flight in arabic  # the flight's codes left to right in an Arabic sentence
+    english, arabic = (re.sub("[\u2068\u2069]", "", page) for page in (english, arabic))
+    for step in hit.explanation:
+        assert step.detail in english
+        assert step.detail not in arabic
+    assert "جزء من الاسم" in arabic and "تاريخ الميلاد" in arabic
+    assert "name part" in english and "date of birth" in english
+    # The subject's facts as words: the country and the gender, and who screened them.
+    assert "تدقيق المسافرين" in arabic and "Traveller screening" in english
+    assert ">ذكر<" in arabic or ">أنثى<" in arabic
+
+
+def test_a_hit_stored_before_steps_had_codes_reads_as_its_details(store: Store) -> None:
+    subject = Subject("s-old", "Old Subject")
+    reasons = [Reason("name_part", "old ~ old: identical", 1.0)]  # no code, as stored before
+    with store.uow() as uow:
+        ensure_agency(uow.conn, "border")
+        add_dataset(uow.conn, Dataset("wl", "border", "A watchlist", kind="watchlist"))
+        [hit] = record_results(
+            uow.conn, subject, "api", [Match("e1", 0.9, True, "Old", reasons)], {"e1": "wl"}
+        )
+    share_all_with(store, "border")
+    with session_client(store, "border", Role.PIU_OFFICER) as officer:
+        arabic = officer.get(f"/hits/{hit.id}", params={"lang": "ar"}).text
+    assert "old ~ old: identical" in arabic and "جزء من الاسم" in arabic
+    assert "تدقيق عبر واجهة البرمجة" in arabic

@@ -13,7 +13,7 @@ from rasid.model.registry import DATASET_KINDS
 from rasid.resolve.model import Status
 from rasid.screen.hits import HitStatus
 from rasid.screen.model import MATCH_KINDS
-from rasid.web import account, graph_pages
+from rasid.web import account, graph_pages, hits_pages
 from rasid.web.i18n import LANGS, Translator, arabic_labels, catalog
 from rasid.web.render import ERROR_TITLES, OTHER_ERROR_TITLE
 
@@ -46,6 +46,7 @@ def test_templates_use_exactly_the_catalogue_keys() -> None:
     used |= {f"hit_action.{s.value}" for s in HitStatus}
     used |= {f"hit_kind.{k}" for k in MATCH_KINDS}
     used |= {f"resolve_status.{s.value}" for s in Status}
+    used |= {f"hit_source.{s}" for s in hits_pages.SOURCES} | set(hits_pages.FLIGHT_KEYS)
     assert len(used) > 50
     assert used - set(catalog("ar")) == set(), "used but not in the catalogues"
     assert set(catalog("ar")) - used == set(), "in the catalogues but never used"
