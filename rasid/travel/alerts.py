@@ -58,14 +58,16 @@ def traveller_on_flight(conn: Connection, traveller_id: str) -> Any:
     return conn.execute(query).first()
 
 
+def flight_code(row: Any) -> str:
+    """``XY123 CAI-DXB``: a traveller row's flight, as codes (the row has a carrier)."""
+    return f"{row.carrier}{row.flight_number} {row.departure_airport}-{row.arrival_airport}"
+
+
 def flight_text(row: Any) -> str:
     """``XY123 CAI-DXB on 2024-03-05``, or "flight unknown"."""
     if row.carrier is None:
         return "flight unknown"
-    return (
-        f"{row.carrier}{row.flight_number} {row.departure_airport}-{row.arrival_airport} "
-        f"on {row.departure_date}"
-    )
+    return f"{flight_code(row)} on {row.departure_date}"
 
 
 def _body(hit: HitRecord, row: Any, reason: str) -> str:

@@ -21,7 +21,7 @@ from rasid.screen import wording
 from rasid.screen.errors import ScreenError
 from rasid.screen.hits import HitStatus, count_by_status, get_hit, list_hits
 from rasid.screen.model import Reason
-from rasid.travel.alerts import decide_and_alert, traveller_on_flight
+from rasid.travel.alerts import decide_and_alert, flight_code, traveller_on_flight
 from rasid.travel.screening import SOURCE as TRAVEL
 from rasid.web.deps import Caller, Readable, Uow, check_form
 from rasid.web.i18n import Translator
@@ -126,8 +126,8 @@ def _flight_words(row: Any, lang: str) -> str:
     t = Translator(lang)
     if row.carrier is None:
         return t(FLIGHT_KEYS[1])
-    flight = f"{row.carrier}{row.flight_number} {row.departure_airport}-{row.arrival_airport}"
-    return t(FLIGHT_KEYS[0], flight=_isolated(flight), day=_isolated(str(row.departure_date)))
+    flight, day = _isolated(flight_code(row)), _isolated(str(row.departure_date))
+    return t(FLIGHT_KEYS[0], flight=flight, day=day)
 
 
 def _isolated(text: str) -> str:
