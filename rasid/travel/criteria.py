@@ -311,15 +311,15 @@ def rule_text(criterion: Criterion, lang: str = "en") -> str:
     op = v.operators[criterion.op]
     label = op.label.ar if arabic else op.label.en
     if op.shape == "pair":
-        low, high = (_item(spec, x, lang) for x in criterion.value)
+        low, high = (item_text(spec, x, lang) for x in criterion.value)
         return f"{label} {low} و{high}{unit}" if arabic else f"{label} {low} and {high}{unit}"
     value = criterion.value
     items = value if isinstance(value, tuple) else (value,)
-    shown = ("، " if arabic else ", ").join(_item(spec, x, lang) for x in items)
+    shown = ("، " if arabic else ", ").join(item_text(spec, x, lang) for x in items)
     return shown if op.name == "is" else f"{label} {shown}{unit}"
 
 
-def _item(spec: FieldSpec, item: Value, lang: str) -> str:
+def item_text(spec: FieldSpec, item: Value, lang: str) -> str:
     """One value as an explanation words it: a choice by its label in Arabic (its key, as
     the rule is written, in English), yes or no in the language."""
     choice = spec.choices.get(item) if isinstance(item, str) and lang == "ar" else None

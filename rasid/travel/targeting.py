@@ -23,9 +23,8 @@ from rasid.model.text import normalize_text
 from rasid.screen.model import Match, Reason
 from rasid.store.chunks import chunks
 from rasid.store.tables import booking, booking_flight, booking_version, flight, traveller
-from rasid.travel.criteria import Criteria, Criterion, rule_text
+from rasid.travel.criteria import Criteria, Criterion, item_text, rule_text
 from rasid.travel.facts import Context, Fact, Row, json_object
-from rasid.travel.vocabulary import show_item
 
 CHUNK = 1000  # traveller ids per round of queries
 
@@ -102,18 +101,13 @@ def shown_fact(criterion: Criterion, fact: Fact, lang: str = "en") -> str:
     if isinstance(fact, frozenset):
         if criterion.op == "in":
             fact = fact & set(criterion.value)
-        return comma.join(_said(criterion, f, lang) for f in sorted(fact)) or _NONE[lang]
+        return comma.join(item_text(criterion.spec, f, lang) for f in sorted(fact)) or _NONE[lang]
     if criterion.field == "remark_contains":
         return comma.join(t for t in criterion.value if f" {_normal(t)} " in f" {fact} ")
-    return _said(criterion, fact, lang)
+    return item_text(criterion.spec, fact, lang)
 
 
 _NONE = {"en": "none", "ar": "لا شيء"}
-
-
-def _said(criterion: Criterion, item: Any, lang: str) -> str:
-    choice = criterion.spec.choices.get(item) if lang == "ar" and isinstance(item, str) else None
-    return choice.label.ar if choice is not None else show_item(item, lang)
 
 
 def rule_reason(criterion: Criterion, fact: Fact, share: float) -> Reason:
