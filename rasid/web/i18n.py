@@ -137,7 +137,7 @@ class Translator:
         """A property value as a reader of this language wants it: country, gender and topic
         codes become names; anything else is returned as it is."""
         if prop.type == registry.country:
-            return self._country(value)
+            return self.country(value)
         if prop.type == registry.topic:
             label = str(registry.topic.caption(value, format=None) or value)
             if self.lang != "ar":
@@ -146,10 +146,6 @@ class Translator:
         if prop.type == registry.gender:
             return self.gender(value)
         return value
-
-    def country(self, code: str) -> str:
-        """A country's name, from its ISO code, in this language."""
-        return self._country(code)
 
     def gender(self, value: str) -> str:
         """FtM's gender value (male, female, other) in this language."""
@@ -161,7 +157,8 @@ class Translator:
         found = arabic_labels().get("values", {}).get(kind, {}).get(value)
         return str(found) if found else None
 
-    def _country(self, code: str) -> str:
+    def country(self, code: str) -> str:
+        """A country's name, from its ISO code (two or three letters), in this language."""
         code = registry.country.clean(code) or code  # three-letter codes too (DZA: dz)
         try:
             name = Locale.parse(self.lang).territories.get(code.upper())
